@@ -1,0 +1,232 @@
+/**
+ * Compiles an expression-IR kernel to a JavaScript loop (one `new Function` per kernel
+ * structure, cached by `kernel.key`). Values are doubles; float32 nodes are rounded with
+ * Math.fround after every operation, int32 nodes wrap as 32-bit integers, bools are 0/1.
+ */
+import { type DType, type ExprNode, type Kernel, topoOrder, type View } from "@nn/tensor";
+import { erf, ipow, powC, roundHalfEven, toInt32 } from "./math.js";
+import { collapse } from "./strided.js";
+
+/** The runtime helpers a compiled kernel calls (`E.erf(x)`, ...). */
+const E = { erf, powC, ipow, round: roundHalfEven, toInt32, fround: Math.fround };
+
+type Compiled = (
+  arrays: ArrayLike<number>[],
+  offsets: number[],
+  strides: number[][],
+  shape: number[],
+  params: readonly number[],
+  E: unknown,
+) => void;
+
+function literal(v: number): string {
+  if (Number.isNaN(v)) return "NaN";
+  if (v === Infinity) return "Infinity";
+  if (v === -Infinity) return "-Infinity";
+  if (Object.is(v, -0)) return "-0";
+  return String(v);
+}
+
+function round(dtype: DType, code: string): string {
+  if (dtype === "float32") return `E.fround(${code})`;
+  if (dtype === "int32") return `(${code} | 0)`;
+  return code;
+}
+
+function unaryCode(op: string, a: string, dtype: DType): string {
+  const isInt = dtype === "int32";
+  switch (op) {
+    case "neg":
+      return isInt ? `(-${a} | 0)` : `-${a}`;
+    case "abs":
+      return isInt ? `(${a} < 0 ? -${a} | 0 : ${a})` : `Math.abs(${a})`;
+    case "sign":
+      return dtype === "bool" ? a : `(${a} > 0 ? 1 : ${a} < 0 ? -1 : 0)`;
+    case "floor":
+    case "ceil":
+      return isInt ? a : `Math.${op}(${a})`;
+    case "round":
+      return isInt ? a : `E.round(${a})`;
+    case "rsqrt":
+      return `1 / Math.sqrt(${a})`;
+    case "erf":
+      return `E.erf(${a})`;
+    case "not":
+      return `(${a} === 0 ? 1 : 0)`;
+    case "isnan":
+      return `(${a} !== ${a} ? 1 : 0)`;
+    default:
+      return `Math.${op}(${a})`; // exp expm1 log log1p sqrt sin cos tanh
+  }
+}
+
+function binaryCode(op: string, a: string, b: string, dtype: DType): string {
+  const isInt = dtype === "int32";
+  switch (op) {
+    case "add":
+      return dtype === "bool" ? `(${a} | ${b})` : `${a} + ${b}`;
+    case "sub":
+      return `${a} - ${b}`;
+    case "mul":
+      return isInt ? `Math.imul(${a}, ${b})` : dtype === "bool" ? `(${a} & ${b})` : `${a} * ${b}`;
+    case "div":
+      return `${a} / ${b}`;
+    case "pow":
+      return isInt ? `E.ipow(${a}, ${b})` : `E.powC(${a}, ${b})`;
+    case "max":
+      return `Math.max(${a}, ${b})`;
+    case "min":
+      return `Math.min(${a}, ${b})`;
+    case "eq":
+      return `(${a} === ${b} ? 1 : 0)`;
+    case "ne":
+      return `(${a} !== ${b} ? 1 : 0)`;
+    case "lt":
+      return `(${a} < ${b} ? 1 : 0)`;
+    case "le":
+      return `(${a} <= ${b} ? 1 : 0)`;
+    case "gt":
+      return `(${a} > ${b} ? 1 : 0)`;
+    case "ge":
+      return `(${a} >= ${b} ? 1 : 0)`;
+    case "and":
+      return `(${a} & ${b})`;
+    case "or":
+      return `(${a} | ${b})`;
+  }
+  throw new Error(`cpu: unknown binary op ${op}`);
+}
+
+function castCode(a: string, from: DType, to: DType): string {
+  if (to === "bool") return `(${a} !== 0 ? 1 : 0)`;
+  if (to === "int32") return from === "bool" || from === "int32" ? a : `E.toInt32(${a})`;
+  if (to === "float32") return `E.fround(${a})`;
+  return a;
+}
+
+/** The body computing every node into locals `v<id>` for one element. */
+function emitBody(k: Kernel): { lines: string[]; outs: string[]; numInputs: number } {
+  const { nodes, id } = topoOrder(k.outputs);
+  const name = (n: ExprNode) => `v${id.get(n)}`;
+  const lines = nodes.map((n, i) => {
+    let code: string;
+    switch (n.kind) {
+      case "const":
+        code = literal(n.dtype === "float32" ? Math.fround(n.value) : n.value);
+        break;
+      case "input":
+        code = `x${n.index}[i${n.index}]`;
+        break;
+      case "param":
+        code = `p${n.index}`;
+        break;
+      case "unary":
+        code = round(
+          n.dtype === "bool" ? "float64" : n.dtype,
+          unaryCode(n.op, name(n.a.node), n.a.dtype),
+        );
+        break;
+      case "binary": {
+        const opType = n.a.dtype;
+        const raw = binaryCode(n.op, name(n.a.node), name(n.b.node), opType);
+        const isCmp = n.dtype === "bool";
+        code = isCmp ? raw : n.op === "pow" && opType === "int32" ? raw : round(opType, raw);
+        break;
+      }
+      case "where":
+        code = `(${name(n.cond.node)} !== 0 ? ${name(n.a.node)} : ${name(n.b.node)})`;
+        break;
+      case "cast":
+        code = castCode(name(n.a.node), n.a.dtype, n.dtype);
+        break;
+    }
+    return `const v${i} = ${code};`;
+  });
+  return { lines, outs: k.outputs.map((o) => name(o.node)), numInputs: k.numInputs };
+}
+
+/** Generates the strided loop for a kernel with `nIn` inputs and `nOut` outputs. */
+function compile(k: Kernel, nIn: number, nOut: number, paramTypes: DType[]): Compiled {
+  const { lines, outs } = emitBody(k);
+  const ops = nIn + nOut;
+  const L: string[] = [];
+  for (let j = 0; j < nIn; j++) L.push(`const x${j} = arrays[${j}];`);
+  for (let j = 0; j < nOut; j++) L.push(`const y${j} = arrays[${nIn + j}];`);
+  paramTypes.forEach((t, j) => {
+    L.push(`const p${j} = ${round(t === "bool" ? "float64" : t, `params[${j}]`)};`);
+  });
+  L.push("const nd = shape.length, inner = shape[nd - 1];");
+  L.push("let total = 1; for (let d = 0; d < nd; d++) total *= shape[d];");
+  L.push("const outer = total / inner; const idx = new Int32Array(nd);");
+  const regs = (fn: (j: number, name: string) => string) =>
+    Array.from({ length: ops }, (_, j) => fn(j, j < nIn ? `i${j}` : `o${j - nIn}`)).join(" ");
+  L.push(regs((j) => `const s${j} = strides[${j}][nd - 1]; let b${j} = offsets[${j}];`));
+  L.push("for (let it = 0; it < outer; it++) {");
+  L.push(`  ${regs((j, n) => `let ${n} = b${j};`)}`);
+  L.push("  for (let q = 0; q < inner; q++) {");
+  for (const line of lines) L.push(`    ${line}`);
+  outs.forEach((o, j) => {
+    L.push(`    y${j}[o${j}] = ${o};`);
+  });
+  L.push(`    ${regs((j, n) => `${n} += s${j};`)}`);
+  L.push("  }");
+  L.push("  for (let d = nd - 2; d >= 0; d--) {");
+  L.push(`    if (++idx[d] < shape[d]) { ${regs((j) => `b${j} += strides[${j}][d];`)} break; }`);
+  L.push(`    idx[d] = 0; ${regs((j) => `b${j} -= strides[${j}][d] * (shape[d] - 1);`)}`);
+  L.push("  }");
+  L.push("}");
+  return new Function(
+    "arrays",
+    "offsets",
+    "strides",
+    "shape",
+    "params",
+    "E",
+    L.join("\n"),
+  ) as Compiled;
+}
+
+/** Cache of compiled kernels keyed by structure; one per backend instance. */
+export class ElementwiseCompiler {
+  readonly #cache = new Map<string, Compiled>();
+
+  run(
+    k: Kernel,
+    inputs: readonly View[],
+    outputs: readonly View[],
+    params: readonly number[],
+    arrayOf: (v: View) => ArrayLike<number>,
+  ): void {
+    const shape = (outputs[0] as View).shape;
+    let size = 1;
+    for (const d of shape) size *= d;
+    if (size === 0) return;
+    const key = `${k.key}#${inputs.length}:${outputs.length}`;
+    let fn = this.#cache.get(key);
+    if (!fn) {
+      fn = compile(k, inputs.length, outputs.length, paramDTypes(k));
+      this.#cache.set(key, fn);
+    }
+    const views = [...inputs, ...outputs];
+    const c = collapse(shape, views);
+    fn(
+      views.map(arrayOf),
+      views.map((v) => v.offset),
+      c.strides,
+      c.shape,
+      params,
+      E,
+    );
+  }
+
+  /** Number of compiled kernels (tests check that changing a param never recompiles). */
+  get size(): number {
+    return this.#cache.size;
+  }
+}
+
+function paramDTypes(k: Kernel): DType[] {
+  const types: DType[] = new Array(k.numParams).fill("float64");
+  for (const n of topoOrder(k.outputs).nodes) if (n.kind === "param") types[n.index] = n.dtype;
+  return types;
+}

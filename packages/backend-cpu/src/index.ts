@@ -1,0 +1,108 @@
+/**
+ * @nn/backend-cpu: the nn Backend on TypedArrays. Elementwise kernels are compiled from the
+ * expression IR to JavaScript loops and cached by structure.
+ *
+ * ```ts
+ * import { setBackend } from "@nn/tensor";
+ * import { cpu } from "@nn/backend-cpu";
+ * setBackend(cpu());
+ * ```
+ */
+import {
+  allocArray,
+  type Backend,
+  type BackendBuffer,
+  type BackendCapabilities,
+  type DataArray,
+  DTYPES,
+  type DType,
+  type Kernel,
+  type RandomDistribution,
+  type ReduceOp,
+  type View,
+} from "@nn/tensor";
+import { ElementwiseCompiler } from "./elementwise.js";
+import * as k from "./kernels.js";
+
+/** Options of `cpu()`. */
+export interface CpuOptions {
+  /**
+   * Offer synchronous reads (`dataSync`, `toString` with values). Default true. Set false to
+   * behave like a GPU backend, which has none: tests run this way to keep library code free of
+   * sync reads.
+   */
+  syncRead?: boolean;
+}
+
+let instances = 0;
+
+/** The CPU backend. Buffers are TypedArrays; kernels run synchronously on the calling thread. */
+export class CpuBackend implements Backend {
+  readonly name = "cpu";
+  readonly label: string;
+  readonly capabilities: BackendCapabilities;
+  /** Compiled elementwise kernels (exposed so tests can count compilations). */
+  readonly compiler = new ElementwiseCompiler();
+  readSync?: (buffer: BackendBuffer) => DataArray;
+
+  constructor(options: CpuOptions = {}) {
+    const syncRead = options.syncRead ?? true;
+    this.label = `cpu:${instances++}`;
+    this.capabilities = { dtypes: DTYPES, ieeeSpecials: true, syncRead };
+    if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
+  }
+
+  alloc(dtype: DType, size: number): BackendBuffer {
+    return allocArray(dtype, size);
+  }
+
+  free(_buffer: BackendBuffer): void {
+    // TypedArrays are reclaimed by the garbage collector once unreferenced.
+  }
+
+  write(buffer: BackendBuffer, data: DataArray): void {
+    (buffer as DataArray).set(data);
+  }
+
+  read(buffer: BackendBuffer): Promise<DataArray> {
+    return Promise.resolve((buffer as DataArray).slice());
+  }
+
+  elementwise(
+    kernel: Kernel,
+    inputs: readonly View[],
+    outputs: readonly View[],
+    params: readonly number[],
+  ): void {
+    this.compiler.run(kernel, inputs, outputs, params, arr);
+  }
+
+  reduce(op: ReduceOp, input: View, reduceDims: number, output: View): void {
+    k.reduce(op, input, arr(input), reduceDims, output, arr(output));
+  }
+
+  matmul(a: View, b: View, out: View): void {
+    k.matmul(a, arr(a), b, arr(b), out, arr(out));
+  }
+
+  gather(input: View, dim: number, index: View, out: View): void {
+    k.gather(input, arr(input), dim, index, arr(index), out, arr(out));
+  }
+
+  scatterAdd(target: View, dim: number, index: View, src: View): void {
+    k.scatterAdd(target, arr(target), dim, index, arr(index), src, arr(src));
+  }
+
+  random(dist: RandomDistribution, out: View, seed: number, offset: number): void {
+    k.random(dist, out, arr(out), seed, offset);
+  }
+}
+
+function arr(v: View): DataArray {
+  return v.buffer as DataArray;
+}
+
+/** Creates a CPU backend instance. Each instance is its own "device" (see `Tensor.to`). */
+export function cpu(options: CpuOptions = {}): CpuBackend {
+  return new CpuBackend(options);
+}

@@ -1,0 +1,189 @@
+/** Reductions, matmul, gather/scatter and random draws on TypedArrays. */
+import {
+  boxMuller,
+  IndexError,
+  philox4x32,
+  type RandomDistribution,
+  type ReduceOp,
+  seedWords,
+  uniform24,
+  uniform53,
+  type View,
+} from "@nn/tensor";
+import { offsets } from "./strided.js";
+
+type Arr = { [i: number]: number; length: number };
+
+/** See Backend.reduce: reduces the trailing `reduceDims` dims of `input` into `output`. */
+export function reduce(
+  op: ReduceOp,
+  input: View,
+  x: Arr,
+  reduceDims: number,
+  output: View,
+  y: Arr,
+): void {
+  const nd = input.shape.length;
+  const keptShape = input.shape.slice(0, nd - reduceDims);
+  const inner = offsets(
+    input.shape.slice(nd - reduceDims),
+    input.strides.slice(nd - reduceDims),
+    0,
+  );
+  const bases = offsets(keptShape, input.strides.slice(0, nd - reduceDims), input.offset);
+  const outs = offsets(output.shape, output.strides, output.offset);
+  const intAcc = output.dtype === "int32";
+  const n = inner.length;
+  for (let o = 0; o < bases.length; o++) {
+    const base = bases[o] as number;
+    let acc: number;
+    switch (op) {
+      case "sum":
+        acc = 0;
+        if (intAcc)
+          for (let r = 0; r < n; r++) acc = (acc + (x[base + (inner[r] as number)] as number)) | 0;
+        else for (let r = 0; r < n; r++) acc += x[base + (inner[r] as number)] as number;
+        break;
+      case "prod":
+        acc = 1;
+        if (intAcc)
+          for (let r = 0; r < n; r++)
+            acc = Math.imul(acc, x[base + (inner[r] as number)] as number);
+        else for (let r = 0; r < n; r++) acc *= x[base + (inner[r] as number)] as number;
+        break;
+      case "max":
+      case "min":
+      case "argmax":
+      case "argmin": {
+        const isMax = op === "max" || op === "argmax";
+        let best = x[base + (inner[0] as number)] as number;
+        let at = 0;
+        for (let r = 1; r < n && !Number.isNaN(best); r++) {
+          const v = x[base + (inner[r] as number)] as number;
+          if (Number.isNaN(v) || (isMax ? v > best : v < best)) {
+            best = v;
+            at = r;
+          }
+        }
+        acc = op === "max" || op === "min" ? best : at;
+        break;
+      }
+    }
+    y[outs[o] as number] = acc;
+  }
+}
+
+/** See Backend.matmul. Accumulates in doubles (int32: wrapping 32-bit). */
+export function matmul(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): void {
+  const nd = out.shape.length;
+  const [M, N] = out.shape.slice(-2) as [number, number];
+  const K = a.shape[nd - 1] as number;
+  const [am, ak] = a.strides.slice(-2) as [number, number];
+  const [bk, bn] = b.strides.slice(-2) as [number, number];
+  const [cm, cn] = out.strides.slice(-2) as [number, number];
+  const batch = out.shape.slice(0, -2);
+  const aBase = offsets(batch, a.strides.slice(0, -2), a.offset);
+  const bBase = offsets(batch, b.strides.slice(0, -2), b.offset);
+  const cBase = offsets(batch, out.strides.slice(0, -2), out.offset);
+  const isInt = out.dtype === "int32";
+  const row = new Float64Array(N);
+  for (let p = 0; p < cBase.length; p++) {
+    const ao = aBase[p] as number;
+    const bo = bBase[p] as number;
+    const co = cBase[p] as number;
+    for (let i = 0; i < M; i++) {
+      row.fill(0);
+      for (let k = 0; k < K; k++) {
+        const aik = A[ao + i * am + k * ak] as number;
+        const bRow = bo + k * bk;
+        if (isInt)
+          for (let j = 0; j < N; j++)
+            row[j] = ((row[j] as number) + Math.imul(aik, B[bRow + j * bn] as number)) | 0;
+        else
+          for (let j = 0; j < N; j++)
+            row[j] = (row[j] as number) + aik * (B[bRow + j * bn] as number);
+      }
+      for (let j = 0; j < N; j++) C[co + i * cm + j * cn] = row[j] as number;
+    }
+  }
+}
+
+/** Offsets into `target` addressed by `index` along `dim`, with the other coords from the index position. */
+function indexedOffsets(op: string, target: View, dim: number, index: View, I: Arr): Float64Array {
+  const shape = index.shape;
+  const stridesNoDim = target.strides.map((s, d) => (d === dim ? 0 : s));
+  const pos = offsets(shape, stridesNoDim.slice(0, shape.length), target.offset);
+  const idx = offsets(shape, index.strides, index.offset);
+  const size = target.shape[dim] ?? 1;
+  const step = target.strides[dim] ?? 0;
+  for (let i = 0; i < pos.length; i++) {
+    const j = I[idx[i] as number] as number;
+    if (j < 0 || j >= size) {
+      throw new IndexError(
+        `${op}: index ${j} is out of bounds for dim ${dim} with size ${size} (valid: 0 to ${size - 1})`,
+      );
+    }
+    pos[i] = (pos[i] as number) + j * step;
+  }
+  return pos;
+}
+
+/** See Backend.gather. */
+export function gather(
+  input: View,
+  X: Arr,
+  dim: number,
+  index: View,
+  I: Arr,
+  out: View,
+  Y: Arr,
+): void {
+  const src = indexedOffsets("gather", input, dim, index, I);
+  const dst = offsets(out.shape, out.strides, out.offset);
+  for (let i = 0; i < src.length; i++) Y[dst[i] as number] = X[src[i] as number] as number;
+}
+
+/** See Backend.scatterAdd. */
+export function scatterAdd(
+  target: View,
+  T: Arr,
+  dim: number,
+  index: View,
+  I: Arr,
+  src: View,
+  S: Arr,
+): void {
+  const dst = indexedOffsets("scatterAdd", target, dim, index, I);
+  const from = offsets(index.shape, src.strides.slice(0, index.shape.length), src.offset);
+  const isInt = target.dtype === "int32";
+  for (let i = 0; i < dst.length; i++) {
+    const d = dst[i] as number;
+    const v = (T[d] as number) + (S[from[i] as number] as number);
+    T[d] = isInt ? v | 0 : v;
+  }
+}
+
+/** See Backend.random: element i uses Philox block (counter offset + i, key seed). */
+export function random(
+  dist: RandomDistribution,
+  out: View,
+  Y: Arr,
+  seed: number,
+  offset: number,
+): void {
+  const [k0, k1] = seedWords(seed);
+  const w = new Uint32Array(4);
+  const n = Y.length;
+  const wide = out.dtype === "float64";
+  for (let i = 0; i < n; i++) {
+    const c = offset + i;
+    philox4x32(c % 2 ** 32, Math.floor(c / 2 ** 32), k0, k1, w);
+    const w0 = w[0] as number;
+    const w1 = w[1] as number;
+    let v: number;
+    if (dist.kind === "uniform") v = wide ? uniform53(w0, w1) : uniform24(w0);
+    else if (dist.kind === "normal") v = boxMuller(w0, w1);
+    else v = dist.low + (w0 % (dist.high - dist.low));
+    Y[out.offset + i] = v;
+  }
+}

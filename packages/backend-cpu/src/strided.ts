@@ -1,0 +1,67 @@
+/** Helpers for walking strided views on the CPU. */
+import type { View } from "@nn/tensor";
+
+/**
+ * Drops size-1 dims and merges neighbouring dims that are contiguous in every view, so that a
+ * broadcast or transposed loop runs with as few (and as long) inner loops as possible.
+ * Returns the shape and, per view, its strides over that shape (at least one dim).
+ */
+export function collapse(
+  shape: readonly number[],
+  views: readonly View[],
+): { shape: number[]; strides: number[][] } {
+  const dims = shape.map((_, i) => i).filter((i) => shape[i] !== 1);
+  const outShape: number[] = [];
+  const outStrides: number[][] = views.map(() => []);
+  for (const d of dims) {
+    const size = shape[d] as number;
+    const last = outShape.length - 1;
+    const mergeable =
+      last >= 0 &&
+      views.every((v, j) => (outStrides[j] as number[])[last] === (v.strides[d] as number) * size);
+    if (mergeable) {
+      outShape[last] = (outShape[last] as number) * size;
+      views.forEach((v, j) => {
+        (outStrides[j] as number[])[last] = v.strides[d] as number;
+      });
+    } else {
+      outShape.push(size);
+      views.forEach((v, j) => {
+        (outStrides[j] as number[]).push(v.strides[d] as number);
+      });
+    }
+  }
+  if (outShape.length === 0) {
+    outShape.push(1);
+    for (const s of outStrides) s.push(0);
+  }
+  return { shape: outShape, strides: outStrides };
+}
+
+/**
+ * Element offsets of `view` in row-major order of its shape (one number per element). Used
+ * where a kernel needs random access (reductions, gather); O(size).
+ */
+export function offsets(
+  shape: readonly number[],
+  strides: readonly number[],
+  base: number,
+): Float64Array {
+  let size = 1;
+  for (const d of shape) size *= d;
+  const out = new Float64Array(size);
+  if (size === 0) return out;
+  const nd = shape.length;
+  const idx = new Array<number>(nd).fill(0);
+  let off = base;
+  for (let i = 0; i < size; i++) {
+    out[i] = off;
+    for (let d = nd - 1; d >= 0; d--) {
+      off += strides[d] as number;
+      if (++(idx[d] as number) < (shape[d] as number)) break;
+      off -= (strides[d] as number) * (shape[d] as number);
+      idx[d] = 0;
+    }
+  }
+  return out;
+}

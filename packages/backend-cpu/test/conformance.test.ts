@@ -1,0 +1,5 @@
+import { describeConformance } from "@nn/testing";
+import { cpu } from "../src/index.js";
+
+describeConformance("cpu", () => cpu());
+describeConformance("cpu (syncRead: false)", () => cpu({ syncRead: false }));

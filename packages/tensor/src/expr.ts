@@ -1,0 +1,371 @@
+/**
+ * The scalar expression IR that every elementwise kernel is built from. A backend compiles an
+ * expression once per structure (its `key`) into a loop (CPU) or a shader (WebGPU). Scalars that
+ * change between calls (a learning rate, a slope) are `param` nodes: kernel arguments, not
+ * constants, so changing them never recompiles.
+ */
+import { type DType, isFloating, promoteTypes } from "./dtype.js";
+import { DTypeError } from "./errors.js";
+
+/** Unary operations. Float-only ones (`exp`, `tanh`, ...) require a floating operand. */
+export type UnaryOp =
+  | "neg"
+  | "abs"
+  | "sign"
+  | "exp"
+  | "expm1"
+  | "log"
+  | "log1p"
+  | "sqrt"
+  | "rsqrt"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "erf"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "not"
+  | "isnan";
+
+/** Binary operations; both operands have the node's input dtype (comparisons output bool). */
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "max"
+  | "min"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "and"
+  | "or";
+
+const FLOAT_UNARY: ReadonlySet<UnaryOp> = new Set([
+  "exp",
+  "expm1",
+  "log",
+  "log1p",
+  "sqrt",
+  "rsqrt",
+  "sin",
+  "cos",
+  "tanh",
+  "erf",
+] as UnaryOp[]);
+const COMPARISONS: ReadonlySet<BinaryOp> = new Set([
+  "eq",
+  "ne",
+  "lt",
+  "le",
+  "gt",
+  "ge",
+] as BinaryOp[]);
+
+/** One node of an expression. Nodes are immutable; a node used twice is computed once. */
+export type ExprNode =
+  | { readonly kind: "const"; readonly dtype: DType; readonly value: number }
+  | { readonly kind: "input"; readonly dtype: DType; readonly index: number }
+  | { readonly kind: "param"; readonly dtype: DType; readonly index: number }
+  | { readonly kind: "unary"; readonly dtype: DType; readonly op: UnaryOp; readonly a: Expr }
+  | {
+      readonly kind: "binary";
+      readonly dtype: DType;
+      readonly op: BinaryOp;
+      readonly a: Expr;
+      readonly b: Expr;
+    }
+  | {
+      readonly kind: "where";
+      readonly dtype: DType;
+      readonly cond: Expr;
+      readonly a: Expr;
+      readonly b: Expr;
+    }
+  | { readonly kind: "cast"; readonly dtype: DType; readonly a: Expr };
+
+type Operand = Expr | number;
+
+/**
+ * An expression with a fluent builder, e.g. `x.mul(one.sub(x))`. Numbers given to the builder
+ * become constants of the other operand's dtype (an integer-valued number next to a float
+ * expression is a float constant).
+ */
+export class Expr {
+  constructor(readonly node: ExprNode) {}
+
+  get dtype(): DType {
+    return this.node.dtype;
+  }
+
+  add(b: Operand): Expr {
+    return binaryExpr("add", this, b);
+  }
+  sub(b: Operand): Expr {
+    return binaryExpr("sub", this, b);
+  }
+  mul(b: Operand): Expr {
+    return binaryExpr("mul", this, b);
+  }
+  div(b: Operand): Expr {
+    return binaryExpr("div", this, b);
+  }
+  pow(b: Operand): Expr {
+    return binaryExpr("pow", this, b);
+  }
+  max(b: Operand): Expr {
+    return binaryExpr("max", this, b);
+  }
+  min(b: Operand): Expr {
+    return binaryExpr("min", this, b);
+  }
+  eq(b: Operand): Expr {
+    return binaryExpr("eq", this, b);
+  }
+  ne(b: Operand): Expr {
+    return binaryExpr("ne", this, b);
+  }
+  lt(b: Operand): Expr {
+    return binaryExpr("lt", this, b);
+  }
+  le(b: Operand): Expr {
+    return binaryExpr("le", this, b);
+  }
+  gt(b: Operand): Expr {
+    return binaryExpr("gt", this, b);
+  }
+  ge(b: Operand): Expr {
+    return binaryExpr("ge", this, b);
+  }
+  and(b: Operand): Expr {
+    return binaryExpr("and", this, b);
+  }
+  or(b: Operand): Expr {
+    return binaryExpr("or", this, b);
+  }
+  neg(): Expr {
+    return unaryExpr("neg", this);
+  }
+  abs(): Expr {
+    return unaryExpr("abs", this);
+  }
+  sign(): Expr {
+    return unaryExpr("sign", this);
+  }
+  exp(): Expr {
+    return unaryExpr("exp", this);
+  }
+  expm1(): Expr {
+    return unaryExpr("expm1", this);
+  }
+  log(): Expr {
+    return unaryExpr("log", this);
+  }
+  log1p(): Expr {
+    return unaryExpr("log1p", this);
+  }
+  sqrt(): Expr {
+    return unaryExpr("sqrt", this);
+  }
+  rsqrt(): Expr {
+    return unaryExpr("rsqrt", this);
+  }
+  sin(): Expr {
+    return unaryExpr("sin", this);
+  }
+  cos(): Expr {
+    return unaryExpr("cos", this);
+  }
+  tanh(): Expr {
+    return unaryExpr("tanh", this);
+  }
+  erf(): Expr {
+    return unaryExpr("erf", this);
+  }
+  floor(): Expr {
+    return unaryExpr("floor", this);
+  }
+  ceil(): Expr {
+    return unaryExpr("ceil", this);
+  }
+  round(): Expr {
+    return unaryExpr("round", this);
+  }
+  not(): Expr {
+    return unaryExpr("not", this);
+  }
+  isnan(): Expr {
+    return unaryExpr("isnan", this);
+  }
+  cast(dtype: DType): Expr {
+    return castExpr(this, dtype);
+  }
+  /** `cond ? a : b`, elementwise; `this` is the condition (cast to bool if needed). */
+  where(a: Operand, b: Operand): Expr {
+    return whereExpr(this, a, b);
+  }
+}
+
+/** A constant baked into the kernel (part of its key). Prefer `param` for values that change. */
+export function constant(value: number, dtype: DType = "float32"): Expr {
+  return new Expr({ kind: "const", dtype, value });
+}
+
+/** The value of the kernel's `index`-th input tensor at the current element. */
+export function input(index: number, dtype: DType): Expr {
+  return new Expr({ kind: "input", dtype, index });
+}
+
+/** The kernel's `index`-th scalar argument (e.g. a learning rate); changing it never recompiles. */
+export function param(index: number, dtype: DType = "float32"): Expr {
+  return new Expr({ kind: "param", dtype, index });
+}
+
+function lift(x: Operand, like: DType): Expr {
+  if (x instanceof Expr) return x;
+  const dtype =
+    like === "bool" || (like === "int32" && !Number.isInteger(x))
+      ? Number.isInteger(x)
+        ? "int32"
+        : "float32"
+      : like;
+  return constant(x, dtype);
+}
+
+function coerce(x: Expr, dtype: DType): Expr {
+  return x.dtype === dtype ? x : castExpr(x, dtype);
+}
+
+/** `op(a)`; float-only ops promote int/bool operands to float32, as PyTorch does. */
+export function unaryExpr(op: UnaryOp, a: Expr): Expr {
+  if (FLOAT_UNARY.has(op) && !isFloating(a.dtype)) a = castExpr(a, "float32");
+  if (op === "not" || op === "isnan") return new Expr({ kind: "unary", op, a, dtype: "bool" });
+  if (a.dtype === "bool" && (op === "neg" || op === "abs")) {
+    throw new DTypeError(
+      `${op}: not defined for bool expressions; cast to int32 or a float dtype first`,
+    );
+  }
+  return new Expr({ kind: "unary", op, a, dtype: a.dtype });
+}
+
+/** `op(a, b)`, promoting both operands to a common dtype; comparisons give bool. */
+export function binaryExpr(op: BinaryOp, a: Operand, b: Operand): Expr {
+  const ea = a instanceof Expr ? a : lift(a, b instanceof Expr ? b.dtype : "float32");
+  const eb = lift(b, ea.dtype);
+  let common = promoteTypes(ea.dtype, eb.dtype);
+  if (op === "and" || op === "or") common = "bool";
+  else if ((op === "div" || (op === "pow" && common === "bool")) && !isFloating(common))
+    common = "float32";
+  const dtype = COMPARISONS.has(op) ? "bool" : common;
+  return new Expr({ kind: "binary", op, a: coerce(ea, common), b: coerce(eb, common), dtype });
+}
+
+/** Elementwise `cond ? a : b`. */
+export function whereExpr(cond: Expr, a: Operand, b: Operand): Expr {
+  const ea = a instanceof Expr ? a : lift(a, b instanceof Expr ? b.dtype : "float32");
+  const eb = lift(b, ea.dtype);
+  const dtype = promoteTypes(ea.dtype, eb.dtype);
+  return new Expr({
+    kind: "where",
+    cond: coerce(cond, "bool"),
+    a: coerce(ea, dtype),
+    b: coerce(eb, dtype),
+    dtype,
+  });
+}
+
+/** Converts to `dtype`: float -> int truncates toward zero, anything -> bool is `x != 0`. */
+export function castExpr(a: Expr, dtype: DType): Expr {
+  return a.dtype === dtype ? a : new Expr({ kind: "cast", a, dtype });
+}
+
+/**
+ * A compiled-kernel description: one or more output expressions over `numInputs` input tensors
+ * and `numParams` scalar arguments. `key` identifies the structure; backends cache by it.
+ */
+export interface Kernel {
+  readonly key: string;
+  readonly outputs: readonly Expr[];
+  readonly numInputs: number;
+  readonly numParams: number;
+}
+
+const DT: Record<DType, string> = { float32: "f", float64: "d", int32: "i", bool: "b" };
+
+/** Builds a Kernel from its output expressions, computing its structural key. */
+export function kernel(outputs: readonly Expr[]): Kernel {
+  const ids = new Map<ExprNode, number>();
+  const parts: string[] = [];
+  let numInputs = 0;
+  let numParams = 0;
+  const visit = (e: Expr): number => {
+    const n = e.node;
+    const seen = ids.get(n);
+    if (seen !== undefined) return seen;
+    let s: string;
+    switch (n.kind) {
+      case "const":
+        s = `c${DT[n.dtype]}${Object.is(n.value, -0) ? "-0" : n.value}`;
+        break;
+      case "input":
+        s = `x${n.index}${DT[n.dtype]}`;
+        numInputs = Math.max(numInputs, n.index + 1);
+        break;
+      case "param":
+        s = `p${n.index}${DT[n.dtype]}`;
+        numParams = Math.max(numParams, n.index + 1);
+        break;
+      case "unary":
+        s = `${n.op}(${visit(n.a)})`;
+        break;
+      case "binary":
+        s = `${n.op}(${visit(n.a)},${visit(n.b)})`;
+        break;
+      case "where":
+        s = `where(${visit(n.cond)},${visit(n.a)},${visit(n.b)})`;
+        break;
+      case "cast":
+        s = `${DT[n.dtype]}(${visit(n.a)})`;
+        break;
+    }
+    const id = parts.length;
+    parts.push(s);
+    ids.set(n, id);
+    return id;
+  };
+  const roots = outputs.map(visit);
+  return { key: `${parts.join(";")}->${roots.join(",")}`, outputs, numInputs, numParams };
+}
+
+/**
+ * Visits each distinct node of the kernel once, operands before users; returns the nodes in that
+ * order with their ids. Backends use it to emit one local variable per node.
+ */
+export function topoOrder(outputs: readonly Expr[]): {
+  nodes: ExprNode[];
+  id: Map<ExprNode, number>;
+} {
+  const id = new Map<ExprNode, number>();
+  const nodes: ExprNode[] = [];
+  const visit = (n: ExprNode): void => {
+    if (id.has(n)) return;
+    if (n.kind === "unary" || n.kind === "cast") visit(n.a.node);
+    else if (n.kind === "binary") {
+      visit(n.a.node);
+      visit(n.b.node);
+    } else if (n.kind === "where") {
+      visit(n.cond.node);
+      visit(n.a.node);
+      visit(n.b.node);
+    }
+    id.set(n, nodes.length);
+    nodes.push(n);
+  };
+  for (const o of outputs) visit(o.node);
+  return { nodes, id };
+}

@@ -1,0 +1,48 @@
+/**
+ * @nn/tensor: the Tensor, dtypes, shapes and broadcasting, the ops, the Backend interface and
+ * registry, memory scopes, the scalar expression IR, and the counter-based RNG. Ops are free
+ * functions (`add(a, b)`, `matmul(a, b)`), so a bundle keeps only what it imports.
+ */
+
+export * from "./backend.js";
+export { type OpHook, type OpRecord, recordOp, setOpHook } from "./dispatch.js";
+export * from "./dtype.js";
+export * from "./errors.js";
+export * from "./expr.js";
+export { formatTensor } from "./format.js";
+export { dispose, keep, type MemoryInfo, memory, Storage, tidy } from "./memory.js";
+export * from "./ops/creation.js";
+export * from "./ops/elementwise.js";
+export * from "./ops/indexing.js";
+export * from "./ops/inplace.js";
+export * from "./ops/join.js";
+export * from "./ops/matmul.js";
+export {
+  argmax,
+  argmin,
+  type Dims,
+  logsumexp,
+  max,
+  mean,
+  min,
+  prod,
+  std,
+  sum,
+  variance,
+  variance as var,
+} from "./ops/reduce.js";
+export { broadcastView, type Scalar, type TensorLike } from "./ops/util.js";
+export * from "./ops/views.js";
+export {
+  boxMuller,
+  DEFAULT_SEED,
+  initialSeed,
+  manualSeed,
+  mulhi32,
+  philox4x32,
+  seedWords,
+  uniform24,
+  uniform53,
+} from "./random.js";
+export * from "./shape.js";
+export { empty, fromArray, isTensor, type NestedArray, Tensor, viewOf } from "./tensor.js";

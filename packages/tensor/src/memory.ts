@@ -1,0 +1,160 @@
+/**
+ * Memory: storages are reference counted by the tensors that view them; a buffer is freed when
+ * its last tensor is disposed. Scopes (`tidy`) dispose what they created; a FinalizationRegistry
+ * releases tensors that were garbage collected without `dispose()`, as a last resort.
+ */
+import type { Backend, BackendBuffer } from "./backend.js";
+import { BYTES_PER_ELEMENT, type DType } from "./dtype.js";
+import { ValueError } from "./errors.js";
+import { shared } from "./global.js";
+
+/** A buffer and what the tensors viewing it share: its reference count and version counter. */
+export class Storage {
+  refs = 0;
+  /** Bumped by every in-place write; autograd compares it to refuse stale saved tensors. */
+  version = 0;
+  constructor(
+    readonly backend: Backend,
+    readonly buffer: BackendBuffer,
+    readonly dtype: DType,
+    readonly size: number,
+  ) {
+    const s = stats(backend);
+    s.buffers++;
+    s.bytes += size * BYTES_PER_ELEMENT[dtype];
+  }
+
+  retain(): void {
+    this.refs++;
+  }
+
+  release(): void {
+    if (--this.refs > 0) return;
+    const s = stats(this.backend);
+    s.buffers--;
+    s.bytes -= this.size * BYTES_PER_ELEMENT[this.dtype];
+    this.backend.free(this.buffer);
+  }
+}
+
+/** Live memory of one backend instance. */
+export interface MemoryInfo {
+  /** Tensors not yet disposed (views count separately). */
+  tensors: number;
+  /** Buffers held by those tensors. */
+  buffers: number;
+  /** Bytes in those buffers. */
+  bytes: number;
+}
+
+const allStats = () => shared("memory", () => new Map<Backend, MemoryInfo>());
+
+/** Mutable counters of `backend` (internal). */
+export function stats(backend: Backend): MemoryInfo {
+  const m = allStats();
+  let s = m.get(backend);
+  if (!s) {
+    s = { tensors: 0, buffers: 0, bytes: 0 };
+    m.set(backend, s);
+  }
+  return s;
+}
+
+/**
+ * Live tensors, buffers and bytes. With a backend: that backend's figures; without: the totals
+ * over every backend, plus `byBackend` keyed by backend label.
+ */
+export function memory(backend?: Backend): MemoryInfo & { byBackend: Record<string, MemoryInfo> } {
+  const byBackend: Record<string, MemoryInfo> = {};
+  const total: MemoryInfo = { tensors: 0, buffers: 0, bytes: 0 };
+  for (const [b, s] of allStats()) {
+    if (backend && b !== backend) continue;
+    byBackend[b.label] = { ...s };
+    total.tensors += s.tensors;
+    total.buffers += s.buffers;
+    total.bytes += s.bytes;
+  }
+  return { ...total, byBackend };
+}
+
+/** What scopes and the finalizer need of a tensor. */
+export interface Disposable {
+  dispose(): void;
+  readonly isDisposed: boolean;
+}
+
+const TENSOR = Symbol.for("@nn/tensor/Tensor");
+
+/** Brand check that works across duplicate copies of this package (unlike `instanceof`). */
+export function isTensorLike(x: unknown): x is Disposable {
+  return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[TENSOR] === true;
+}
+
+/** The brand symbol set on every Tensor. */
+export const TENSOR_BRAND: typeof TENSOR = TENSOR;
+
+const scopes = () => shared("scopes", () => [] as Set<Disposable>[]);
+
+/** Called for every new tensor: the innermost `tidy` scope owns it. */
+export function track(t: Disposable): void {
+  const s = scopes();
+  s[s.length - 1]?.add(t);
+}
+
+/** Removes `t` from every scope so that `tidy` never disposes it. Returns `t`. */
+export function keep<T extends Disposable>(t: T): T {
+  for (const s of scopes()) s.delete(t);
+  return t;
+}
+
+function collect(x: unknown, out: Set<Disposable>, seen: Set<unknown>): void {
+  if (typeof x !== "object" || x === null || seen.has(x)) return;
+  seen.add(x);
+  if (isTensorLike(x)) out.add(x);
+  else if (Array.isArray(x)) for (const v of x) collect(v, out, seen);
+  else if (x instanceof Map) for (const v of x.values()) collect(v, out, seen);
+  else if (Object.getPrototypeOf(x) === Object.prototype)
+    for (const v of Object.values(x)) collect(v, out, seen);
+}
+
+/**
+ * Runs `fn` and disposes every tensor created during it except those it returns (found in
+ * arrays, Maps and plain objects of the result). Returned tensors move to the enclosing scope.
+ * `fn` must be synchronous: an async function would end the scope before its work; a
+ * ValueError says so.
+ */
+export function tidy<T>(fn: () => T): T {
+  const stack = scopes();
+  const scope = new Set<Disposable>();
+  stack.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    stack.pop();
+    for (const t of scope) t.dispose();
+    throw e;
+  }
+  stack.pop();
+  if (result instanceof Promise) {
+    for (const t of scope) t.dispose();
+    throw new ValueError(
+      "tidy: fn returned a Promise; tidy takes a synchronous function (await outside it)",
+    );
+  }
+  const kept = new Set<Disposable>();
+  collect(result, kept, new Set());
+  const parent = stack[stack.length - 1];
+  for (const t of scope) {
+    if (kept.has(t)) parent?.add(t);
+    else t.dispose();
+  }
+  return result;
+}
+
+/** Disposes every tensor found in `x` (a tensor, or arrays / Maps / plain objects of them). */
+export function dispose(x: unknown): void {
+  const found = new Set<Disposable>();
+  collect(x, found, new Set());
+  for (const t of found) t.dispose();
+}

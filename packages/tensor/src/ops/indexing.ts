@@ -1,0 +1,129 @@
+/** Indexing by int32 index tensors: gather, indexSelect, scatterAdd, oneHot. */
+import { recordOp } from "../dispatch.js";
+import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
+import { fmt, normalizeDim } from "../shape.js";
+import { empty, type Tensor } from "../tensor.js";
+import { full, zeros } from "./creation.js";
+import { backendOf, copyInto } from "./util.js";
+
+function requireIndex(op: string, index: Tensor): void {
+  if (index.dtype !== "int32") {
+    throw new DTypeError(
+      `${op}: index must be an int32 tensor, got ${index.dtype}; cast it with cast(index, "int32")`,
+    );
+  }
+}
+
+function checkGatherShapes(op: string, x: Tensor, d: number, index: Tensor): void {
+  if (index.ndim !== x.ndim && !(x.ndim === 0 && index.ndim <= 1)) {
+    throw new ShapeError(
+      `${op}: index ${fmt(index.shape)} and input ${fmt(x.shape)} must have the same number of dims`,
+    );
+  }
+  for (let i = 0; i < index.ndim; i++) {
+    if (i !== d && (index.shape[i] as number) > (x.shape[i] ?? 1)) {
+      throw new ShapeError(
+        `${op}: index ${fmt(index.shape)} is larger than input ${fmt(x.shape)} in dim ${i} (only dim ${d} may differ)`,
+      );
+    }
+  }
+}
+
+/**
+ * `out[i][j] = x[index[i][j]][j]` for dim 0 (and likewise for other dims), as torch.gather:
+ * `out` has `index`'s shape; `index` is int32 with `x`'s number of dims and no larger than `x`
+ * outside `dim`. IndexError for an index outside `[0, x.shape[dim])` (CPU; a GPU may give 0).
+ */
+export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  const backend = backendOf("gather", [x, index]);
+  requireIndex("gather", index);
+  const d = normalizeDim("gather", dim, x.ndim);
+  checkGatherShapes("gather", x, d, index);
+  const out = empty(index.shape, x.dtype, backend);
+  if (out.size > 0) backend.gather(x.view(), d, index.view(), out.view());
+  recordOp("gather", [x, index], [out], { dim: d });
+  return out;
+}
+
+/**
+ * Picks entries along `dim` by a 1-D int32 `index` (repeats allowed): the result has `x`'s
+ * shape with `dim` resized to `index.size` (torch.index_select). IndexError when out of range.
+ */
+export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  const backend = backendOf("indexSelect", [x, index]);
+  requireIndex("indexSelect", index);
+  if (index.ndim > 1)
+    throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
+  const d = normalizeDim("indexSelect", dim, x.ndim);
+  const shape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? index.size : s));
+  const out = empty(shape, x.dtype, backend);
+  if (out.size > 0) {
+    // index broadcast across the other dims (stride 0): one gather, no copy.
+    const strides = shape.map((_, i) => (i === d ? (index.strides[0] ?? 0) : 0));
+    backend.gather(x.view(), d, { ...index.view(), shape, strides }, out.view());
+  }
+  recordOp("indexSelect", [x, index], [out], { dim: d });
+  return out;
+}
+
+/**
+ * A copy of `x` with `src` added at `index` along `dim`: `out[index[i][j]][j] += src[i][j]`
+ * for dim 0 (torch.scatter_add). `index` is int32, no larger than `src` and (outside `dim`)
+ * `x`. IndexError when out of range.
+ */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  const backend = backendOf("scatterAdd", [x, index, src]);
+  requireIndex("scatterAdd", index);
+  if (src.dtype !== x.dtype)
+    throw new DTypeError(`scatterAdd: src dtype ${src.dtype} must equal input dtype ${x.dtype}`);
+  const d = normalizeDim("scatterAdd", dim, x.ndim);
+  checkGatherShapes("scatterAdd", x, d, index);
+  if (index.shape.some((s, i) => s > (src.shape[i] ?? 1))) {
+    throw new ShapeError(
+      `scatterAdd: index ${fmt(index.shape)} is larger than src ${fmt(src.shape)}`,
+    );
+  }
+  const out = empty(x.shape, x.dtype, backend);
+  copyInto(x, out.view());
+  if (index.size > 0)
+    backend.scatterAdd(out.view(), d, index.view(), { ...src.view(), shape: index.shape });
+  recordOp("scatterAdd", [x, index, src], [out], { dim: d });
+  return out;
+}
+
+/**
+ * One-hot encoding: int32 `indices` of shape `S` give int32 `S + [numClasses]` with a 1 at
+ * each index (torch.nn.functional.one_hot). `numClasses` is required: PyTorch's -1 (infer from
+ * the data) would need a read-back, which nn does only where a user asks. ValueError for an
+ * index outside `[0, numClasses)` (where the backend checks indices).
+ */
+export function oneHot(indices: Tensor, numClasses: number): Tensor {
+  const backend = backendOf("oneHot", [indices]);
+  requireIndex("oneHot", indices);
+  if (!Number.isInteger(numClasses) || numClasses < 0) {
+    throw new ValueError(
+      `oneHot: numClasses must be a non-negative integer, got ${numClasses} (nn needs it given: inferring it would read data back)`,
+    );
+  }
+  const out = zeros([...indices.shape, numClasses], { dtype: "int32", backend });
+  if (indices.size > 0) {
+    if (numClasses === 0) throw new IndexError("oneHot: numClasses is 0 but indices is not empty");
+    const shape = [...indices.shape, 1];
+    const idx = { ...indices.view(), shape, strides: [...indices.strides, 0] };
+    const ones = full(shape, 1, { dtype: "int32", backend });
+    try {
+      backend.scatterAdd(out.view(), indices.ndim, idx, ones.view());
+    } catch (e) {
+      out.dispose();
+      if (e instanceof IndexError) {
+        throw new ValueError(
+          `oneHot: class values must be in [0, ${numClasses}): ${e.message.replace(/^scatterAdd: /, "")}`,
+        );
+      }
+      throw e;
+    } finally {
+      ones.dispose();
+    }
+  }
+  return out;
+}

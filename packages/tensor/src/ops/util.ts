@@ -1,0 +1,104 @@
+/** Internal helpers shared by the ops: backend checks, broadcast views, elementwise launch. */
+import { type Backend, getBackend, type View } from "../backend.js";
+import { type DType, type PromotionOperand, resultType, scalarDType } from "../dtype.js";
+import { BackendError } from "../errors.js";
+import { type Expr, input, type Kernel, kernel, param } from "../expr.js";
+import { broadcastShapes, type Shape } from "../shape.js";
+import { empty, type Tensor } from "../tensor.js";
+
+/** A JS number or boolean used where a tensor may be (PyTorch's "wrapped number"). */
+export type Scalar = number | boolean;
+/** A tensor or a scalar operand. */
+export type TensorLike = Tensor | Scalar;
+
+/**
+ * The backend all `tensors` live on, after checking none is disposed. Throws BackendError
+ * naming both backends when they differ (never a silent copy).
+ */
+export function backendOf(op: string, tensors: readonly Tensor[]): Backend {
+  let b: Backend | undefined;
+  for (const t of tensors) {
+    t.assertLive(op);
+    if (b === undefined) b = t.backend;
+    else if (t.backend !== b) {
+      throw new BackendError(
+        `${op}: inputs live on different backends (${b.label} and ${t.backend.label}); ` +
+          "move one with `await t.to(backend)` first",
+      );
+    }
+  }
+  return b ?? getBackend();
+}
+
+/** View `v` seen through `shape` (broadcast dims get stride 0). Assumes the shapes broadcast. */
+export function broadcastView(v: View, shape: Shape): View {
+  const lead = shape.length - v.shape.length;
+  const strides = shape.map((d, i) => {
+    if (i < lead) return 0;
+    return v.shape[i - lead] === 1 && d !== 1 ? 0 : (v.strides[i - lead] as number);
+  });
+  return { ...v, shape, strides };
+}
+
+/** Promotion operands of tensors and scalars (tier 2 tensor with dims, 1 for 0-d, 0 scalar). */
+export function promotionOf(args: readonly TensorLike[]): PromotionOperand[] {
+  return args.map((a) =>
+    typeof a === "number" || typeof a === "boolean"
+      ? { dtype: scalarDType(a), tier: 0 as const }
+      : { dtype: a.dtype, tier: a.ndim === 0 ? (1 as const) : (2 as const) },
+  );
+}
+
+/** PyTorch's result dtype of an op over these operands. */
+export function resultDTypeOf(args: readonly TensorLike[]): DType {
+  return resultType(promotionOf(args));
+}
+
+const kernelCache = new Map<string, Kernel>();
+
+/**
+ * Runs an elementwise op over tensors and scalars. Tensors become kernel inputs cast to
+ * `computeDType`; scalars become kernel params of that dtype, so changing them never
+ * recompiles. `build` maps the operand expressions to the output expression(s); `cacheKey`
+ * names the op's structure (the build result is memoised under it and the operand dtypes).
+ * Returns one output tensor per output expression, shaped by broadcasting the tensor operands.
+ */
+export function elementwise(
+  op: string,
+  args: readonly TensorLike[],
+  computeDType: DType,
+  build: (operands: Expr[]) => Expr | Expr[],
+  cacheKey: string = op,
+): Tensor[] {
+  const tensors = args.filter((a): a is Tensor => typeof a === "object");
+  const backend = backendOf(op, tensors);
+  const shape = broadcastShapes(op, ...tensors.map((t) => t.shape));
+  const sig = args.map((a) => (typeof a === "object" ? a.dtype : "s")).join(",");
+  const key = `${cacheKey}|${sig}|${computeDType}`;
+  let k = kernelCache.get(key);
+  if (!k) {
+    let ti = 0;
+    let pi = 0;
+    const operands = args.map((a) =>
+      typeof a === "object" ? input(ti++, a.dtype).cast(computeDType) : param(pi++, computeDType),
+    );
+    const out = build(operands);
+    k = kernel(Array.isArray(out) ? out : [out]);
+    kernelCache.set(key, k);
+  }
+  const params = args.filter((a): a is Scalar => typeof a !== "object").map(Number);
+  const outputs = k.outputs.map((e) => empty(shape, e.dtype, backend));
+  backend.elementwise(
+    k,
+    tensors.map((t) => broadcastView(t.view(), shape)),
+    outputs.map((t) => t.view()),
+    params,
+  );
+  return outputs;
+}
+
+/** Writes `src` (broadcast to `dst.shape`, cast to `dst.dtype`) through the view `dst`. */
+export function copyInto(src: Tensor, dst: View): void {
+  const k = kernel([input(0, src.dtype).cast(dst.dtype)]);
+  src.backend.elementwise(k, [broadcastView(src.view(), dst.shape)], [dst], []);
+}

@@ -1,0 +1,284 @@
+import { type Backend, getBackend, type View } from "./backend.js";
+import type { DataArray, DType } from "./dtype.js";
+import { BackendError, DisposedTensorError, ValueError } from "./errors.js";
+import { input, kernel } from "./expr.js";
+import { formatTensor } from "./format.js";
+import { shared } from "./global.js";
+import { Storage, stats, TENSOR_BRAND, track } from "./memory.js";
+import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
+
+/** Nested JS arrays of a tensor's values (`number` or `boolean` leaves). */
+export type NestedArray = number | boolean | NestedArray[];
+
+const finalizer = shared(
+  "finalizer",
+  () =>
+    new FinalizationRegistry<Storage>((storage) => {
+      stats(storage.backend).tensors--;
+      storage.release();
+    }),
+);
+
+/**
+ * An n-dimensional array on one backend: a strided view (shape, strides, offset) on a shared
+ * Storage. Views (reshape, transpose, slice, ...) share the storage; ops are free functions
+ * (`add(a, b)`), so a bundle holds only the ops it imports.
+ */
+export class Tensor {
+  readonly [TENSOR_BRAND] = true;
+  /** Whether autograd should record ops on this tensor (a leaf accumulates `.grad`). */
+  requiresGrad = false;
+  /** The accumulated gradient of a leaf, set by `@nn/autograd`. */
+  grad: Tensor | null = null;
+  #disposed = false;
+
+  /** Use the creation functions (`tensor`, `zeros`, ...); this wraps an existing storage. */
+  constructor(
+    readonly storage: Storage,
+    readonly shape: Shape,
+    readonly strides: readonly number[],
+    readonly offset: number,
+  ) {
+    storage.retain();
+    stats(storage.backend).tensors++;
+    finalizer.register(this, storage, this);
+    track(this);
+  }
+
+  /** The element type. */
+  get dtype(): DType {
+    return this.storage.dtype;
+  }
+  /** The backend instance (the "device") holding this tensor. */
+  get backend(): Backend {
+    return this.storage.backend;
+  }
+  /** Number of dimensions. */
+  get ndim(): number {
+    return this.shape.length;
+  }
+  /** Number of elements. */
+  get size(): number {
+    return sizeOf(this.shape);
+  }
+  /** True once `dispose()` ran (or the owning `tidy` scope ended). */
+  get isDisposed(): boolean {
+    return this.#disposed;
+  }
+  /** The storage's version counter: bumped by each in-place op on this tensor or any view of it. */
+  get version(): number {
+    return this.storage.version;
+  }
+  /** True when elements are laid out row-major without gaps (size-1 dims ignored). */
+  get isContiguous(): boolean {
+    const c = contiguousStrides(this.shape);
+    return this.shape.every((d, i) => d === 1 || this.strides[i] === c[i]);
+  }
+
+  /** Throws DisposedTensorError if this tensor was disposed; `op` names the caller. */
+  assertLive(op: string): this {
+    if (this.#disposed) {
+      throw new DisposedTensorError(
+        `${op}: tensor of shape [${this.shape.join(", ")}] (${this.dtype}) was disposed; ` +
+          "keep it out of tidy() by returning it or calling keep(t)",
+      );
+    }
+    return this;
+  }
+
+  /** The strided view that kernels read (internal). */
+  view(): View {
+    return {
+      buffer: this.storage.buffer,
+      dtype: this.dtype,
+      shape: this.shape,
+      strides: this.strides,
+      offset: this.offset,
+    };
+  }
+
+  /** Frees this tensor's hold on its storage; the buffer goes when its last view does. Idempotent. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    finalizer.unregister(this);
+    stats(this.backend).tensors--;
+    this.storage.release();
+  }
+
+  /** Values in row-major order, as a new TypedArray (bool as Uint8Array of 0/1). Works on every backend. */
+  async data(): Promise<DataArray> {
+    this.assertLive("data");
+    const c = this.#packed();
+    try {
+      return sliceTo(await this.backend.read(c.storage.buffer), this.size);
+    } finally {
+      if (c !== this) c.dispose();
+    }
+  }
+
+  /**
+   * Synchronous `data()`. Throws BackendError on a backend without sync reads (WebGPU, or
+   * `cpu({ syncRead: false })`): use `await data()` there.
+   */
+  dataSync(): DataArray {
+    this.assertLive("dataSync");
+    const readSync = this.backend.readSync;
+    if (!readSync || !this.backend.capabilities.syncRead) {
+      throw new BackendError(
+        `dataSync: backend ${this.backend.label} has no synchronous read; use await t.data()`,
+      );
+    }
+    const c = this.#packed();
+    try {
+      return sliceTo(readSync.call(this.backend, c.storage.buffer), this.size);
+    } finally {
+      if (c !== this) c.dispose();
+    }
+  }
+
+  /** Values as nested arrays (a number or boolean for a 0-d tensor). */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape, this.dtype);
+  }
+
+  /** Synchronous `array()`; see `dataSync` for when it throws. */
+  arraySync(): NestedArray {
+    return nest(this.dataSync(), this.shape, this.dtype);
+  }
+
+  /** The single value of a one-element tensor. Throws ValueError for any other size. */
+  async item(): Promise<number | boolean> {
+    this.#checkItem();
+    return (await this.array()) as number | boolean;
+  }
+
+  /** Synchronous `item()`. */
+  itemSync(): number | boolean {
+    this.#checkItem();
+    return this.arraySync() as number | boolean;
+  }
+
+  /**
+   * Copies this tensor to another backend instance (PyTorch's `.to(device)`). Async, since a
+   * GPU reads back asynchronously. On the same backend it resolves to a new view of the same storage.
+   */
+  async to(backend: Backend): Promise<Tensor> {
+    this.assertLive("to");
+    if (backend === this.backend)
+      return new Tensor(this.storage, this.shape, this.strides, this.offset);
+    const values = await this.data();
+    const storage = new Storage(
+      backend,
+      backend.alloc(this.dtype, values.length),
+      this.dtype,
+      values.length,
+    );
+    backend.write(storage.buffer, values);
+    return new Tensor(storage, this.shape, contiguousStrides(this.shape), 0);
+  }
+
+  /** Prints like PyTorch (`tensor([1., 2.])`) where the backend reads synchronously; else a summary. */
+  toString(): string {
+    if (this.#disposed)
+      return `tensor(<disposed>, shape=[${this.shape.join(", ")}], dtype=${this.dtype})`;
+    if (!this.backend.capabilities.syncRead) {
+      return `tensor(<on ${this.backend.label}; await t.format()>, shape=[${this.shape.join(", ")}], dtype=${this.dtype})`;
+    }
+    return formatTensor(
+      toElems(this.dataSync(), this.dtype),
+      this.shape,
+      this.dtype,
+      this.#suffix(),
+    );
+  }
+
+  /** `toString()` for every backend: reads the values asynchronously. */
+  async format(): Promise<string> {
+    return formatTensor(
+      toElems(await this.data(), this.dtype),
+      this.shape,
+      this.dtype,
+      this.#suffix(),
+    );
+  }
+
+  #suffix(): string[] {
+    const s: string[] = [];
+    if (this.backend.name !== "cpu") s.push(`device=${this.backend.label}`);
+    if (this.dtype === "float64") s.push("dtype=float64");
+    if (this.requiresGrad) s.push("requiresGrad=true");
+    return s;
+  }
+
+  #checkItem(): void {
+    if (this.size !== 1) {
+      throw new ValueError(
+        `item: a tensor with ${this.size} elements (shape [${this.shape.join(", ")}]) has no single value`,
+      );
+    }
+  }
+
+  /** This tensor if it covers its whole storage row-major from 0, else a packed copy. */
+  #packed(): Tensor {
+    if (this.offset === 0 && this.isContiguous && this.storage.size === this.size) return this;
+    const out = empty(this.shape, this.dtype, this.backend);
+    const k = kernel([input(0, this.dtype)]);
+    this.backend.elementwise(k, [this.view()], [out.view()], []);
+    return out;
+  }
+}
+
+/** A new contiguous tensor of `shape` (zero-filled by the backend). */
+export function empty(shape: Shape, dtype: DType, backend: Backend = getBackend()): Tensor {
+  const size = sizeOf(shape);
+  const storage = new Storage(backend, backend.alloc(dtype, size), dtype, size);
+  return new Tensor(storage, [...shape], contiguousStrides(shape), 0);
+}
+
+/** A new contiguous tensor holding `values` (already of `dtype`'s array type). */
+export function fromArray(
+  values: DataArray,
+  shape: Shape,
+  dtype: DType,
+  backend: Backend = getBackend(),
+): Tensor {
+  const t = empty(shape, dtype, backend);
+  if (values.length) backend.write(t.storage.buffer, values);
+  return t;
+}
+
+/** A view of `t`'s storage with other metadata (no copy). */
+export function viewOf(
+  t: Tensor,
+  shape: Shape,
+  strides: readonly number[],
+  offset: number,
+): Tensor {
+  return new Tensor(t.storage, shape, strides, offset);
+}
+
+/** True for a Tensor of any copy of this package. */
+export function isTensor(x: unknown): x is Tensor {
+  return (
+    typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[TENSOR_BRAND] === true
+  );
+}
+
+function sliceTo(a: DataArray, n: number): DataArray {
+  return a.length === n ? a : a.slice(0, n);
+}
+
+function toElems(a: DataArray, dtype: DType): ArrayLike<number | boolean> {
+  return dtype === "bool" ? Array.from(a, (v) => v !== 0) : a;
+}
+
+function nest(a: DataArray, shape: Shape, dtype: DType): NestedArray {
+  const elems = toElems(a, dtype);
+  let i = 0;
+  const build = (dim: number): NestedArray => {
+    if (dim === shape.length) return elems[i++] as number | boolean;
+    return Array.from({ length: shape[dim] as number }, () => build(dim + 1));
+  };
+  return build(0);
+}
