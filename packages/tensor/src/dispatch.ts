@@ -16,7 +16,7 @@ export interface OpRecord {
 /** Receives each op as it runs. */
 export type OpHook = (record: OpRecord) => void;
 
-const slot = () => shared("opHook", () => ({ hook: undefined as OpHook | undefined }));
+const slot = () => shared("opHook", () => ({ hook: undefined as OpHook | undefined, paused: 0 }));
 
 /** Installs (or, with `undefined`, removes) the op hook. Returns the previous one. */
 export function setOpHook(hook: OpHook | undefined): OpHook | undefined {
@@ -26,13 +26,28 @@ export function setOpHook(hook: OpHook | undefined): OpHook | undefined {
   return prev;
 }
 
-/** Reports an op to the hook, if one is installed. Returns `outputs[0]` for chaining. */
+/** Reports an op to the hook, if one is installed and not paused by `unrecorded`. */
 export function recordOp(
   op: string,
   inputs: readonly Tensor[],
   outputs: readonly Tensor[],
   attrs: Readonly<Record<string, unknown>> = {},
 ): void {
-  const hook = slot().hook;
-  if (hook) hook({ op, inputs, outputs, attrs });
+  const s = slot();
+  if (s.hook && s.paused === 0) s.hook({ op, inputs, outputs, attrs });
+}
+
+/**
+ * Runs `fn` without reporting its ops: a composite op computes its parts inside and then
+ * reports itself as one op, so autograd applies its registered (more stable) rule instead of
+ * differentiating the parts.
+ */
+export function unrecorded<T>(fn: () => T): T {
+  const s = slot();
+  s.paused++;
+  try {
+    return fn();
+  } finally {
+    s.paused--;
+  }
 }

@@ -5,7 +5,7 @@
  */
 
 export * from "./backend.js";
-export { type OpHook, type OpRecord, recordOp, setOpHook } from "./dispatch.js";
+export { type OpHook, type OpRecord, recordOp, setOpHook, unrecorded } from "./dispatch.js";
 export * from "./dtype.js";
 export * from "./errors.js";
 export * from "./expr.js";

@@ -150,13 +150,13 @@ export class Tensor {
   /** The single value of a one-element tensor. Throws ValueError for any other size. */
   async item(): Promise<number | boolean> {
     this.#checkItem();
-    return (await this.array()) as number | boolean;
+    return toElems(await this.data(), this.dtype)[0] as number | boolean;
   }
 
   /** Synchronous `item()`. */
   itemSync(): number | boolean {
     this.#checkItem();
-    return this.arraySync() as number | boolean;
+    return toElems(this.dataSync(), this.dtype)[0] as number | boolean;
   }
 
   /**
@@ -206,7 +206,9 @@ export class Tensor {
   #suffix(): string[] {
     const s: string[] = [];
     if (this.backend.name !== "cpu") s.push(`device=${this.backend.label}`);
-    if (this.dtype === "float64") s.push("dtype=float64");
+    // As torch: float64 always; any non-default dtype when no values show it (empty).
+    if (this.dtype === "float64" || (this.size === 0 && this.dtype !== "float32"))
+      s.push(`dtype=${this.dtype}`);
     if (this.requiresGrad) s.push("requiresGrad=true");
     return s;
   }

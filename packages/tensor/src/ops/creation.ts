@@ -79,9 +79,8 @@ function flattenNested(data: unknown): { shape: number[]; flat: (number | boolea
         `tensor: ragged nested array: at [${path.join(", ")}] expected ${Array.isArray(d) ? "" : "an array of "}length ${shape[depth]}, got ${Array.isArray(d) ? `length ${d.length}` : typeof d}; every row must have the same length`,
       );
     }
-    d.forEach((v, i) => {
-      walk(v, depth + 1, [...path, i]);
-    });
+    // A plain loop, not forEach, which skips the holes of a sparse array ([1, , 3]).
+    for (let i = 0; i < d.length; i++) walk(d[i], depth + 1, [...path, i]);
   };
   walk(data, 0, []);
   return { shape, flat };
@@ -151,6 +150,7 @@ function filled(
   opts: CreateOptions,
 ): Tensor {
   const s = checkShape(op, shape);
+  checkDType(op, dtype);
   const backend = opts.backend ?? getBackend();
   const t = empty(s, dtype, backend);
   if (t.size > 0 && Number(value) !== 0) {
@@ -208,7 +208,10 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
     throw new ValueError(`arange: step ${step} moves away from end (start ${start}, end ${end})`);
   }
   const n = Math.ceil((end - start) / step);
-  const dtype = opts.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32");
+  const dtype = checkDType(
+    "arange",
+    opts.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32"),
+  );
   const values = allocArray(dtype, n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return finish(fromArray(values, [n], dtype, opts.backend ?? getBackend()), opts);
@@ -226,7 +229,7 @@ export function linspace(
 ): Tensor {
   if (!Number.isInteger(steps) || steps < 0)
     throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const dtype = opts.dtype ?? "float32";
+  const dtype = checkDType("linspace", opts.dtype ?? "float32");
   const values = allocArray(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
@@ -242,7 +245,7 @@ export function eye(n: number, m?: number | null, opts: CreateOptions = {}): Ten
   if (![n, m].every((d) => Number.isInteger(d) && d >= 0)) {
     throw new ValueError(`eye: n and m must be non-negative integers, got ${n} and ${m}`);
   }
-  const dtype = opts.dtype ?? "float32";
+  const dtype = checkDType("eye", opts.dtype ?? "float32");
   const values = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
   return finish(fromArray(values, [n, m], dtype, opts.backend ?? getBackend()), opts);
@@ -262,6 +265,7 @@ function draw(
   opts: RandomOptions,
 ): Tensor {
   const s = checkShape(op, shape);
+  checkDType(op, dtype);
   const backend = opts.backend ?? getBackend();
   const t = empty(s, dtype, backend);
   const { seed, offset } = nextCounters(t.size, opts.seed);
@@ -297,5 +301,12 @@ export function randint(
       `randint: need integers low < high (at most 2^32 apart), got low ${low}, high ${high}`,
     );
   }
-  return draw("randint", shape, { kind: "randint", low, high }, opts.dtype ?? "int32", opts);
+  const dtype = opts.dtype ?? "int32";
+  const [lo, hi] = dtype === "int32" ? [INT32_MIN, INT32_MAX] : dtype === "bool" ? [0, 1] : [-Infinity, Infinity];
+  if (low < lo || high - 1 > hi) {
+    throw new ValueError(
+      `randint: range [${low}, ${high}) does not fit ${dtype} (values in [${lo}, ${hi}])`,
+    );
+  }
+  return draw("randint", shape, { kind: "randint", low, high }, dtype, opts);
 }

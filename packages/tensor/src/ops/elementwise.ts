@@ -142,7 +142,10 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
     (c as Expr).where(x as Expr, y as Expr),
   ) as [Tensor];
   const inputs = [cond, a, b].filter((t): t is Tensor => typeof t === "object");
-  recordOp("where", inputs, [out], {});
+  recordOp("where", inputs, [out], {
+    a: typeof a === "object" ? undefined : a,
+    b: typeof b === "object" ? undefined : b,
+  });
   return out;
 }
 

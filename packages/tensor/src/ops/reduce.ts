@@ -3,7 +3,7 @@
  * view; mean, variance, std and logsumexp are composed from sums and elementwise ops.
  */
 import type { ReduceOp } from "../backend.js";
-import { recordOp } from "../dispatch.js";
+import { recordOp, unrecorded } from "../dispatch.js";
 import { type DType, isFloating } from "../dtype.js";
 import { DTypeError, IndexError } from "../errors.js";
 import { tidy } from "../memory.js";
@@ -181,13 +181,17 @@ export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Ten
  */
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   const dims = normalizeDims("logsumexp", dim, x.ndim);
-  return tidy(() => {
-    const xf = isFloating(x.dtype) ? x : cast(x, "float32");
-    const outShape = keptShape(x.shape, dims, keepdim);
-    if (count(x, dims) === 0)
-      return full(outShape, -Infinity, { dtype: xf.dtype, backend: x.backend });
-    const m = max(xf, dims, true);
-    const shift = where(eq(abs(m), Infinity), 0, m);
-    return reshape(add(log(sum(exp(sub(xf, shift)), dims, true)), shift), outShape);
-  });
+  const out = unrecorded(() =>
+    tidy(() => {
+      const xf = isFloating(x.dtype) ? x : cast(x, "float32");
+      const outShape = keptShape(x.shape, dims, keepdim);
+      if (count(x, dims) === 0)
+        return full(outShape, -Infinity, { dtype: xf.dtype, backend: x.backend });
+      const m = max(xf, dims, true);
+      const shift = where(eq(abs(m), Infinity), 0, m);
+      return reshape(add(log(sum(exp(sub(xf, shift)), dims, true)), shift), outShape);
+    }),
+  );
+  recordOp("logsumexp", [x], [out], { dims, keepdim });
+  return out;
 }

@@ -3,7 +3,7 @@
  * only when no strides can express the result, as torch.reshape). Each returns a new Tensor
  * that shares the storage; disposing one leaves the others valid.
  */
-import { recordOp } from "../dispatch.js";
+import { recordOp, unrecorded } from "../dispatch.js";
 import { IndexError, ShapeError, ValueError } from "../errors.js";
 import { input, kernel } from "../expr.js";
 import {
@@ -200,6 +200,14 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   return recorded("expand", x, viewOf(x, outShape, strides, x.offset), { shape: outShape });
 }
 
+/** Python slice bounds on dim `dim`: negative indices count from the end, then clamp to `[0, n]`. */
+function sliceBounds(x: Tensor, dim: number, start: number, end: number | null) {
+  const d = normalizeDim("slice", dim, x.ndim);
+  const n = x.shape[d] as number;
+  const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+  return { dim: d, start: clampIdx(start), end: end === null ? n : clampIdx(end) };
+}
+
 /**
  * Elements `start, start+step, ...` before `end` along `dim` (Python slice `x[start:end:step]`:
  * negative start/end count from the end, out-of-range bounds clamp). `step` must be positive.
@@ -212,13 +220,10 @@ export function slice(
   step = 1,
 ): Tensor {
   x.assertLive("slice");
-  const d = normalizeDim("slice", dim, x.ndim);
-  if (!Number.isInteger(step) || step <= 0)
+  if (!Number.isInteger(step) || step <= 0) {
     throw new ValueError(`slice: step must be a positive integer, got ${step}`);
-  const n = x.shape[d] as number;
-  const clampIdx = (i: number) => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
-  const s = clampIdx(start);
-  const e = end === null ? n : clampIdx(end);
+  }
+  const { dim: d, start: s, end: e } = sliceBounds(x, dim, start, end);
   const len = Math.max(0, Math.ceil((e - s) / step));
   const shape = [...x.shape];
   shape[d] = len;
@@ -249,6 +254,45 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   if (a > b) throw new ValueError(`flatten: startDim ${startDim} comes after endDim ${endDim}`);
   const shape = [...x.shape.slice(0, a), sizeOf(x.shape.slice(a, b + 1)), ...x.shape.slice(b + 1)];
   return reshape(x, shape);
+}
+
+/**
+ * `base` with `src` written into `base[..., start:end:step, ...]` along `dim`
+ * (torch.slice_scatter): a new tensor; `src` must have the slice's shape (ShapeError).
+ * It is the gradient of `slice`.
+ */
+export function sliceScatter(
+  base: Tensor,
+  src: Tensor,
+  dim = 0,
+  start = 0,
+  end: number | null = null,
+  step = 1,
+): Tensor {
+  const backend = backendOf("sliceScatter", [base, src]);
+  const out = copyOf(base);
+  const window = unrecorded(() => slice(out, dim, start, end, step));
+  try {
+    if (window.ndim !== src.ndim || window.shape.some((d, i) => d !== src.shape[i])) {
+      throw new ShapeError(
+        `sliceScatter: src shape ${fmt(src.shape)} must equal the slice's shape ${fmt(window.shape)}`,
+      );
+    }
+    backend.elementwise(
+      kernel([input(0, src.dtype).cast(out.dtype)]),
+      [src.view()],
+      [window.view()],
+      [],
+    );
+  } catch (e) {
+    out.dispose();
+    throw e;
+  } finally {
+    window.dispose();
+  }
+  const { dim: d, start: s, end: e } = sliceBounds(base, dim, start, end);
+  recordOp("sliceScatter", [base, src], [out], { dim: d, start: s, end: e, step });
+  return out;
 }
 
 /** A row-major tensor with `x`'s values: a new view of the same storage if already contiguous, else a copy. */

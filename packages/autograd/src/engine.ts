@@ -1,0 +1,142 @@
+/**
+ * The backward pass, as in the textbook: walk the tape from the output back to the inputs,
+ * and at each node turn the gradient of its outputs into gradients of its inputs.
+ */
+import {
+  add,
+  contiguous,
+  DTypeError,
+  isFloating,
+  keep,
+  ShapeError,
+  type Tensor,
+  tidy,
+} from "@nn/tensor";
+import { GradientError } from "./errors.js";
+import { type Node, topoOrder } from "./node.js";
+import { canon, gradFn, isLeaf, state } from "./state.js";
+
+/** Options of a backward pass. */
+export interface BackwardOptions {
+  /** Keep the graph (saved tensors) for another backward. Default: false (or createGraph). */
+  retainGraph?: boolean;
+  /** Record the backward itself, so gradients can be differentiated again. Default false. */
+  createGraph?: boolean;
+}
+
+/** Runs `fn` with grad mode set to `enabled`, restoring it afterwards. */
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const s = state();
+  const prev = s.enabled;
+  s.enabled = enabled;
+  try {
+    return fn();
+  } finally {
+    s.enabled = prev;
+  }
+}
+
+function checkGrad(node: Node, i: number, g: Tensor): void {
+  const t = node.inputs[i] as Tensor;
+  if (g.ndim !== t.ndim || g.shape.some((d, j) => d !== t.shape[j])) {
+    throw new GradientError(
+      `backward: the rule of ${node.op} returned a gradient of shape [${g.shape.join(", ")}] for input ${i} of shape [${t.shape.join(", ")}]`,
+    );
+  }
+}
+
+/**
+ * Back-propagates `rootGrads` from `roots`. Leaves that require grad accumulate into `.grad`
+ * when `accumulate`; the gradients of `targets` (any tensors of the graph) are returned.
+ */
+export function runBackward(
+  roots: readonly Tensor[],
+  rootGrads: readonly Tensor[],
+  opts: BackwardOptions & { accumulate: boolean; targets?: readonly Tensor[] },
+): (Tensor | null)[] {
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
+  const targets = (opts.targets ?? []).map(canon);
+  const found = new Map<Tensor, Tensor>();
+  const result = tidy(() => {
+    const grads = new Map<Tensor, Tensor>();
+    const deliver = (t: Tensor, g: Tensor): void => {
+      const key = canon(t);
+      if (targets.includes(key))
+        found.set(key, found.has(key) ? add(found.get(key) as Tensor, g) : g);
+      if (isLeaf(key)) {
+        if (opts.accumulate && key.requiresGrad) {
+          const old = key.grad;
+          // A broadcast gradient is a stride-0 view; .grad gets its own packed buffer.
+          const own = g.isContiguous && g.size === g.storage.size ? g : contiguous(g);
+          key.grad = keep(old ? add(old, own) : own);
+          if (old && !createGraph) old.dispose();
+        }
+        return;
+      }
+      const prev = grads.get(key);
+      grads.set(key, prev ? add(prev, g) : g);
+    };
+    roots.forEach((r, i) => {
+      deliver(r, rootGrads[i] as Tensor);
+    });
+    for (const node of topoOrder(roots)) {
+      const outGrads = node.outputs.map((o) => grads.get(o) ?? null);
+      if (outGrads.every((g) => g === null)) continue;
+      if (node.freed) {
+        throw new GradientError(
+          `backward: trying to backward through the graph a second time (op ${node.op}); its saved tensors were freed. Pass { retainGraph: true } to the first backward`,
+        );
+      }
+      if (!node.rule) {
+        throw new GradientError(
+          `backward: op ${node.op} has no gradient rule; it is not differentiable`,
+        );
+      }
+      const saved = node.unpack();
+      const inGrads = withGradMode(createGraph, () =>
+        (node.rule as NonNullable<Node["rule"]>).backward({
+          inputs: saved.inputs,
+          outputs: saved.outputs,
+          attrs: node.attrs,
+          grads: outGrads,
+          needsGrad: node.needsGrad,
+        }),
+      );
+      node.inputs.forEach((t, i) => {
+        const g = inGrads[i];
+        if (!g || !t.requiresGrad) return;
+        checkGrad(node, i, g);
+        deliver(t, g);
+      });
+      for (const o of node.outputs) grads.delete(o);
+      if (!retainGraph) node.free();
+    }
+    return targets.map((t) => found.get(t) ?? null);
+  });
+  for (const g of result) if (g) keep(g);
+  return result;
+}
+
+/** Checks a backward root: a float tensor that requires grad (and its gradient's shape). */
+export function checkRoot(op: string, t: Tensor, gradient: Tensor | undefined): void {
+  t.assertLive(op);
+  if (!isFloating(t.dtype))
+    throw new DTypeError(`${op}: only float tensors can be differentiated, got ${t.dtype}`);
+  if (!t.requiresGrad) {
+    throw new GradientError(
+      `${op}: the tensor does not require grad and has no gradient function; create its inputs with { requiresGrad: true }`,
+    );
+  }
+  if (!gradient && t.size !== 1) {
+    throw new ShapeError(
+      `${op}: a gradient can be created implicitly only for a one-element output, got shape [${t.shape.join(", ")}]; pass the output gradient`,
+    );
+  }
+  if (gradient && (gradient.ndim !== t.ndim || gradient.shape.some((d, i) => d !== t.shape[i]))) {
+    throw new ShapeError(
+      `${op}: gradient shape [${gradient.shape.join(", ")}] must equal the output shape [${t.shape.join(", ")}]`,
+    );
+  }
+  void gradFn;
+}

@@ -1,0 +1,33 @@
+/**
+ * @nn/autograd: reverse-mode differentiation for @nn/tensor. Importing it installs the tape's op
+ * hook; every op on a tensor with `requiresGrad` is then recorded.
+ *
+ * PyTorch style: `backward(loss)`, `.grad` on leaves, `noGrad(fn)`, `zeroGrad(params)`.
+ * Functional style: `grad(f)`, `valueAndGrad(f)`, and `computeGrad(outputs, inputs)`.
+ */
+export {
+  backward,
+  type ComputeGradOptions,
+  type CustomOpDefinition,
+  computeGrad,
+  defineCustomOp,
+  detach,
+  enableGrad,
+  type GradOptions,
+  grad,
+  isGradEnabled,
+  noGrad,
+  valueAndGrad,
+  zeroGrad,
+} from "./api.js";
+export type { BackwardOptions } from "./engine.js";
+export { GradientError } from "./errors.js";
+export { type GradcheckOptions, gradcheck } from "./gradcheck.js";
+export {
+  type GradContext,
+  type GradRule,
+  getGradient,
+  listGradients,
+  registerGradient,
+} from "./registry.js";
+export { gradFn, isLeaf } from "./state.js";

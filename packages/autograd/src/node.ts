@@ -1,0 +1,142 @@
+/**
+ * The tape: each recorded op becomes a Node that knows its inputs (tensors, possibly produced by
+ * other nodes) and how to push an output gradient back to them, as in micrograd.
+ */
+import { isFloating, keep, type OpRecord, setOpHook, type Tensor, viewOf } from "@nn/tensor";
+import { GradientError } from "./errors.js";
+import { type GradRule, getGradient } from "./registry.js";
+import { canon, gradFn, isLeaf, state } from "./state.js";
+
+/** A saved tensor: a view that keeps the storage alive, and the version it had when saved. */
+interface Saved {
+  readonly view: Tensor;
+  readonly version: number;
+}
+
+/** One recorded op on the tape. */
+export class Node {
+  #saved: { inputs?: Saved[]; outputs?: Saved[] } = {};
+  freed = false;
+
+  constructor(
+    readonly op: string,
+    /** The input tensors (their identity on the tape), in the op's order. */
+    readonly inputs: readonly Tensor[],
+    /** The output tensors (identity only). */
+    readonly outputs: readonly Tensor[],
+    readonly attrs: Readonly<Record<string, unknown>>,
+    readonly rule: GradRule | undefined,
+  ) {
+    const saves = rule?.saves ?? "none";
+    if (saves === "inputs" || saves === "both") this.#saved.inputs = inputs.map(save);
+    if (saves === "outputs" || saves === "both") this.#saved.outputs = outputs.map(save);
+  }
+
+  /** Which inputs need a gradient. */
+  get needsGrad(): boolean[] {
+    return this.inputs.map((t) => t.requiresGrad);
+  }
+
+  /** The saved inputs and outputs; GradientError if one was modified in place since it was saved. */
+  unpack(): { inputs: Tensor[]; outputs: Tensor[] } {
+    const check = (list: Saved[] | undefined, what: string) =>
+      (list ?? []).map((s, i) => {
+        if (s.view.version !== s.version) {
+          throw new GradientError(
+            `backward: ${what} ${i} of ${this.op} (shape [${s.view.shape.join(", ")}]) was modified by an in-place op ` +
+              `after it was saved (version ${s.view.version}, saved at ${s.version}); clone it before changing it, or change it under noGrad before the forward`,
+          );
+        }
+        return s.view;
+      });
+    // What a rule did not save it sees as the original tensors: their shape and dtype only.
+    return {
+      inputs: this.#saved.inputs ? check(this.#saved.inputs, "input") : [...this.inputs],
+      outputs: this.#saved.outputs ? check(this.#saved.outputs, "output") : [...this.outputs],
+    };
+  }
+
+  /** Releases the saved tensors; a later backward through this node fails clearly. */
+  free(): void {
+    for (const s of [...(this.#saved.inputs ?? []), ...(this.#saved.outputs ?? [])])
+      s.view.dispose();
+    this.#saved = {};
+    this.freed = true;
+  }
+}
+
+/** A view standing for `t` on the tape (same gradient identity), kept out of `tidy` scopes. */
+function save(t: Tensor): Saved {
+  const view = keep(viewOf(t, t.shape, t.strides, t.offset));
+  view.requiresGrad = t.requiresGrad;
+  state().aliasOf.set(view, canon(t));
+  return { view, version: t.version };
+}
+
+/** Creates the node for an op and marks its float outputs as requiring grad. */
+export function attach(
+  op: string,
+  inputs: readonly Tensor[],
+  outputs: readonly Tensor[],
+  attrs: Readonly<Record<string, unknown>>,
+  rule: GradRule | undefined,
+): Node {
+  const node = new Node(op, inputs.map(canon), outputs, attrs, rule);
+  for (const o of outputs) {
+    if (!isFloating(o.dtype)) continue;
+    o.requiresGrad = true;
+    state().gradFn.set(o, node);
+  }
+  return node;
+}
+
+/** The op hook: records every op that has an input requiring grad while grad mode is on. */
+function record({ op, inputs, outputs, attrs }: OpRecord): void {
+  const s = state();
+  if (!s.enabled || !inputs.some((t) => t.requiresGrad)) return;
+  if (op.endsWith("_")) {
+    const target = inputs[0] as Tensor;
+    const leaf = target.requiresGrad && isLeaf(target);
+    throw new GradientError(
+      leaf
+        ? `${op}: a leaf tensor that requires grad is used in an in-place op; do the update inside noGrad(() => ...)`
+        : `${op}: in-place ops on tensors that take part in autograd are not supported; use the out-of-place op (e.g. add instead of add_)`,
+    );
+  }
+  if (!outputs.some((o) => isFloating(o.dtype))) return;
+  attach(op, inputs, outputs, attrs, getGradient(op));
+}
+
+/** Installs the op hook. Runs when this module loads: every autograd entry point imports it. */
+export function install(): void {
+  setOpHook(record);
+}
+install();
+
+/** Nodes reachable from `roots`, ordered so that each node comes after every node that uses its outputs. */
+export function topoOrder(roots: readonly Tensor[]): Node[] {
+  const order: Node[] = [];
+  const seen = new Set<Node>();
+  const stack: { node: Node; next: number }[] = [];
+  for (const r of roots) {
+    const n = gradFn(r);
+    if (!n || seen.has(n)) continue;
+    seen.add(n);
+    stack.push({ node: n, next: 0 });
+    while (stack.length) {
+      const top = stack[stack.length - 1] as { node: Node; next: number };
+      const input = top.node.inputs[top.next++];
+      if (input === undefined) {
+        order.push(top.node);
+        stack.pop();
+        continue;
+      }
+      const child = gradFn(input);
+      if (child && !seen.has(child)) {
+        seen.add(child);
+        stack.push({ node: child, next: 0 });
+      }
+    }
+  }
+  return order.reverse();
+}

@@ -1,0 +1,134 @@
+/**
+ * Every op with a gradient rule is checked against central finite differences in float64 on
+ * the CPU backend. A rule without a case here fails the "covers the registry" test.
+ */
+import { cpu } from "@nn/backend-cpu";
+import * as nn from "@nn/tensor";
+import { setBackend, type Tensor, tensor } from "@nn/tensor";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gradcheck, listGradients } from "../src/index.js";
+
+const f64 = (values: number[], shape: number[]) => tensor(values, { dtype: "float64", shape });
+/** Deterministic values in roughly [-1.5, 1.5], kept 0.1 away from 0 and from integers and halves. */
+const vals = (n: number, seed = 1) =>
+  Array.from({ length: n }, (_, i) => {
+    const v = Math.sin(seed * 12.9898 + i * 78.233) * 1.5;
+    const frac = Math.abs(v) % 0.5;
+    return frac < 0.1 || frac > 0.4 ? v + 0.2 : v;
+  });
+const pos = (n: number, seed = 1) => vals(n, seed).map((v) => Math.abs(v) + 0.3);
+
+type Case = { f: (...xs: Tensor[]) => Tensor; inputs: () => Tensor[]; eps?: number };
+const unary = (op: (x: Tensor) => Tensor, positive = false): Case => ({
+  f: op,
+  inputs: () => [f64(positive ? pos(6) : vals(6), [2, 3])],
+});
+const binary = (op: (a: Tensor, b: Tensor) => Tensor, positive = false): Case => ({
+  f: op,
+  inputs: () => [
+    f64(positive ? pos(6, 2) : vals(6, 2), [2, 3]),
+    f64(positive ? pos(3, 3) : vals(3, 3), [3]),
+  ],
+});
+const idx = (values: number[], shape: number[]) => tensor(values, { dtype: "int32", shape });
+
+const CASES: Record<string, Case> = {
+  neg: unary(nn.neg),
+  abs: unary(nn.abs),
+  sign: unary(nn.sign),
+  floor: unary(nn.floor),
+  ceil: unary(nn.ceil),
+  round: unary(nn.round),
+  exp: unary(nn.exp),
+  expm1: unary(nn.expm1),
+  log: unary(nn.log, true),
+  log1p: unary(nn.log1p, true),
+  sqrt: unary(nn.sqrt, true),
+  rsqrt: unary(nn.rsqrt, true),
+  sin: unary(nn.sin),
+  cos: unary(nn.cos),
+  tanh: unary(nn.tanh),
+  erf: unary(nn.erf),
+  add: binary(nn.add),
+  sub: binary((a, b) => nn.sub(b, a)),
+  mul: binary(nn.mul),
+  div: binary(nn.div, true),
+  pow: binary(nn.pow, true),
+  maximum: binary(nn.maximum),
+  minimum: binary(nn.minimum),
+  where: {
+    f: (a, b) => nn.where(nn.gt(a, 0), a, b),
+    inputs: () => [f64(vals(6, 4), [2, 3]), f64(vals(3, 5), [3])],
+  },
+  clamp: { f: (x) => nn.clamp(x, -0.5, 0.7), inputs: () => [f64(vals(6, 6), [2, 3])] },
+  // float32 rounding makes a 1e-6 step meaningless; the function is linear, so a large step is exact.
+  cast: {
+    f: (x) => nn.cast(nn.cast(x, "float32"), "float64"),
+    inputs: () => [f64([0.5, -0.25, 2], [3])],
+    eps: 1 / 64,
+  },
+  sum: { f: (x) => nn.sum(x, [0, 2], true), inputs: () => [f64(vals(24, 7), [2, 3, 4])] },
+  prod: {
+    f: (x) => nn.prod(x, 1),
+    inputs: () => [f64([0.5, -1.25, 2, 1.5, 0, 0.75, 0, 0, 1.25], [3, 3])],
+  },
+  max: { f: (x) => nn.max(x, 1), inputs: () => [f64(vals(12, 8), [3, 4])] },
+  min: { f: (x) => nn.min(x, -1, true), inputs: () => [f64(vals(12, 9), [3, 4])] },
+  logsumexp: { f: (x) => nn.logsumexp(x, 1), inputs: () => [f64(vals(12, 10), [3, 4])] },
+  reshape: {
+    f: (x) => nn.mul(nn.reshape(x, [3, 2]), f64([1, 2, 3, 4, 5, 6], [3, 2])),
+    inputs: () => [f64(vals(6), [2, 3])],
+  },
+  permute: {
+    f: (x) => nn.mul(nn.permute(x, [2, 0, 1]), f64(vals(24, 11), [4, 2, 3])),
+    inputs: () => [f64(vals(24), [2, 3, 4])],
+  },
+  expand: {
+    f: (x) => nn.mul(nn.expand(x, [2, 3, 4]), f64(vals(24, 12), [2, 3, 4])),
+    inputs: () => [f64(vals(4), [1, 4])],
+  },
+  slice: { f: (x) => nn.slice(x, 1, 1, null, 2), inputs: () => [f64(vals(10), [2, 5])] },
+  sliceScatter: {
+    f: (b, s) => nn.mul(nn.sliceScatter(b, s, 1, 0, 5, 2), b),
+    inputs: () => [f64(vals(10), [2, 5]), f64(vals(6, 3), [2, 3])],
+  },
+  contiguous: {
+    f: (x) => nn.contiguous(nn.transpose(x, 0, 1)),
+    inputs: () => [f64(vals(6), [2, 3])],
+  },
+  clone: { f: (x) => nn.mul(nn.clone(x), x), inputs: () => [f64(vals(6), [2, 3])] },
+  concat: {
+    f: (a, b) => nn.concat([a, b], 1),
+    inputs: () => [f64(vals(4), [2, 2]), f64(vals(6, 2), [2, 3])],
+  },
+  matmul: {
+    f: (a, b) => nn.matmul(a, b),
+    inputs: () => [f64(vals(12), [2, 2, 3]), f64(vals(6, 2), [3, 2])],
+  },
+  gather: {
+    f: (x) => nn.gather(x, 1, idx([0, 0, 2, 1], [2, 2])),
+    inputs: () => [f64(vals(6), [2, 3])],
+  },
+  indexSelect: {
+    f: (x) => nn.indexSelect(x, 0, idx([1, 1, 0], [3])),
+    inputs: () => [f64(vals(6), [2, 3])],
+  },
+  scatterAdd: {
+    f: (x, s) => nn.scatterAdd(x, 0, idx([1, 0, 1], [1, 3]), s),
+    inputs: () => [f64(vals(6), [2, 3]), f64(vals(6, 5), [2, 3])],
+  },
+};
+
+describe("gradcheck (float64, central differences)", () => {
+  beforeAll(() => {
+    setBackend(cpu({ syncRead: false }));
+  });
+  it("covers every op in the gradient registry", () => {
+    expect(listGradients().filter((op) => !(op in CASES))).toEqual([]);
+  });
+  for (const [op, c] of Object.entries(CASES)) {
+    it(op, async () => {
+      await gradcheck(c.f, c.inputs(), { eps: c.eps });
+    });
+  }
+});
