@@ -10,7 +10,9 @@ reads "1.13.0a0"):
     GEN_FIXTURES_VERBOSE=1 /usr/bin/python3 tools/gen_fixtures.py
                                   # also list every PyTorch error and its mapping
 
-It writes ``packages/testing/fixtures/ops.json``.  The output is
+It writes ``packages/testing/fixtures/ops.json`` and, for tensor printing,
+``packages/testing/fixtures/format.json`` (format described at
+``format_cases``).  The output is
 deterministic: the seeds are fixed, intra-op threading is disabled, and the
 ATen CPU kernels are pinned to the portable ``default`` capability so that the
 float results do not depend on whether the machine has AVX2 or AVX-512 (with
@@ -87,6 +89,7 @@ except ImportError:  # pragma: no cover - environment problem, not a bug
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = REPO_ROOT / "packages" / "testing" / "fixtures" / "ops.json"
+DEFAULT_FORMAT_OUT = REPO_ROOT / "packages" / "testing" / "fixtures" / "format.json"
 GENERATOR = "tools/gen_fixtures.py"
 
 NAN = float("nan")
@@ -1211,8 +1214,130 @@ SECTIONS = [unary_cases, binary_cases, where_cases, clamp_cases, cast_cases,
             view_cases, creation_cases]
 
 
+# --------------------------------------------------------------------------
+# Printing: packages/testing/fixtures/format.json
+# --------------------------------------------------------------------------
+#
+# {"generator": ..., "torch": ..., "cases": [FCASE, ...]}
+# FCASE = {"id": "...", "tensor": TENSOR (view null), "requiresGrad": bool, "repr": "..."}
+#
+# "repr" is PyTorch's repr(t) with its suffixes renamed to the TS library's spelling before
+# torch decides where to wrap them: "dtype=torch.float64" -> "dtype=float64",
+# "requires_grad=True" -> "requiresGrad=true". Integer tensors are built as torch.int64,
+# torch's default integer dtype, which prints no dtype suffix, as the TS library's default
+# integer dtype int32 does (an empty one prints "dtype=torch.int64", written "dtype=int32").
+
+FORMAT_CASES = []
+FORMAT_SUFFIXES = {
+    "dtype=torch.float64": "dtype=float64",
+    # torch names the dtype of an empty tensor whenever it is not the default float dtype
+    "dtype=torch.int64": "dtype=int32",
+    "dtype=torch.bool": "dtype=bool",
+    "requires_grad=True": "requiresGrad=true",
+}
+
+
+def _ts_suffixes(tensor_str, suffixes, indent, force_newline):
+    for s in suffixes:
+        assert s in FORMAT_SUFFIXES or s.startswith("size=("), "unexpected repr suffix %r" % s
+    return _TORCH_ADD_SUFFIXES(tensor_str, [FORMAT_SUFFIXES.get(s, s) for s in suffixes],
+                               indent, force_newline)
+
+
+_TORCH_ADD_SUFFIXES = torch._tensor_str._add_suffixes
+
+
+def fcase(cid, t, requires_grad=False):
+    assert all(c["id"] != cid for c in FORMAT_CASES), "duplicate format case " + cid
+    assert t.dtype in (torch.float32, torch.float64, torch.int64, torch.bool), t.dtype
+    t = t.detach().clone().requires_grad_(requires_grad)
+    torch._tensor_str._add_suffixes = _ts_suffixes
+    try:
+        text = repr(t)
+    finally:
+        torch._tensor_str._add_suffixes = _TORCH_ADD_SUFFIXES
+    FORMAT_CASES.append({"id": cid, "tensor": encode_tensor(t)["tensor"],
+                         "requiresGrad": requires_grad, "repr": text})
+
+
+def format_cases():
+    seed("format")
+    f32, f64, i64 = torch.float32, torch.float64, torch.int64
+
+    def q(shape, scale=2.0, dtype=f32, qu=256):
+        return (torch.round(torch.randn(shape, dtype=f64) * scale * qu) / qu).to(dtype)
+
+    fcase("float32/1d", torch.tensor([1.5, -2.25, 3.125]))
+    fcase("float32/2d", q([3, 4]))
+    fcase("float32/3d", q([2, 3, 4]))
+    fcase("float32/4d", q([2, 1, 2, 3]))
+    fcase("float32/rounding", torch.tensor([0.1, 2 / 3, -1 / 3, 12.34567]))
+    fcase("float32/ties", torch.tensor([0.15625, 1.03125, -0.15625, 2.46875]))
+    fcase("float32/wide", torch.tensor([100.5, 0.25, -3.0]))
+    fcase("float32/int-valued", torch.tensor([1.0, 2.0]))
+    fcase("float32/int-valued-2d", torch.tensor([[1.0, -20.0, 300.0], [0.0, 4.0, -5.0]]))
+    fcase("float32/int-valued-sci", torch.tensor([1e9, 2.0, 0.0]))
+    fcase("float32/int-valued-ratio", torch.tensor([1.0, 1001.0]))
+    fcase("float32/sci-small", torch.tensor([1e-5, 1.0, 1000.5]))
+    fcase("float32/sci-ratio", torch.tensor([0.0001, 123.5]))
+    fcase("float32/sci-large", torch.tensor([123456789.0, 1.5]))
+    fcase("float32/sci-huge", torch.tensor([1e20]))
+    fcase("float32/sci-ties", torch.tensor([12.5625, 1e-5, -12.5625]))
+    fcase("float32/sci-2d", torch.tensor([[1e-6, 2.5], [-3e3, 0.0]]))
+    fcase("float32/zeros", torch.tensor([0.0, 0.0]))
+    fcase("float32/negative-zero", torch.tensor([-0.0, 0.0]))
+    fcase("float32/nan-inf", torch.tensor([NAN, INF, -INF, 1.5]))
+    fcase("float32/int-valued-nan", torch.tensor([1.0, NAN]))
+    fcase("float32/zero-nan", torch.tensor([0.0, NAN]))
+    fcase("float32/only-nan", torch.tensor([NAN]))
+    fcase("float32/only-inf", torch.tensor([INF, -INF]))
+    fcase("float32/sci-nan", torch.tensor([1e-5, NAN, INF, 3.0]))
+    fcase("float32/wide-nan-2d", torch.tensor([[1234.5, NAN], [-INF, 0.5]]))
+    fcase("float32/0d", torch.tensor(3.5))
+    fcase("float32/0d-int-valued", torch.tensor(-2.0))
+    fcase("float32/0d-nan", torch.tensor(NAN))
+    fcase("float32/empty", torch.zeros([0]))
+    fcase("float32/empty-2x0", torch.zeros([2, 0]))
+    fcase("float32/empty-0x3x2", torch.zeros([0, 3, 2]))
+    fcase("float32/requires-grad", torch.tensor([1.0, 2.5]), requires_grad=True)
+    fcase("float32/long-row", torch.arange(40.0))
+    fcase("float32/long-row-frac", q([30]))
+    fcase("float32/long-rows-2d", q([2, 20]))
+    fcase("float32/summarised-1d", torch.arange(1001.0))
+    fcase("float32/summarised-2d", q([40, 30]))
+    fcase("float32/summarised-3d", q([12, 10, 10]))
+    fcase("float32/summarised-tall", torch.arange(2000.0).reshape(1000, 2))
+    fcase("float32/not-summarised-1000", torch.arange(1000.0) / 4)
+    fcase("int32/1d", torch.tensor([1, -20, 300], dtype=i64))
+    fcase("int32/2d", torch.tensor([[1, 2, 3], [-4, 55, 6]], dtype=i64))
+    fcase("int32/0d", torch.tensor(3, dtype=i64))
+    fcase("int32/empty", torch.zeros([0], dtype=i64))
+    fcase("int32/empty-2x0", torch.zeros([2, 0], dtype=i64))
+    fcase("int32/long-row", torch.arange(-50, 50, dtype=i64))
+    fcase("int32/summarised", torch.arange(2000, dtype=i64))
+    fcase("int32/extremes", torch.tensor([INT32_MIN, INT32_MAX, 0], dtype=i64))
+    fcase("bool/1d", torch.tensor([True, False]))
+    fcase("bool/2d", torch.tensor([[True, False, True], [False, False, True]]))
+    fcase("bool/0d", torch.tensor(True))
+    fcase("bool/empty", torch.zeros([0], dtype=torch.bool))
+    fcase("bool/long-row", torch.arange(30) % 3 == 0)
+    fcase("float64/1d", torch.tensor([1.5, 2.25], dtype=f64))
+    fcase("float64/int-valued", torch.tensor([1.0, 2.0], dtype=f64))
+    fcase("float64/2d", q([3, 3], dtype=f64))
+    fcase("float64/0d", torch.tensor(0.1, dtype=f64))
+    fcase("float64/empty", torch.zeros([0], dtype=f64))
+    fcase("float64/empty-0x3", torch.zeros([0, 3], dtype=f64))
+    fcase("float64/sci", torch.tensor([1e-300, 1.0, 1e300], dtype=f64))
+    fcase("float64/suffix-fits", torch.tensor([10.5, 11.5, 12.5, 13.5, 14.5, 15.5], dtype=f64))
+    fcase("float64/suffix-wraps", torch.arange(14.0, dtype=f64))
+    fcase("float64/suffix-wraps-2d", q([2, 9], dtype=f64))
+    fcase("float64/requires-grad", torch.tensor([0.5, -1.0], dtype=f64), requires_grad=True)
+    fcase("float64/summarised", torch.arange(1500.0, dtype=f64) / 8)
+
+
 def render(cases):
-    lines = [json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases]
+    lines = [json.dumps(c, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+             for c in cases]
     head = json.dumps({"generator": GENERATOR, "torch": torch.__version__})[:-1]
     return head + ', "cases": [\n' + ",\n".join(lines) + "\n]}\n"
 
@@ -1221,6 +1346,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help="output path (default: %(default)s)")
+    parser.add_argument("--format-out", type=Path, default=DEFAULT_FORMAT_OUT,
+                        help="output path of the printing cases (default: %(default)s)")
     parser.add_argument("--check", action="store_true",
                         help="do not write; exit 1 if the file differs from what would be generated")
     opts = parser.parse_args()
@@ -1231,17 +1358,26 @@ def main():
     for section in SECTIONS:
         section()
     text = render(CASES)
+    format_cases()
+    format_text = render(FORMAT_CASES)
 
     if opts.check:
-        current = opts.out.read_text() if opts.out.exists() else None
-        if current != text:
-            print("%s is out of date; rerun tools/gen_fixtures.py" % opts.out, file=sys.stderr)
-            return 1
-        print("%s is up to date (%d cases)" % (opts.out, len(CASES)))
-        return 0
+        stale = False
+        for out, txt, n in ((opts.out, text, len(CASES)),
+                            (opts.format_out, format_text, len(FORMAT_CASES))):
+            current = out.read_text() if out.exists() else None
+            if current != txt:
+                print("%s is out of date; rerun tools/gen_fixtures.py" % out, file=sys.stderr)
+                stale = True
+            else:
+                print("%s is up to date (%d cases)" % (out, n))
+        return 1 if stale else 0
 
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(text)
+    opts.format_out.parent.mkdir(parents=True, exist_ok=True)
+    opts.format_out.write_text(format_text)
+    print("wrote %s: %d cases" % (opts.format_out, len(FORMAT_CASES)))
     counts = Counter(c["op"] for c in CASES)
     errors = Counter(c["op"] for c in CASES
                      if isinstance(c["expected"], dict) and "error" in c["expected"])

@@ -71,7 +71,7 @@ export async function gradcheck(
   const out = f(...leaves);
   const outSize = out.size;
   // Analytical Jacobian rows: d out[k] / d input, one backward per output element.
-  const analytic: (number[] | null)[][] = [];
+  const analytic: number[][][] = [];
   for (let k = 0; k < outSize; k++) {
     const seed = new Array<number>(outSize).fill(0);
     seed[k] = 1;
@@ -97,7 +97,7 @@ export async function gradcheck(
       const minus = await evalAt(i, j, -eps);
       for (let k = 0; k < outSize; k++) {
         const numerical = ((plus[k] as number) - (minus[k] as number)) / (2 * eps);
-        const a = (analytic[k]?.[di] as number[])[j] as number;
+        const a = ((analytic[k] as number[][])[di] as number[])[j] as number;
         if (!(Math.abs(a - numerical) <= atol + rtol * Math.abs(numerical))) {
           throw new GradientError(
             `gradcheck: input ${i}, element ${j} -> output element ${k}: analytical ${a}, numerical ${numerical} (atol ${atol}, rtol ${rtol})`,

@@ -4,7 +4,7 @@ import { ShapeError, ValueError } from "../errors.js";
 import { tidy } from "../memory.js";
 import { fmt, normalizeDim } from "../shape.js";
 import { empty, type Tensor } from "../tensor.js";
-import { backendOf, copyInto, resultDTypeOf } from "./util.js";
+import { backendOf, copyInto, noScalar, resultDTypeOf } from "./util.js";
 import { narrow, unsqueeze } from "./views.js";
 
 /**
@@ -72,6 +72,7 @@ export function split(
   splitSizeOrSections: number | readonly number[],
   dim = 0,
 ): Tensor[] {
+  noScalar("split", x);
   const d = normalizeDim("split", dim, x.ndim);
   const n = x.shape[d] as number;
   let sizes: number[];

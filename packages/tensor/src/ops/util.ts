@@ -1,7 +1,7 @@
 /** Internal helpers shared by the ops: backend checks, broadcast views, elementwise launch. */
 import { type Backend, getBackend, type View } from "../backend.js";
 import { type DType, type PromotionOperand, resultType, scalarDType } from "../dtype.js";
-import { BackendError } from "../errors.js";
+import { BackendError, IndexError } from "../errors.js";
 import { type Expr, input, type Kernel, kernel, param } from "../expr.js";
 import { broadcastShapes, type Shape } from "../shape.js";
 import { empty, type Tensor } from "../tensor.js";
@@ -28,6 +28,13 @@ export function backendOf(op: string, tensors: readonly Tensor[]): Backend {
     }
   }
   return b ?? getBackend();
+}
+
+/** Throws IndexError for a 0-d tensor, which has no dim to slice or split (as torch). */
+export function noScalar(op: string, x: Tensor): void {
+  if (x.ndim === 0) {
+    throw new IndexError(`${op}: cannot be applied to a 0-d tensor; reshape it to [1] first`);
+  }
 }
 
 /** View `v` seen through `shape` (broadcast dims get stride 0). Assumes the shapes broadcast. */

@@ -15,7 +15,7 @@ import {
   sizeOf,
 } from "../shape.js";
 import { empty, type Tensor, viewOf } from "../tensor.js";
-import { backendOf } from "./util.js";
+import { backendOf, noScalar } from "./util.js";
 
 function inferShape(op: string, shape: readonly number[], size: number, from: Shape): number[] {
   const out = [...shape];
@@ -220,6 +220,7 @@ export function slice(
   step = 1,
 ): Tensor {
   x.assertLive("slice");
+  noScalar("slice", x);
   if (!Number.isInteger(step) || step <= 0) {
     throw new ValueError(`slice: step must be a positive integer, got ${step}`);
   }
@@ -235,6 +236,7 @@ export function slice(
 
 /** `length` elements from `start` along `dim` (start may be negative). IndexError when they do not fit. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  noScalar("narrow", x);
   const d = normalizeDim("narrow", dim, x.ndim);
   const n = x.shape[d] as number;
   const s = start < 0 ? start + n : start;
