@@ -114,7 +114,6 @@ export function runBackward(
     }
     return targets.map((t) => found.get(t) ?? null);
   });
-  for (const g of result) if (g) keep(g);
   return result;
 }
 
