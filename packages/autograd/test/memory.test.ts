@@ -1,5 +1,5 @@
 import { cpu } from "@nn/backend-cpu";
-import { add, matmul, mean, memory, mul, setBackend, sub, tanh, tensor, tidy } from "@nn/tensor";
+import { add, matmul, mean, memory, mul, setBackend, sub, type Tensor, tanh, tensor, tidy } from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backward, grad, zeroGrad } from "../src/index.js";
 
@@ -43,7 +43,7 @@ describe("autograd memory", () => {
   });
 
   it("the functional grad frees its tape", () => {
-    const f = grad((t) => mean(mul(t, t)));
+    const f = grad((t: Tensor) => mean(mul(t, t)));
     const x = tensor([1, 2, 3], { dtype: "float32" });
     const run = () => tidy(() => void f(x));
     run();

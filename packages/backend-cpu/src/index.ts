@@ -34,7 +34,10 @@ export interface CpuOptions {
   syncRead?: boolean;
 }
 
-let instances = 0;
+// Kept on globalThis, like @nn/tensor's state, so that two copies of this package (the
+// dual-package hazard) never hand out the same label twice.
+const COUNTER = Symbol.for("@nn/backend-cpu/instances@1");
+const counter = ((globalThis as { [COUNTER]?: { next: number } })[COUNTER] ??= { next: 0 });
 
 /** The CPU backend. Buffers are TypedArrays; kernels run synchronously on the calling thread. */
 export class CpuBackend implements Backend {
@@ -47,7 +50,7 @@ export class CpuBackend implements Backend {
 
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
-    this.label = `cpu:${instances++}`;
+    this.label = `cpu:${counter.next++}`;
     this.capabilities = { dtypes: DTYPES, ieeeSpecials: true, syncRead };
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
   }

@@ -302,7 +302,8 @@ export function randint(
     );
   }
   const dtype = opts.dtype ?? "int32";
-  const [lo, hi] = dtype === "int32" ? [INT32_MIN, INT32_MAX] : dtype === "bool" ? [0, 1] : [-Infinity, Infinity];
+  const [lo, hi] =
+    dtype === "int32" ? [INT32_MIN, INT32_MAX] : dtype === "bool" ? [0, 1] : [-Infinity, Infinity];
   if (low < lo || high - 1 > hi) {
     throw new ValueError(
       `randint: range [${low}, ${high}) does not fit ${dtype} (values in [${lo}, ${hi}])`,

@@ -35,7 +35,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       `matmul: shapes ${fmt(a.shape)} and ${fmt(b.shape)} cannot be multiplied (${k} columns on the left, ${k2} rows on the right)`,
     );
   }
-  const batch = broadcastShapes("matmul (batch dims)", aShape.slice(0, -2), bShape.slice(0, -2));
+  const batch = broadcastShapes(
+    `matmul (batch dims of ${fmt(a.shape)} and ${fmt(b.shape)})`,
+    aShape.slice(0, -2),
+    bShape.slice(0, -2),
+  );
   const av =
     a.ndim === 1 ? { ...a.view(), shape: aShape, strides: [0, a.strides[0] as number] } : a.view();
   const bv =
