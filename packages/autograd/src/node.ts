@@ -81,12 +81,11 @@ export function attach(
   attrs: Readonly<Record<string, unknown>>,
   rule: GradRule | undefined,
 ): Node {
+  const differentiable = outputs.filter((o) => isFloating(o.dtype));
+  // Before the node saves its outputs, so the saved views require grad too (higher order).
+  for (const o of differentiable) o.requiresGrad = true;
   const node = new Node(op, inputs.map(canon), outputs, attrs, rule);
-  for (const o of outputs) {
-    if (!isFloating(o.dtype)) continue;
-    o.requiresGrad = true;
-    state().gradFn.set(o, node);
-  }
+  for (const o of differentiable) state().gradFn.set(o, node);
   return node;
 }
 

@@ -7,6 +7,7 @@ import { GradientError } from "./errors.js";
 import { elementwiseRules } from "./rules/elementwise.js";
 import { indexingRules } from "./rules/indexing.js";
 import { linalgRules } from "./rules/linalg.js";
+import { mapRules } from "./rules/map.js";
 import { reduceRules } from "./rules/reduce.js";
 import { shapeRules } from "./rules/shape.js";
 
@@ -45,6 +46,7 @@ const table = (): Map<string, GradRule> => {
       ...shapeRules,
       ...linalgRules,
       ...indexingRules,
+      ...mapRules,
     }),
   );
   return g[key];

@@ -6,7 +6,7 @@ import { cpu } from "@nn/backend-cpu";
 import * as nn from "@nn/tensor";
 import { setBackend, type Tensor, tensor } from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
-import { gradcheck, listGradients } from "../src/index.js";
+import { grad, gradcheck, listGradients } from "../src/index.js";
 
 const f64 = (values: number[], shape: number[]) => tensor(values, { dtype: "float64", shape });
 /** Deterministic values in roughly [-1.5, 1.5], kept 0.1 away from 0 and from integers and halves. */
@@ -32,7 +32,25 @@ const binary = (op: (a: Tensor, b: Tensor) => Tensor, positive = false): Case =>
 });
 const idx = (values: number[], shape: number[]) => tensor(values, { dtype: "int32", shape });
 
+/** A fused map whose gradient comes from symbolic differentiation of its expression. */
+const fused = nn.defineMap({
+  name: "test.fused",
+  inputs: 2,
+  params: 1,
+  build: ([x, y], [a]) =>
+    (x as nn.Expr)
+      .mul(y as nn.Expr)
+      .tanh()
+      .mul(a as nn.Expr)
+      .add((x as nn.Expr).exp())
+      .add((x as nn.Expr).max(y as nn.Expr)),
+});
+
 const CASES: Record<string, Case> = {
+  map: {
+    f: (x, y) => fused.apply([x, y], [1.5])[0] as Tensor,
+    inputs: () => [f64(vals(6, 13), [2, 3]), f64(vals(3, 14), [3])],
+  },
   neg: unary(nn.neg),
   abs: unary(nn.abs),
   sign: unary(nn.sign),
@@ -120,6 +138,13 @@ const CASES: Record<string, Case> = {
 };
 
 describe("gradcheck (float64, central differences)", () => {
+  it("map is twice differentiable (gradient of its symbolic gradient)", async () => {
+    const y = f64(vals(3, 15), [3]);
+    const inner = grad((x: Tensor) => nn.sum(fused.apply([x, y], [0.75])[0] as Tensor)) as (
+      x: Tensor,
+    ) => Tensor;
+    await gradcheck((x) => inner(x), [f64(vals(3, 16), [3])]);
+  });
   beforeAll(() => {
     setBackend(cpu({ syncRead: false }));
   });

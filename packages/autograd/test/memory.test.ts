@@ -1,5 +1,17 @@
 import { cpu } from "@nn/backend-cpu";
-import { add, matmul, mean, memory, mul, setBackend, sub, type Tensor, tanh, tensor, tidy } from "@nn/tensor";
+import {
+  add,
+  matmul,
+  mean,
+  memory,
+  mul,
+  setBackend,
+  sub,
+  type Tensor,
+  tanh,
+  tensor,
+  tidy,
+} from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import { backward, grad, zeroGrad } from "../src/index.js";
 

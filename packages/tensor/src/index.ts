@@ -16,6 +16,7 @@ export * from "./ops/elementwise.js";
 export * from "./ops/indexing.js";
 export * from "./ops/inplace.js";
 export * from "./ops/join.js";
+export * from "./ops/map.js";
 export * from "./ops/matmul.js";
 export {
   argmax,
