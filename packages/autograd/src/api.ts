@@ -15,7 +15,7 @@ import {
 import { type BackwardOptions, checkRoot, runBackward, withGradMode } from "./engine.js";
 import { GradientError } from "./errors.js";
 import { attach } from "./node.js";
-import { registerGradient } from "./registry.js";
+import type { GradContext } from "./registry.js";
 import { isLeaf, state } from "./state.js";
 
 /**
@@ -196,20 +196,16 @@ export interface CustomOpDefinition<A extends Tensor[]> {
 /**
  * Defines an op with its own gradient rule, e.g. a straight-through estimator:
  * `defineCustomOp({ name: "ste", forward: (x) => round(x), backward: ({ grad }) => [grad] })`.
- * The rule is registered under `name` (GradientError if taken).
+ * Nothing is registered globally: each call records the op with its rule.
  */
 export function defineCustomOp<A extends Tensor[]>(
   def: CustomOpDefinition<A>,
 ): (...inputs: A) => Tensor {
-  registerGradient(def.name, {
-    saves: "both",
-    backward: ({ inputs, outputs, grads }) =>
-      def.backward({ inputs, output: outputs[0] as Tensor, grad: grads[0] as Tensor }),
-  });
+  const rule = ({ inputs, outputs, grads }: GradContext) =>
+    def.backward({ inputs, output: outputs[0] as Tensor, grad: grads[0] as Tensor });
   return (...inputs: A) => {
     const out = withGradMode(false, () => unrecorded(() => def.forward(...inputs)));
-    if (state().enabled && inputs.some((t) => t.requiresGrad))
-      recordOp(def.name, inputs, [out], {});
+    recordOp("custom", inputs, [out], { name: def.name, backward: rule });
     return out;
   };
 }

@@ -36,6 +36,17 @@ export interface GradRule {
   backward(ctx: GradContext): (Tensor | null)[];
 }
 
+/**
+ * Ops recorded as `recordOp("custom", inputs, outputs, { name, backward })` carry their own
+ * rule: a package defines a differentiable composite (softmax, a loss) with no registration
+ * step, so it stays side-effect free. `backward` receives the usual context (inputs and
+ * outputs saved).
+ */
+const custom: GradRule = {
+  saves: "both",
+  backward: (ctx) => (ctx.attrs.backward as GradRule["backward"])(ctx),
+};
+
 const table = (): Map<string, GradRule> => {
   const g = globalThis as { [k: symbol]: Map<string, GradRule> | undefined };
   const key = Symbol.for("@nn/autograd/rules@1");
@@ -47,6 +58,7 @@ const table = (): Map<string, GradRule> => {
       ...linalgRules,
       ...indexingRules,
       ...mapRules,
+      custom,
     }),
   );
   return g[key];

@@ -6,7 +6,7 @@ import { cpu } from "@nn/backend-cpu";
 import * as nn from "@nn/tensor";
 import { setBackend, type Tensor, tensor } from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
-import { grad, gradcheck, listGradients } from "../src/index.js";
+import { defineCustomOp, grad, gradcheck, listGradients } from "../src/index.js";
 
 const f64 = (values: number[], shape: number[]) => tensor(values, { dtype: "float64", shape });
 /** Deterministic values in roughly [-1.5, 1.5], kept 0.1 away from 0 and from integers and halves. */
@@ -46,7 +46,16 @@ const fused = nn.defineMap({
       .add((x as nn.Expr).max(y as nn.Expr)),
 });
 
+const cube = defineCustomOp({
+  name: "test.cube",
+  forward: (x: Tensor) => nn.mul(nn.mul(x, x), x),
+  backward: ({ inputs, grad }) => [
+    nn.mul(grad, nn.mul(nn.mul(inputs[0] as Tensor, inputs[0] as Tensor), 3)),
+  ],
+});
+
 const CASES: Record<string, Case> = {
+  custom: { f: (x) => cube(x), inputs: () => [f64(vals(6, 17), [2, 3])] },
   map: {
     f: (x, y) => fused.apply([x, y], [1.5])[0] as Tensor,
     inputs: () => [f64(vals(6, 13), [2, 3]), f64(vals(3, 14), [3])],
