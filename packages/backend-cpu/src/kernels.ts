@@ -73,7 +73,11 @@ export function reduce(
   }
 }
 
-/** See Backend.matmul. Accumulates in doubles (int32: wrapping 32-bit). */
+/**
+ * See Backend.matmul. B is packed row-major into doubles once per batch (O(KN), against O(MKN)
+ * for the product) so the inner loop is unit-stride and monomorphic; four rows of A share each
+ * pass over a row of B. Accumulates in doubles (int32: wrapping 32-bit).
+ */
 export function matmul(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): void {
   const nd = out.shape.length;
   const [M, N] = out.shape.slice(-2) as [number, number];
@@ -85,25 +89,72 @@ export function matmul(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): voi
   const aBase = offsets(batch, a.strides.slice(0, -2), a.offset);
   const bBase = offsets(batch, b.strides.slice(0, -2), b.offset);
   const cBase = offsets(batch, out.strides.slice(0, -2), out.offset);
-  const isInt = out.dtype === "int32";
-  const row = new Float64Array(N);
+  if (out.dtype === "int32") return matmulInt(M, N, K, a, A, b, B, out, C, aBase, bBase, cBase);
+  const packed = new Float64Array(K * N);
+  const acc = new Float64Array(4 * N);
   for (let p = 0; p < cBase.length; p++) {
     const ao = aBase[p] as number;
     const bo = bBase[p] as number;
     const co = cBase[p] as number;
-    for (let i = 0; i < M; i++) {
-      row.fill(0);
+    for (let k = 0; k < K; k++) {
+      for (let j = 0; j < N; j++) packed[k * N + j] = B[bo + k * bk + j * bn] as number;
+    }
+    for (let i0 = 0; i0 < M; i0 += 4) {
+      const rows = Math.min(4, M - i0);
+      acc.fill(0);
       for (let k = 0; k < K; k++) {
-        const aik = A[ao + i * am + k * ak] as number;
-        const bRow = bo + k * bk;
-        if (isInt)
-          for (let j = 0; j < N; j++)
-            row[j] = ((row[j] as number) + Math.imul(aik, B[bRow + j * bn] as number)) | 0;
-        else
-          for (let j = 0; j < N; j++)
-            row[j] = (row[j] as number) + aik * (B[bRow + j * bn] as number);
+        const base = k * N;
+        const a0 = A[ao + i0 * am + k * ak] as number;
+        const a1 = rows > 1 ? (A[ao + (i0 + 1) * am + k * ak] as number) : 0;
+        const a2 = rows > 2 ? (A[ao + (i0 + 2) * am + k * ak] as number) : 0;
+        const a3 = rows > 3 ? (A[ao + (i0 + 3) * am + k * ak] as number) : 0;
+        for (let j = 0; j < N; j++) {
+          const bv = packed[base + j] as number;
+          acc[j] = (acc[j] as number) + a0 * bv;
+          acc[N + j] = (acc[N + j] as number) + a1 * bv;
+          acc[2 * N + j] = (acc[2 * N + j] as number) + a2 * bv;
+          acc[3 * N + j] = (acc[3 * N + j] as number) + a3 * bv;
+        }
       }
-      for (let j = 0; j < N; j++) C[co + i * cm + j * cn] = row[j] as number;
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < N; j++) C[co + (i0 + r) * cm + j * cn] = acc[r * N + j] as number;
+      }
+    }
+  }
+}
+
+function matmulInt(
+  M: number,
+  N: number,
+  K: number,
+  a: View,
+  A: Arr,
+  b: View,
+  B: Arr,
+  out: View,
+  C: Arr,
+  aBase: Float64Array,
+  bBase: Float64Array,
+  cBase: Float64Array,
+): void {
+  const [am, ak] = a.strides.slice(-2) as [number, number];
+  const [bk, bn] = b.strides.slice(-2) as [number, number];
+  const [cm, cn] = out.strides.slice(-2) as [number, number];
+  for (let p = 0; p < cBase.length; p++) {
+    for (let i = 0; i < M; i++) {
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) {
+          s =
+            (s +
+              Math.imul(
+                A[(aBase[p] as number) + i * am + k * ak] as number,
+                B[(bBase[p] as number) + k * bk + j * bn] as number,
+              )) |
+            0;
+        }
+        C[(cBase[p] as number) + i * cm + j * cn] = s;
+      }
     }
   }
 }
