@@ -1336,8 +1336,7 @@ def format_cases():
 
 
 def render(cases):
-    lines = [json.dumps(c, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
-             for c in cases]
+    lines = [json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases]
     head = json.dumps({"generator": GENERATOR, "torch": torch.__version__})[:-1]
     return head + ', "cases": [\n' + ",\n".join(lines) + "\n]}\n"
 

@@ -89,7 +89,10 @@ export function matmul(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): voi
   const aBase = offsets(batch, a.strides.slice(0, -2), a.offset);
   const bBase = offsets(batch, b.strides.slice(0, -2), b.offset);
   const cBase = offsets(batch, out.strides.slice(0, -2), out.offset);
-  if (out.dtype === "int32") return matmulInt(M, N, K, a, A, b, B, out, C, aBase, bBase, cBase);
+  if (out.dtype === "int32") {
+    matmulInt(M, N, K, a, A, b, B, out, C, aBase, bBase, cBase);
+    return;
+  }
   const packed = new Float64Array(K * N);
   const acc = new Float64Array(4 * N);
   for (let p = 0; p < cBase.length; p++) {

@@ -30,6 +30,22 @@ function checkGatherShapes(op: string, x: Tensor, d: number, index: Tensor): voi
 }
 
 /**
+ * Runs the backend kernel that fills `out`. If it throws (an index out of range), `out` is
+ * disposed, and an IndexError is renamed for `op` (indexSelect runs the backend's gather).
+ */
+function fill(op: string, out: Tensor, run: () => void): void {
+  try {
+    run();
+  } catch (e) {
+    out.dispose();
+    // By name, not instanceof: the backend may use another copy of this package.
+    if (e instanceof Error && e.name === "IndexError" && !e.message.startsWith(`${op}:`))
+      throw new IndexError(`${op}: ${e.message.replace(/^\w+: /, "")}`);
+    throw e;
+  }
+}
+
+/**
  * `out[i][j] = x[index[i][j]][j]` for dim 0 (and likewise for other dims), as torch.gather:
  * `out` has `index`'s shape; `index` is int32 with `x`'s number of dims and no larger than `x`
  * outside `dim`. IndexError for an index outside `[0, x.shape[dim])` (CPU; a GPU may give 0).
@@ -40,7 +56,8 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   const d = normalizeDim("gather", dim, x.ndim);
   checkGatherShapes("gather", x, d, index);
   const out = empty(index.shape, x.dtype, backend);
-  if (out.size > 0) backend.gather(x.view(), d, index.view(), out.view());
+  if (out.size > 0)
+    fill("gather", out, () => backend.gather(x.view(), d, index.view(), out.view()));
   recordOp("gather", [x, index], [out], { dim: d });
   return out;
 }
@@ -60,7 +77,9 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   if (out.size > 0) {
     // index broadcast across the other dims (stride 0): one gather, no copy.
     const strides = shape.map((_, i) => (i === d ? (index.strides[0] ?? 0) : 0));
-    backend.gather(x.view(), d, { ...index.view(), shape, strides }, out.view());
+    fill("indexSelect", out, () =>
+      backend.gather(x.view(), d, { ...index.view(), shape, strides }, out.view()),
+    );
   }
   recordOp("indexSelect", [x, index], [out], { dim: d });
   return out;
@@ -85,8 +104,11 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
   }
   const out = empty(x.shape, x.dtype, backend);
   copyInto(x, out.view());
-  if (index.size > 0)
-    backend.scatterAdd(out.view(), d, index.view(), { ...src.view(), shape: index.shape });
+  if (index.size > 0) {
+    fill("scatterAdd", out, () =>
+      backend.scatterAdd(out.view(), d, index.view(), { ...src.view(), shape: index.shape }),
+    );
+  }
   recordOp("scatterAdd", [x, index, src], [out], { dim: d });
   return out;
 }

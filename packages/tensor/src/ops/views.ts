@@ -224,6 +224,11 @@ export function slice(
   if (!Number.isInteger(step) || step <= 0) {
     throw new ValueError(`slice: step must be a positive integer, got ${step}`);
   }
+  if (!Number.isInteger(start) || !(end === null || Number.isInteger(end))) {
+    throw new ValueError(
+      `slice: start and end must be integers (end may be null), got ${start} and ${end}`,
+    );
+  }
   const { dim: d, start: s, end: e } = sliceBounds(x, dim, start, end);
   const len = Math.max(0, Math.ceil((e - s) / step));
   const shape = [...x.shape];

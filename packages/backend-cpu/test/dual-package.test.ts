@@ -1,0 +1,100 @@
+// The dual-package hazard: two copies of @nn/tensor (as when one package is loaded through
+// require and another through import) must share one default backend, one backend registry,
+// one RNG, one scope stack and one memory count, and recognise each other's tensors.
+import { beforeAll, describe, expect, it, vi } from "vitest";
+
+type TensorModule = typeof import("@nn/tensor");
+type CpuModule = typeof import("../src/index.js");
+
+let A: TensorModule;
+let B: TensorModule;
+let cpuA: CpuModule;
+let cpuB: CpuModule;
+
+beforeAll(async () => {
+  vi.resetModules();
+  A = await import("@nn/tensor");
+  cpuA = await import("../src/index.js");
+  vi.resetModules();
+  B = await import("@nn/tensor");
+  cpuB = await import("../src/index.js");
+});
+
+describe("two copies of @nn/tensor", () => {
+  it("are really two module instances", () => {
+    expect(A.Tensor).not.toBe(B.Tensor);
+    expect(A.setBackend).not.toBe(B.setBackend);
+    expect(cpuA.CpuBackend).not.toBe(cpuB.CpuBackend);
+  });
+
+  it("share the default backend", () => {
+    const backend = A.setBackend(cpuA.cpu());
+    expect(B.getBackend()).toBe(backend);
+    const t = B.tensor([1, 2, 3]);
+    expect(t).toBeInstanceOf(B.Tensor);
+    expect(t.backend).toBe(backend);
+    expect(t.dataSync()).toEqual(new Int32Array([1, 2, 3]));
+    const other = B.setBackend(cpuB.cpu());
+    expect(A.getBackend()).toBe(other);
+    t.dispose();
+  });
+
+  it("share the backend registry", async () => {
+    const made = cpuA.cpu();
+    A.registerBackend("dual-test", () => made);
+    expect(B.listBackends()).toContain("dual-test");
+    expect(await B.createBackend("dual-test")).toBe(made);
+  });
+
+  it("share manualSeed and the generator's counter", () => {
+    const backend = A.setBackend(cpuA.cpu());
+    A.manualSeed(1234);
+    expect(B.initialSeed()).toBe(1234);
+    const first = A.rand([4]).dataSync();
+    const second = B.rand([4]).dataSync();
+    B.manualSeed(1234);
+    const again = A.rand([8], { backend }).dataSync();
+    expect(again).toEqual(new Float32Array([...first, ...second]));
+  });
+
+  it("recognise each other's tensors (isTensor), and ops mix them", () => {
+    A.setBackend(cpuA.cpu());
+    const a = A.tensor([1.5, 2.5]);
+    const b = B.tensor([1, 1]);
+    expect(A.isTensor(b)).toBe(true);
+    expect(B.isTensor(a)).toBe(true);
+    expect(a instanceof B.Tensor).toBe(false);
+    expect(B.isTensor({ shape: [2] })).toBe(false);
+    const s = B.add(a, b);
+    expect(s).toBeInstanceOf(B.Tensor);
+    expect(s.dataSync()).toEqual(new Float32Array([2.5, 3.5]));
+    expect(A.matmul(A.reshape(a, [1, 2]), B.reshape(B.cast(b, "float32"), [2, 1])).itemSync()).toBe(
+      4,
+    );
+  });
+
+  it("share tidy scopes and memory counts", () => {
+    const backend = A.setBackend(cpuA.cpu());
+    const before = B.memory(backend).tensors;
+    let inner!: InstanceType<TensorModule["Tensor"]>;
+    const kept = A.tidy(() => {
+      inner = B.ones([3]); // created through the other copy: still owned by A's scope
+      return B.add(inner, 1);
+    });
+    expect(inner.isDisposed).toBe(true);
+    expect(kept.isDisposed).toBe(false);
+    expect(A.memory(backend).tensors).toBe(before + 1);
+    B.dispose(kept);
+    expect(A.memory(backend).tensors).toBe(before);
+  });
+
+  it("two fresh copies of the CPU backend never reuse a label", async () => {
+    vi.resetModules();
+    const first: CpuModule = await import("../src/index.js");
+    vi.resetModules();
+    const second: CpuModule = await import("../src/index.js");
+    expect(first.cpu).not.toBe(second.cpu);
+    const labels = [first.cpu(), second.cpu(), first.cpu(), second.cpu()].map((b) => b.label);
+    expect(new Set(labels).size).toBe(4);
+  });
+});

@@ -1,0 +1,182 @@
+// Typed errors (issue 2, item 7): each bad input gets its error class, and the message names the
+// op and the shapes or dtypes involved.
+import {
+  add,
+  BackendError,
+  DisposedTensorError,
+  DTypeError,
+  IndexError,
+  matmul,
+  NNError,
+  ones,
+  ShapeError,
+  setBackend,
+  sum,
+  tensor,
+  ValueError,
+  zeros,
+} from "@nn/tensor";
+import { afterEach, describe, expect, it } from "vitest";
+import { cpu } from "../src/index.js";
+
+const backend = setBackend(cpu());
+
+/** Runs `fn`, expects it to throw an instance of `cls`, and returns the error. */
+function thrown(fn: () => unknown, cls: new (...args: never[]) => Error): Error {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(cls);
+    expect(e).toBeInstanceOf(NNError);
+    expect((e as Error).name).toBe(cls.name);
+    return e as Error;
+  }
+  throw new Error(`expected ${cls.name}, nothing was thrown`);
+}
+
+describe("shape errors", () => {
+  it("add of [2, 3] and [4] names the op and both shapes", () => {
+    const e = thrown(() => add(ones([2, 3]), ones([4])), ShapeError);
+    expect(e.message).toMatch(/^add:/);
+    expect(e.message).toContain("[2, 3]");
+    expect(e.message).toContain("[4]");
+    expect(e.message).toMatch(/broadcast/);
+  });
+
+  it("matmul of [2, 3] and [4, 5] names both shapes and the inner sizes", () => {
+    const e = thrown(() => matmul(ones([2, 3]), ones([4, 5])), ShapeError);
+    expect(e.message).toMatch(/^matmul:/);
+    expect(e.message).toContain("[2, 3]");
+    expect(e.message).toContain("[4, 5]");
+  });
+
+  it("matmul with batch dims that do not broadcast names them", () => {
+    const e = thrown(() => matmul(ones([2, 2, 3]), ones([3, 3, 4])), ShapeError);
+    expect(e.message).toMatch(/^matmul/);
+    expect(e.message).toContain("[2, 2, 3]");
+    expect(e.message).toContain("[3, 3, 4]");
+  });
+
+  it("a ragged nested array says where it is ragged", () => {
+    const e = thrown(() => tensor([[1, 2], [3]]), ShapeError);
+    expect(e.message).toMatch(/^tensor:/);
+    expect(e.message).toMatch(/ragged/);
+    expect(e.message).toContain("[1]");
+    expect(e.message).toContain("length 2");
+    expect(e.message).toContain("length 1");
+  });
+
+  it("a number where a row was expected is ragged too", () => {
+    const e = thrown(() => tensor([[1, 2], 3] as never), ShapeError);
+    expect(e.message).toMatch(/^tensor: ragged/);
+  });
+});
+
+describe("dtype errors", () => {
+  it("an unknown dtype lists the valid ones", () => {
+    for (const make of [
+      () => zeros([2], { dtype: "int64" as never }),
+      () => tensor([1, 2], { dtype: "float16" as never }),
+    ]) {
+      const e = thrown(make, DTypeError);
+      expect(e.message).toMatch(/^(zeros|tensor):/);
+      expect(e.message).toMatch(/int64|float16/);
+      expect(e.message).toContain("float32");
+    }
+  });
+
+  it("a non-numeric element given to tensor() names its position and type", () => {
+    const e = thrown(() => tensor([1, "a"] as never), DTypeError);
+    expect(e.message).toMatch(/^tensor:/);
+    expect(e.message).toContain("[1]");
+    expect(e.message).toContain("string");
+    const n = thrown(() => tensor([[1, null]] as never), DTypeError);
+    expect(n.message).toContain("[0, 1]");
+  });
+
+  it("an array where a number was expected is a non-numeric element", () => {
+    const e = thrown(() => tensor([1, [2, 3]] as never), DTypeError);
+    expect(e.message).toContain("[1]");
+  });
+
+  it("matmul of two dtypes names both", () => {
+    const e = thrown(() => matmul(ones([2, 2]), ones([2, 2], { dtype: "float64" })), DTypeError);
+    expect(e.message).toMatch(/^matmul:/);
+    expect(e.message).toContain("float32");
+    expect(e.message).toContain("float64");
+  });
+});
+
+describe("index errors", () => {
+  it("an axis out of range gives the valid range", () => {
+    const e = thrown(() => sum(ones([2, 3]), 2), IndexError);
+    expect(e.message).toMatch(/^sum:/);
+    expect(e.message).toContain("2-d");
+    expect(e.message).toContain("[-2, 1]");
+    expect(thrown(() => sum(ones([2, 3]), -3), IndexError).message).toMatch(/^sum:/);
+  });
+});
+
+describe("use after dispose", () => {
+  it("names the op, the shape and the dtype", () => {
+    const t = ones([2, 3]);
+    t.dispose();
+    const e = thrown(() => add(t, 1), DisposedTensorError);
+    expect(e.message).toMatch(/^add:/);
+    expect(e.message).toContain("[2, 3]");
+    expect(e.message).toContain("float32");
+    expect(thrown(() => t.dataSync(), DisposedTensorError).message).toMatch(/^dataSync:/);
+  });
+
+  it("rejects async reads too", async () => {
+    const t = ones([1]);
+    t.dispose();
+    await expect(t.data()).rejects.toBeInstanceOf(DisposedTensorError);
+  });
+});
+
+describe("backends", () => {
+  const KEY = Symbol.for("@nn/tensor/state@1");
+  const holder = globalThis as unknown as Record<symbol, Record<string, unknown> | undefined>;
+  let saved: Record<string, unknown> | undefined;
+  afterEach(() => {
+    if (saved !== undefined) holder[KEY] = saved;
+    saved = undefined;
+  });
+
+  it("no backend set: BackendError says how to set one", () => {
+    saved = holder[KEY];
+    delete holder[KEY];
+    const e = thrown(() => tensor([1, 2]), BackendError);
+    expect(e.message).toMatch(/no backend/);
+    expect(e.message).toContain("setBackend(cpu())");
+    expect(e.message).toContain("@nn/backend-cpu");
+  });
+
+  it("the state comes back once restored", () => {
+    expect(tensor([1]).backend).toBe(backend);
+  });
+
+  it("inputs on two backend instances: BackendError naming both labels", () => {
+    const other = cpu();
+    const a = ones([2], { backend });
+    const b = ones([2], { backend: other });
+    const e = thrown(() => add(a, b), BackendError);
+    expect(e.message).toMatch(/^add:/);
+    expect(e.message).toContain(backend.label);
+    expect(e.message).toContain(other.label);
+    expect(backend.label).not.toBe(other.label);
+    expect(
+      thrown(() => matmul(ones([2, 2], { backend: other }), ones([2, 2])), BackendError).message,
+    ).toMatch(/^matmul:/);
+  });
+});
+
+describe("value errors", () => {
+  it("item() of a tensor with several elements names its size and shape", () => {
+    const e = thrown(() => ones([2, 3]).itemSync(), ValueError);
+    expect(e.message).toMatch(/^item:/);
+    expect(e.message).toContain("6 elements");
+    expect(e.message).toContain("[2, 3]");
+  });
+});
