@@ -5,5 +5,6 @@ import { NNError } from "@nn/tensor";
  * a saved tensor modified in place, an op with no gradient rule.
  */
 export class GradientError extends NNError {
+  static override readonly kind = "GradientError";
   override name = "GradientError";
 }

@@ -27,6 +27,18 @@ describe("two copies of @nn/tensor", () => {
     expect(cpuA.CpuBackend).not.toBe(cpuB.CpuBackend);
   });
 
+  it("recognise each other's errors with instanceof", () => {
+    expect(A.ShapeError).not.toBe(B.ShapeError);
+    const e = new A.ShapeError("add: shapes [2] and [3] cannot be broadcast together");
+    expect(e).toBeInstanceOf(B.ShapeError);
+    expect(e).toBeInstanceOf(B.NNError);
+    expect(e).toBeInstanceOf(Error);
+    expect(e).not.toBeInstanceOf(B.DTypeError);
+    expect(e.name).toBe("ShapeError");
+    A.setBackend(cpuA.cpu());
+    expect(() => B.add(A.zeros([2]), A.zeros([3]))).toThrowError(A.ShapeError);
+  });
+
   it("share the default backend", () => {
     const backend = A.setBackend(cpuA.cpu());
     expect(B.getBackend()).toBe(backend);
