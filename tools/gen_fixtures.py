@@ -477,8 +477,12 @@ CASES = []
 _IDS = set()
 
 
-def case(cid, op, *args, error=None, note=None):
+def case(cid, op, *args, error=None, note=None, requires=None):
     """Run the PyTorch equivalent of ``op(*args)`` and record the result.
+
+    ``requires`` names a backend capability the case needs beyond its dtypes, e.g.
+    "indexChecks" for an error that only a backend reading its indices can raise (a GPU
+    kernel cannot throw); it is written as ``"requires": [...]``.
 
     ``error`` asserts the case is meant to fail with that error name (or, when
     False, that it is meant to succeed): a guard against PyTorch behaving
@@ -510,6 +514,8 @@ def case(cid, op, *args, error=None, note=None):
     entry = {"id": cid, "op": op, "args": [encode_arg(a) for a in args], "expected": expected}
     if note:
         entry["note"] = note
+    if requires:
+        entry["requires"] = [requires]
     CASES.append(entry)
 
 
@@ -982,8 +988,8 @@ def indexing_cases():
     case("gather/view/expand", "gather", E(randn([1, 4]), [3, 4]), 1, E(T([[1, 3]], "int32"), [3, 2]))
     case("gather/empty-index", "gather", x, 1, T(torch.zeros(3, 0), "int32"))
     case("gather/0d", "gather", T(2.5), 0, T(0, "int32"))
-    case("gather/error/index-out-of-range", "gather", x, 1, T([[0, 4]], "int32"), error="IndexError")
-    case("gather/error/negative-index", "gather", x, 1, T([[-1, 0]], "int32"), error="IndexError")
+    case("gather/error/index-out-of-range", "gather", x, 1, T([[0, 4]], "int32"), error="IndexError", requires="indexChecks")
+    case("gather/error/negative-index", "gather", x, 1, T([[-1, 0]], "int32"), error="IndexError", requires="indexChecks")
     case("gather/error/index-too-large", "gather", x, 1, T([[0]] * 4, "int32"), error="ShapeError")
     case("gather/error/ndim-mismatch", "gather", x, 1, T([0, 1], "int32"))
     case("gather/error/float-index", "gather", x, 1, T([[0.0]]), error="DTypeError")
@@ -1003,8 +1009,8 @@ def indexing_cases():
     case("indexSelect/view/transpose", "indexSelect", V(x, "transpose"), 1, T([2, 0], "int32"))
     case("indexSelect/view/slice", "indexSelect", V(x, "slice"), 0, V(T([3, 0, 1], "int32"), "slice"))
     case("indexSelect/view/expand", "indexSelect", E(randn([3]), [4, 3]), 0, T([0, 3], "int32"))
-    case("indexSelect/error/out-of-range", "indexSelect", x, 0, T([0, 4], "int32"), error="IndexError")
-    case("indexSelect/error/negative", "indexSelect", x, 0, T([-1], "int32"), error="IndexError")
+    case("indexSelect/error/out-of-range", "indexSelect", x, 0, T([0, 4], "int32"), error="IndexError", requires="indexChecks")
+    case("indexSelect/error/negative", "indexSelect", x, 0, T([-1], "int32"), error="IndexError", requires="indexChecks")
     case("indexSelect/error/2d-index", "indexSelect", x, 0, T([[0, 1]], "int32"))
     case("indexSelect/error/float-index", "indexSelect", x, 0, T([0.0]), error="DTypeError")
     case("indexSelect/error/dim-out-of-range", "indexSelect", x, 2, T([0], "int32"), error="IndexError")
@@ -1016,8 +1022,8 @@ def indexing_cases():
     case("oneHot/0d", "oneHot", T(2, "int32"), 4)
     case("oneHot/empty", "oneHot", T([], "int32"), 3)
     case("oneHot/view/transpose", "oneHot", V(T([[0, 1, 2], [2, 1, 0]], "int32"), "transpose"), 3)
-    case("oneHot/error/index-too-large", "oneHot", T([0, 3], "int32"), 3, error="ValueError")
-    case("oneHot/error/negative-index", "oneHot", T([0, -1], "int32"), 3, error="ValueError")
+    case("oneHot/error/index-too-large", "oneHot", T([0, 3], "int32"), 3, error="ValueError", requires="indexChecks")
+    case("oneHot/error/negative-index", "oneHot", T([0, -1], "int32"), 3, error="ValueError", requires="indexChecks")
     case("oneHot/error/infer-empty", "oneHot", T([], "int32"), -1)
     case("oneHot/error/float-indices", "oneHot", T([0.5, 1.5]), 3, error="DTypeError")
 

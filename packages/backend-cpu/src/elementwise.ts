@@ -146,7 +146,7 @@ function emitBody(k: Kernel): { lines: string[]; outs: string[]; numInputs: numb
 }
 
 /** Generates the strided loop for a kernel with `nIn` inputs and `nOut` outputs. */
-function compile(k: Kernel, nIn: number, nOut: number, paramTypes: DType[]): Compiled {
+function compile(k: Kernel, nIn: number, nOut: number, paramTypes: readonly DType[]): Compiled {
   const { lines, outs } = emitBody(k);
   const ops = nIn + nOut;
   const L: string[] = [];
@@ -204,7 +204,7 @@ export class ElementwiseCompiler {
     const key = `${k.key}#${inputs.length}:${outputs.length}`;
     let fn = this.#cache.get(key);
     if (!fn) {
-      fn = compile(k, inputs.length, outputs.length, paramDTypes(k));
+      fn = compile(k, inputs.length, outputs.length, k.paramDTypes);
       this.#cache.set(key, fn);
     }
     const views = [...inputs, ...outputs];
@@ -223,10 +223,4 @@ export class ElementwiseCompiler {
   get size(): number {
     return this.#cache.size;
   }
-}
-
-function paramDTypes(k: Kernel): DType[] {
-  const types: DType[] = new Array(k.numParams).fill("float64");
-  for (const n of topoOrder(k.outputs).nodes) if (n.kind === "param") types[n.index] = n.dtype;
-  return types;
 }

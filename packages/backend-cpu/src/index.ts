@@ -51,7 +51,7 @@ export class CpuBackend implements Backend {
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
     this.label = `cpu:${counter.next++}`;
-    this.capabilities = { dtypes: DTYPES, ieeeSpecials: true, syncRead };
+    this.capabilities = { dtypes: DTYPES, ieeeSpecials: true, syncRead, indexChecks: true };
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
   }
 

@@ -210,10 +210,11 @@ export function scatterAdd(
   const dst = indexedOffsets("scatterAdd", target, dim, index, I);
   const from = offsets(index.shape, src.strides.slice(0, index.shape.length), src.offset);
   const isInt = target.dtype === "int32";
+  const isBool = target.dtype === "bool";
   for (let i = 0; i < dst.length; i++) {
     const d = dst[i] as number;
     const v = (T[d] as number) + (S[from[i] as number] as number);
-    T[d] = isInt ? v | 0 : v;
+    T[d] = isInt ? v | 0 : isBool ? (v !== 0 ? 1 : 0) : v;
   }
 }
 
@@ -227,7 +228,8 @@ export function random(
 ): void {
   const [k0, k1] = seedWords(seed);
   const w = new Uint32Array(4);
-  const n = Y.length;
+  let n = 1;
+  for (const d of out.shape) n *= d;
   const wide = out.dtype === "float64";
   for (let i = 0; i < n; i++) {
     const c = offset + i;

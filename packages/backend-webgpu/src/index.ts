@@ -1,1 +1,12 @@
-export {};
+/**
+ * @nn/backend-webgpu: the nn Backend on WebGPU. Elementwise kernels are compiled from the
+ * expression IR to WGSL and cached by structure; matmul is tiled; reads are async.
+ *
+ * ```ts
+ * import { setBackend } from "@nn/tensor";
+ * import { webgpu } from "@nn/backend-webgpu";
+ * setBackend(await webgpu());
+ * ```
+ */
+export { GpuBuffer } from "./gpu-buffer.js";
+export { WebGpuBackend, type WebGpuOptions, webgpu } from "./webgpu-backend.js";

@@ -35,6 +35,11 @@ export interface BackendCapabilities {
   readonly ieeeSpecials: boolean;
   /** Whether `readSync` is available. */
   readonly syncRead: boolean;
+  /**
+   * Whether kernels check index values (gather, scatterAdd) and throw IndexError for one out
+   * of range. A GPU kernel cannot throw: there an out-of-range index reads 0 or is ignored.
+   */
+  readonly indexChecks: boolean;
 }
 
 /** Reductions a backend runs over the trailing dims of a view. */
@@ -64,6 +69,14 @@ export interface Backend {
   read(buffer: BackendBuffer): Promise<DataArray>;
   /** Reads synchronously; present only when `capabilities.syncRead`. */
   readSync?(buffer: BackendBuffer): DataArray;
+  /**
+   * Waits until queued work is done; rejects with the first error a queued kernel raised
+   * (a GPU reports errors late). `read` rejects the same way. Optional: synchronous backends
+   * throw at the call.
+   */
+  sync?(): Promise<void>;
+  /** Device bytes a buffer of `size` elements of `dtype` takes, when it differs from the dtype's size (e.g. bool as u32). */
+  byteSize?(dtype: DType, size: number): number;
 
   /**
    * Runs `kernel` at every index of `outputs[0].shape`: input `i` is read through `inputs[i]`
@@ -97,16 +110,22 @@ export interface Backend {
    */
   gather(input: View, dim: number, index: View, out: View): void;
 
-  /** `target[i.. with dim replaced by index[i..]] += src[i..]` (PyTorch `scatter_add_`). */
+  /**
+   * `target[i.. with dim replaced by index[i..]] += src[i..]` (PyTorch `scatter_add_`), the
+   * additions into one target element made in index order (so float results do not depend on
+   * the backend); for bool, `+=` is logical or.
+   */
   scatterAdd(target: View, dim: number, index: View, src: View): void;
 
   /**
-   * Fills the contiguous `out` with draws: element `i` uses the Philox4x32-10 block with key
-   * `seed` (as two 32-bit words, low first) and counter `offset + i`.
+   * Fills the contiguous `out` (its `size(out.shape)` elements from `out.offset`) with draws:
+   * element `i` uses the Philox4x32-10 block with key `seed` (as two 32-bit words, low first)
+   * and counter `offset + i`. Uniform and randint bits agree exactly across backends; normals
+   * (Box–Muller in the backend's float precision) agree to a few ulps.
    */
   random(dist: RandomDistribution, out: View, seed: number, offset: number): void;
 
-  /** Releases everything (the instance is unusable afterwards). Optional. */
+  /** Releases what the backend created (not a device it was given); the instance is unusable afterwards. Optional. */
   destroy?(): void;
 }
 

@@ -293,6 +293,8 @@ export interface Kernel {
   readonly outputs: readonly Expr[];
   readonly numInputs: number;
   readonly numParams: number;
+  /** The dtype of each param (float64 for a param no expression reads). */
+  readonly paramDTypes: readonly DType[];
 }
 
 const DT: Record<DType, string> = { float32: "f", float64: "d", int32: "i", bool: "b" };
@@ -303,6 +305,7 @@ export function kernel(outputs: readonly Expr[]): Kernel {
   const parts: string[] = [];
   let numInputs = 0;
   let numParams = 0;
+  const paramTypes: DType[] = [];
   const visit = (e: Expr): number => {
     const n = e.node;
     const seen = ids.get(n);
@@ -319,6 +322,7 @@ export function kernel(outputs: readonly Expr[]): Kernel {
       case "param":
         s = `p${n.index}${DT[n.dtype]}`;
         numParams = Math.max(numParams, n.index + 1);
+        paramTypes[n.index] = n.dtype;
         break;
       case "unary":
         s = `${n.op}(${visit(n.a)})`;
@@ -339,7 +343,14 @@ export function kernel(outputs: readonly Expr[]): Kernel {
     return id;
   };
   const roots = outputs.map(visit);
-  return { key: `${parts.join(";")}->${roots.join(",")}`, outputs, numInputs, numParams };
+  const paramDTypes = Array.from({ length: numParams }, (_, i) => paramTypes[i] ?? "float64");
+  return {
+    key: `${parts.join(";")}->${roots.join(",")}`,
+    outputs,
+    numInputs,
+    numParams,
+    paramDTypes,
+  };
 }
 
 /**

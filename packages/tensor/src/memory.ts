@@ -21,7 +21,14 @@ export class Storage {
   ) {
     const s = stats(backend);
     s.buffers++;
-    s.bytes += size * BYTES_PER_ELEMENT[dtype];
+    s.bytes += this.bytes;
+  }
+
+  /** Device bytes of the buffer. */
+  get bytes(): number {
+    return (
+      this.backend.byteSize?.(this.dtype, this.size) ?? this.size * BYTES_PER_ELEMENT[this.dtype]
+    );
   }
 
   retain(): void {
@@ -32,7 +39,7 @@ export class Storage {
     if (--this.refs > 0) return;
     const s = stats(this.backend);
     s.buffers--;
-    s.bytes -= this.size * BYTES_PER_ELEMENT[this.dtype];
+    s.bytes -= this.bytes;
     this.backend.free(this.buffer);
   }
 }

@@ -62,6 +62,9 @@ export function skipReason(c: FixtureCase, backend: Backend): string | undefined
   if (missing.length) return `dtype ${missing.join(", ")} not supported`;
   if (!backend.capabilities.ieeeSpecials && hasSpecial(c))
     return "IEEE special values not supported";
+  const caps = backend.capabilities as unknown as Record<string, unknown>;
+  const unmet = (c.requires ?? []).filter((r) => caps[r] !== true);
+  if (unmet.length) return `needs capability ${unmet.join(", ")}`;
   return undefined;
 }
 

@@ -28,6 +28,8 @@ export interface FixtureCase {
   op: string;
   args: unknown[];
   expected: { tensor: FixtureTensor } | { tensor: FixtureTensor }[] | { error: string };
+  /** Backend capabilities the case needs beyond its dtypes (e.g. "indexChecks"). */
+  requires?: string[];
 }
 
 /** Loads a fixture file from packages/testing/fixtures. */

@@ -1,0 +1,186 @@
+/**
+ * Reductions over the trailing dims of a view: one workgroup of 64 threads per output element.
+ * Each thread folds every 64th element, then the workgroup combines the 64 partials in shared
+ * memory. float32 sums use Neumaier's compensated summation (close to the CPU's float64
+ * accumulator); int32 sums and products wrap. max/min/argmax/argmin carry (value, index) pairs
+ * so that, as on the CPU, the first index of the extreme wins and a NaN beats everything (the
+ * first NaN among NaNs).
+ */
+import { BackendError, type DType, type ReduceOp, type View } from "@nn/tensor";
+import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
+import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { decomposeWgsl, type KernelRunner, WORKGROUP } from "./kernel-runner.js";
+import { collapse, sizeOf } from "./strided.js";
+import { mathWgsl } from "./wgsl-math.js";
+
+/** The accumulator type of a sum / product into `out`, and how to convert a raw input to it. */
+function accumulator(inType: DType, outType: DType): { t: string; conv: (x: string) => string } {
+  const t = outType === "float32" ? "f32" : "i32";
+  const raw = storageType(inType);
+  return { t, conv: (x) => (raw === t ? x : `${t}(${x})`) };
+}
+
+function generate(
+  op: ReduceOp,
+  inType: DType,
+  outType: DType,
+  nk: number,
+  nr: number,
+  plan: BindingPlan,
+): string {
+  const bIn = plan.names[0] as string;
+  const bOut = plan.names[1] as string;
+  const keptAt = 4;
+  const redAt = 4 + 3 * nk;
+  const walkKept = decomposeWgsl(
+    "o",
+    nk,
+    keptAt,
+    [
+      { variable: "ib", strideAt: keptAt + nk },
+      { variable: "ob", strideAt: keptAt + 2 * nk },
+    ],
+    "remk",
+  );
+  const walkRed = decomposeWgsl("r", nr, redAt, [{ variable: "ro", strideAt: redAt + nr }], "remr");
+  const loop = (body: string, extra = "") => `for (var r = lid; r < n; r += ${WORKGROUP}u) {
+    var ro = ib;
+    ${walkRed}
+    let x = ${bIn}[ro];
+    ${body}
+  }${extra}`;
+  const uses = new Set<string>();
+  let shared: string;
+  let main: string;
+  const tree = (combine: string) => `workgroupBarrier();
+  for (var w = ${WORKGROUP / 2}u; w > 0u; w = w >> 1u) {
+    if (lid < w) {
+      ${combine}
+    }
+    workgroupBarrier();
+  }`;
+  if (op === "sum" && outType === "float32") {
+    uses.add("isfinite");
+    const { conv } = accumulator(inType, outType);
+    shared = `var<workgroup> ss: array<f32, ${WORKGROUP}>;\nvar<workgroup> sc: array<f32, ${WORKGROUP}>;`;
+    main = `var s = 0.0f;
+  var c = 0.0f;
+  ${loop(`let v = ${conv("x")};
+    let t = s + v;
+    if (abs(s) >= abs(v)) { c += (s - t) + v; } else { c += (v - t) + s; }
+    s = t;`)}
+  ss[lid] = s;
+  sc[lid] = c;
+  ${tree(`let s1 = ss[lid];
+      let s2 = ss[lid + w];
+      let t = s1 + s2;
+      var e = 0.0f;
+      if (abs(s1) >= abs(s2)) { e = (s1 - t) + s2; } else { e = (s2 - t) + s1; }
+      ss[lid] = t;
+      sc[lid] = sc[lid] + sc[lid + w] + e;`)}
+  if (lid == 0u) {
+    let total = ss[0];
+    ${bOut}[ob] = select(total, total + sc[0], nn_isfinite(total));
+  }`;
+  } else if (op === "sum" || op === "prod") {
+    const { t, conv } = accumulator(inType, outType);
+    const sym = op === "sum" ? "+" : "*";
+    const init = op === "sum" ? `${t}(0)` : `${t}(1)`;
+    shared = `var<workgroup> ss: array<${t}, ${WORKGROUP}>;`;
+    main = `var s = ${init};
+  ${loop(`s = s ${sym} ${conv("x")};`)}
+  ss[lid] = s;
+  ${tree(`ss[lid] = ss[lid] ${sym} ss[lid + w];`)}
+  if (lid == 0u) { ${bOut}[ob] = ss[0]; }`;
+  } else {
+    const isMax = op === "max" || op === "argmax";
+    const vt = storageType(inType);
+    const isF = inType === "float32";
+    if (isF) uses.add("isnan");
+    const better = isMax ? ">" : "<";
+    shared = `var<workgroup> sv: array<${vt}, ${WORKGROUP}>;\nvar<workgroup> si: array<u32, ${WORKGROUP}>;`;
+    const nanFirst = isF
+      ? `let an = nn_isnan(av); let bn = nn_isnan(bv);
+      let take = select(select(bv ${better} av || (bv == av && bi < ai), false, an), select(true, bi < ai, an), bn);`
+      : `let take = bv ${better} av || (bv == av && bi < ai);`;
+    main = `var best = ${vt}(0);
+  var at = 0xffffffffu;
+  ${loop(`if (at == 0xffffffffu${isF ? " || nn_isnan(x)" : ""} || x ${better} best) {
+      best = x;
+      at = r;
+      ${isF ? "if (nn_isnan(x)) { break; }" : ""}
+    }`)}
+  sv[lid] = best;
+  si[lid] = at;
+  ${tree(`let ai = si[lid]; let bi = si[lid + w];
+      let av = sv[lid]; let bv = sv[lid + w];
+      if (bi != 0xffffffffu) {
+        ${nanFirst}
+        if (ai == 0xffffffffu || take) { sv[lid] = bv; si[lid] = bi; }
+      }`)}
+  if (lid == 0u) { ${bOut}[ob] = ${op.startsWith("arg") ? "i32(si[0])" : "sv[0]"}; }`;
+  }
+  return `${ARGS_WGSL}
+${bindingDecls(plan)}
+${shared}
+${mathWgsl(uses)}
+@compute @workgroup_size(${WORKGROUP})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+  let o = wid.y * nwg.x + wid.x;
+  if (o >= arg(0u)) { return; }
+  let n = arg(1u);
+  var ib = argi(2u);
+  var ob = argi(3u);
+  ${walkKept}
+  ${main}
+}
+`;
+}
+
+/** Runs a reduction (see Backend.reduce). */
+export function runReduce(
+  runner: KernelRunner,
+  owner: object,
+  maxStorageBuffers: number,
+  op: ReduceOp,
+  input: View,
+  reduceDims: number,
+  output: View,
+): void {
+  const nd = input.shape.length;
+  if (reduceDims < 0 || reduceDims > nd) {
+    throw new BackendError(`webgpu reduce: cannot reduce ${reduceDims} dims of a ${nd}-d view`);
+  }
+  const keptShape = input.shape.slice(0, nd - reduceDims);
+  const total = sizeOf(keptShape);
+  if (total === 0) return;
+  const redShape = input.shape.slice(nd - reduceDims);
+  const n = sizeOf(redShape);
+  if (n === 0 && op !== "sum" && op !== "prod") {
+    throw new BackendError(`webgpu reduce: ${op} of an empty reduction`);
+  }
+  if (output.dtype === "bool" && (op === "sum" || op === "prod")) {
+    throw new BackendError(`webgpu reduce: ${op} into a bool output`);
+  }
+  const plan = planBindings("reduce", [input, output], owner, maxStorageBuffers);
+  const kept = collapse(keptShape, [input.strides.slice(0, nd - reduceDims), output.strides]);
+  const red = collapse(redShape, [input.strides.slice(nd - reduceDims)]);
+  const nk = kept.shape.length;
+  const nr = red.shape.length;
+  const key = `reduce|${op}|${input.dtype}>${output.dtype}|${nk}:${nr}|${plan.key}`;
+  const pipeline = runner.pipeline(key, plan.buffers.length, () =>
+    generate(op, input.dtype, output.dtype, nk, nr, plan),
+  );
+  const args = new KernelArgs()
+    .u32(total)
+    .u32(n)
+    .i32(input.offset)
+    .i32(output.offset)
+    .u32s(kept.shape)
+    .i32s(kept.strides[0] as number[])
+    .i32s(kept.strides[1] as number[])
+    .u32s(red.shape)
+    .i32s(red.strides[0] as number[]);
+  runner.dispatch(pipeline, args, plan.buffers, runner.grid(total, 1));
+}

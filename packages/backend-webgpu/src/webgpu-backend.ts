@@ -1,0 +1,276 @@
+/**
+ * The WebGPU backend: buffers are GPUBuffers (4 bytes per element, bool as u32), kernels are
+ * WGSL compute shaders generated per kernel structure and cached, every op is queued at once
+ * (one command buffer per op) and `read` is the only point that waits for the GPU.
+ *
+ * GPU errors (a shader that fails to compile, a device lost) are asynchronous in WebGPU: the
+ * backend records the first one and rejects the next `read` with it.
+ */
+import {
+  type Backend,
+  type BackendBuffer,
+  type BackendCapabilities,
+  BackendError,
+  type DataArray,
+  type DType,
+  type Kernel,
+  type RandomDistribution,
+  type ReduceOp,
+  type View,
+} from "@nn/tensor";
+import { runElementwise } from "./elementwise.js";
+import { runGather, runScatterAdd } from "./gather-scatter.js";
+import {
+  BufferPool,
+  byteSizeOf,
+  checkGpuDType,
+  fromGpuLayout,
+  GPU_DTYPES,
+  GpuBuffer,
+  toGpuLayout,
+} from "./gpu-buffer.js";
+import { BUFFER_COPY_DST, BUFFER_MAP_READ, MAP_MODE_READ } from "./gpu-constants.js";
+import { KernelRunner } from "./kernel-runner.js";
+import { runMatmul } from "./matmul.js";
+import { runRandom } from "./random.js";
+import { runReduce } from "./reduce.js";
+
+/** Options of `webgpu()`. */
+export interface WebGpuOptions {
+  /**
+   * A device to run on (it should have been requested with the adapter's limits). Without it,
+   * `webgpu()` requests one from `adapter`, or from `navigator.gpu`'s default adapter.
+   */
+  device?: GPUDevice;
+  /** The adapter to request a device from when no `device` is given. */
+  adapter?: GPUAdapter;
+  /** Bytes of freed buffers kept for reuse (default 256 MiB; 0 disables the pool). */
+  poolBytes?: number;
+  /**
+   * Caps workgroups per grid dimension below the device's limit. Only for tests: a small cap
+   * exercises the folded (2-D) grids and grid-stride loops that huge tensors need.
+   */
+  maxWorkgroupsPerDimension?: number;
+}
+
+type BackendOptions = Pick<WebGpuOptions, "poolBytes" | "maxWorkgroupsPerDimension"> & {
+  /** Whether `destroy()` destroys the device (true when `webgpu()` requested it). */
+  ownsDevice?: boolean;
+};
+
+/** Limits worth raising from their defaults to what the adapter offers. */
+const WANTED_LIMITS = [
+  "maxStorageBuffersPerShaderStage",
+  "maxStorageBufferBindingSize",
+  "maxBufferSize",
+  "maxComputeWorkgroupsPerDimension",
+  "maxComputeInvocationsPerWorkgroup",
+  "maxComputeWorkgroupStorageSize",
+] as const;
+
+let instances = 0;
+
+export class WebGpuBackend implements Backend {
+  readonly name = "webgpu";
+  readonly label: string;
+  readonly capabilities: BackendCapabilities = {
+    dtypes: GPU_DTYPES,
+    ieeeSpecials: false,
+    syncRead: false,
+    indexChecks: false,
+  };
+  readonly device: GPUDevice;
+  readonly #runner: KernelRunner;
+  readonly #pool: BufferPool;
+  readonly #ownsDevice: boolean;
+  readonly #maxStorage: number;
+  #error: Error | undefined;
+  #destroyed = false;
+
+  constructor(device: GPUDevice, options: BackendOptions = {}) {
+    this.device = device;
+    this.label = `webgpu:${instances++}`;
+    this.#ownsDevice = options.ownsDevice ?? false;
+    this.#runner = new KernelRunner(device, options.maxWorkgroupsPerDimension);
+    this.#pool = new BufferPool(device, options.poolBytes ?? 256 * 2 ** 20);
+    this.#maxStorage = device.limits.maxStorageBuffersPerShaderStage;
+    device.addEventListener?.("uncapturederror", (e) => {
+      const err = (e as GPUUncapturedErrorEvent).error;
+      this.#error ??= new BackendError(`${this.label}: GPU error: ${err.message}`);
+    });
+    device.lost?.then((info) => {
+      if (!this.#destroyed) {
+        this.#error ??= new BackendError(
+          `${this.label}: device lost (${info.reason}): ${info.message}`,
+        );
+      }
+    });
+  }
+
+  /** Shader modules compiled so far; a kernel structure compiles once (params never recompile). */
+  get compileCount(): number {
+    return this.#runner.compiles;
+  }
+
+  #own(op: string, buffer: BackendBuffer): GpuBuffer {
+    if (!(buffer instanceof GpuBuffer) || buffer.owner !== this) {
+      throw new BackendError(`${this.label} ${op}: the buffer does not belong to this backend`);
+    }
+    if (buffer.freed) throw new BackendError(`${this.label} ${op}: the buffer was freed`);
+    return buffer;
+  }
+
+  #live(op: string): void {
+    if (this.#destroyed) throw new BackendError(`${this.label} ${op}: the backend was destroyed`);
+  }
+
+  alloc(dtype: DType, size: number): BackendBuffer {
+    this.#live("alloc");
+    checkGpuDType("alloc", dtype);
+    const byteSize = byteSizeOf(size);
+    const max = this.device.limits.maxStorageBufferBindingSize;
+    if (byteSize > max) {
+      throw new BackendError(
+        `${this.label} alloc: ${size} elements (${byteSize} bytes) exceed this device's ` +
+          `maxStorageBufferBindingSize (${max} bytes)`,
+      );
+    }
+    return new GpuBuffer(this.#pool.acquire(byteSize), dtype, size, byteSize, this);
+  }
+
+  free(buffer: BackendBuffer): void {
+    if (!(buffer instanceof GpuBuffer) || buffer.owner !== this || buffer.freed) return;
+    buffer.freed = true;
+    if (this.#destroyed) buffer.gpu.destroy();
+    else this.#pool.release(buffer.gpu, buffer.byteSize);
+  }
+
+  write(buffer: BackendBuffer, data: DataArray): void {
+    this.#live("write");
+    const b = this.#own("write", buffer);
+    if (data.length > b.size) {
+      throw new BackendError(
+        `${this.label} write: ${data.length} values do not fit a buffer of ${b.size} elements`,
+      );
+    }
+    if (data.length === 0) return;
+    // Typed as ArrayBuffer-backed; WebGPU accepts shared memory too (GPUAllowSharedBufferSource).
+    const src = toGpuLayout(b.dtype, data) as Uint32Array<ArrayBuffer>;
+    this.device.queue.writeBuffer(b.gpu, 0, src);
+  }
+
+  async read(buffer: BackendBuffer): Promise<DataArray> {
+    this.#live("read");
+    const b = this.#own("read", buffer);
+    const staging = this.device.createBuffer({
+      size: b.byteSize,
+      usage: BUFFER_MAP_READ | BUFFER_COPY_DST,
+    });
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer(b.gpu, 0, staging, 0, b.byteSize);
+    this.device.queue.submit([encoder.finish()]);
+    try {
+      await staging.mapAsync(MAP_MODE_READ);
+      const bytes = staging.getMappedRange().slice(0);
+      staging.unmap();
+      await this.#checkErrors();
+      return fromGpuLayout(b.dtype, bytes, b.size);
+    } catch (e) {
+      throw this.#error ?? e;
+    } finally {
+      staging.destroy();
+    }
+  }
+
+  elementwise(
+    kernel: Kernel,
+    inputs: readonly View[],
+    outputs: readonly View[],
+    params: readonly number[],
+  ): void {
+    this.#live("elementwise");
+    runElementwise(this.#runner, this, this.#maxStorage, kernel, inputs, outputs, params);
+  }
+
+  reduce(op: ReduceOp, input: View, reduceDims: number, output: View): void {
+    this.#live("reduce");
+    runReduce(this.#runner, this, this.#maxStorage, op, input, reduceDims, output);
+  }
+
+  matmul(a: View, b: View, out: View): void {
+    this.#live("matmul");
+    runMatmul(this.#runner, this, this.#maxStorage, a, b, out);
+  }
+
+  /** Out-of-range indices give 0 (a GPU kernel cannot throw; the CPU raises IndexError). */
+  gather(input: View, dim: number, index: View, out: View): void {
+    this.#live("gather");
+    runGather(this.#runner, this, this.#maxStorage, input, dim, index, out);
+  }
+
+  /** Out-of-range indices are ignored (the CPU raises IndexError). */
+  scatterAdd(target: View, dim: number, index: View, src: View): void {
+    this.#live("scatterAdd");
+    runScatterAdd(this.#runner, this, this.#maxStorage, target, dim, index, src);
+  }
+
+  random(dist: RandomDistribution, out: View, seed: number, offset: number): void {
+    this.#live("random");
+    runRandom(this.#runner, this, this.#maxStorage, dist, out, seed, offset);
+  }
+
+  /** Waits until every queued op has run on the GPU (and rejects with a recorded GPU error). */
+  /** Bool is stored as one u32 per element; every dtype takes 4 bytes (and at least 4 per buffer). */
+  byteSize(_dtype: DType, size: number): number {
+    return byteSizeOf(size);
+  }
+
+  async sync(): Promise<void> {
+    await this.device.queue.onSubmittedWorkDone();
+    await this.#checkErrors();
+  }
+
+  async #checkErrors(): Promise<void> {
+    const compile = await this.#runner.compileErrors();
+    if (compile) this.#error ??= new BackendError(`${this.label}: ${compile}`);
+    if (this.#error) throw this.#error;
+  }
+
+  /** Frees pooled buffers and compiled kernels, and the device if `webgpu()` created it. */
+  destroy(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#pool.clear();
+    this.#runner.destroy();
+    if (this.#ownsDevice) this.device.destroy();
+  }
+}
+
+/**
+ * Creates a WebGPU backend: on `options.device` if given, else on a device requested (with the
+ * adapter's own limits) from `options.adapter` or `navigator.gpu`. Throws BackendError where
+ * WebGPU is unavailable.
+ *
+ * ```ts
+ * setBackend(await webgpu());
+ * ```
+ */
+export async function webgpu(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+  if (options.device) return new WebGpuBackend(options.device, options);
+  let adapter = options.adapter;
+  if (!adapter) {
+    const gpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+    if (!gpu) {
+      throw new BackendError(
+        "webgpu: navigator.gpu is not available; use a browser with WebGPU, or pass " +
+          "{ device } (in Node, from a binding such as the `webgpu` package)",
+      );
+    }
+    adapter = (await gpu.requestAdapter({ powerPreference: "high-performance" })) ?? undefined;
+    if (!adapter) throw new BackendError("webgpu: navigator.gpu offers no adapter");
+  }
+  const requiredLimits: Record<string, number> = {};
+  for (const name of WANTED_LIMITS) requiredLimits[name] = adapter.limits[name];
+  const device = await adapter.requestDevice({ requiredLimits });
+  return new WebGpuBackend(device, { ...options, ownsDevice: true });
+}
