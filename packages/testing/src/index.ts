@@ -14,3 +14,4 @@ export {
   loadFixtures,
   num,
 } from "./fixtures.js";
+export { type NodeWebGpu, nodeWebGpu } from "./webgpu-node.js";
