@@ -54,13 +54,13 @@ function binary(
       const [a, b] = operands(inputs, attrs);
       const g = grads[0] as Tensor;
       const [ga, gb] = f(a, b, g, outputs[0] as Tensor);
-      const fit = (x: Operand, gx: Tensor | null): [Operand, Tensor | null] => [
+      const toInput = (x: Operand, gx: Tensor | null): [Operand, Tensor | null] => [
         x,
         typeof x === "object" && gx && isFloating(x.dtype)
           ? unbroadcast(gx, x.shape, x.dtype)
           : null,
       ];
-      return forTensors([fit(a, ga), fit(b, gb)]);
+      return forTensors([toInput(a, ga), toInput(b, gb)]);
     },
   };
 }
@@ -122,11 +122,11 @@ export const elementwiseRules: Record<string, GradRule> = {
       const cond = inputs[0] as Tensor;
       const [a, b] = operands(inputs.slice(1), attrs);
       const g = grads[0] as Tensor;
-      const fit = (x: Operand, gx: Tensor): [Operand, Tensor | null] => [
+      const toInput = (x: Operand, gx: Tensor): [Operand, Tensor | null] => [
         x,
         typeof x === "object" && isFloating(x.dtype) ? unbroadcast(gx, x.shape, x.dtype) : null,
       ];
-      return [null, ...forTensors([fit(a, where(cond, g, 0)), fit(b, where(cond, 0, g))])];
+      return [null, ...forTensors([toInput(a, where(cond, g, 0)), toInput(b, where(cond, 0, g))])];
     },
   },
   clamp: {
