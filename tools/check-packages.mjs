@@ -45,6 +45,18 @@ const BUNDLE_CHECKS = [
     absent: [],
     foreign: ["requestAdapter", "GPUBufferUsage", "createComputePipeline"],
   },
+  {
+    pkg: "@nn/autograd",
+    imports: ["noGrad"],
+    absent: ["gradcheck", "finite differences"],
+    foreign: [],
+  },
+  {
+    pkg: "@nn/activations",
+    imports: ["relu"],
+    absent: ["softmaxFamily", "preluMap", "randomSlope", "SELU_SCALE", "logSigmoid"],
+    foreign: ["CpuBackend", "requestAdapter"],
+  },
 ];
 const STRICT_MARKERS = process.argv.includes("--strict-markers");
 // ---------------------------------------------------------------------------------------------
@@ -292,6 +304,45 @@ if (installed) {
       else report("PASS", `${name}: ESM and CJS export the same names`);
       p.exportNames = e.keys;
     }
+  }
+}
+
+// --- 5b: the dual-package hazard: CJS and ESM copies loaded in one process share one state ----
+if (installed && packedPkgs.some((p) => p.manifest.name === "@nn/autograd")) {
+  const script = `
+    import { createRequire } from "node:module";
+    const require = createRequire(import.meta.url);
+    const cjs = require("@nn/tensor");
+    const esm = await import("@nn/tensor");
+    const { cpu } = require("@nn/backend-cpu");
+    const autograd = require("@nn/autograd");
+    const fail = (m) => { console.log("FAIL " + m); process.exitCode = 1; };
+    if (cjs.Tensor === esm.Tensor) fail("the CJS and ESM builds were not two copies");
+    cjs.setBackend(cpu());
+    if (esm.getBackend() !== cjs.getBackend()) fail("the default backend is not shared");
+    cjs.registerBackend("cpu-test", () => cpu());
+    if (!esm.listBackends().includes("cpu-test")) fail("the backend registry is not shared");
+    if (!esm.isTensor(cjs.zeros([1]))) fail("isTensor does not see the other copy's tensors");
+    try { esm.add(cjs.zeros([2]), esm.zeros([3])); fail("no error"); }
+    catch (e) { if (!(e instanceof cjs.ShapeError)) fail("errors are not instances across copies"); }
+    const x = esm.tensor([1, 2, 3], { dtype: "float32", requiresGrad: true });
+    autograd.backward(esm.sum(esm.mul(x, x)));
+    const g = Array.from(await x.grad.data());
+    if (g.join() !== "2,4,6") fail("autograd (CJS) did not record ops of the ESM copy: " + g);
+    console.log("ok");
+  `;
+  const r = tryRun(process.execPath, ["--input-type=module", "-e", script], { cwd: consumer });
+  if (r.ok && r.out.trim().endsWith("ok")) {
+    report(
+      "PASS",
+      "dual-package hazard: require() and import() share backend, registry, tape, errors",
+    );
+  } else {
+    report(
+      "FAIL",
+      "dual-package hazard: require() and import() share one state",
+      `\n${indent(r.out)}`,
+    );
   }
 }
 
