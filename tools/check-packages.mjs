@@ -57,6 +57,30 @@ const BUNDLE_CHECKS = [
     absent: ["softmaxFamily", "preluMap", "randomSlope", "SELU_SCALE", "logSigmoid"],
     foreign: ["CpuBackend", "requestAdapter"],
   },
+  {
+    pkg: "@nn/nn",
+    imports: ["Linear"],
+    absent: ["saveSafetensors", "crossEntropy", "BatchNorm1d", "bceWithLogitsLoss"],
+    foreign: ["node:fs", "CpuBackend"],
+  },
+  {
+    pkg: "@nn/data",
+    imports: ["DataLoader"],
+    absent: ["parseIdx", "trainValSplit", "gatherRows", "DataFormatError"],
+    foreign: ["node:fs", "node:zlib", "csv-parse"],
+  },
+  {
+    pkg: "@nn/optim",
+    imports: ["Adam"],
+    absent: ["cubicInterpolate", "strongWolfe", "clipGradNorm", "OneCycleLR", "stateDictToJSON"],
+    foreign: ["CpuBackend", "requestAdapter"],
+  },
+  {
+    pkg: "@nn/optim-lion",
+    imports: ["lion"],
+    absent: [],
+    foreign: ["createOptimizer", "cubicInterpolate", "CpuBackend", "requestAdapter"],
+  },
 ];
 const STRICT_MARKERS = process.argv.includes("--strict-markers");
 // ---------------------------------------------------------------------------------------------

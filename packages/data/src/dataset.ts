@@ -1,0 +1,110 @@
+/** Datasets: anything with a length and an async `get(i)`; TensorDataset over tensors; Subset. */
+import {
+  fmt,
+  IndexError,
+  indexSelect,
+  reshape,
+  ShapeError,
+  type Tensor,
+  tensor,
+  ValueError,
+} from "@nn/tensor";
+
+/**
+ * A dataset (torch.utils.data.Dataset): `length` items, item `i` from `await get(i)`. Items are
+ * usually a tensor or a list of tensors (features, label). An optional `getBatch(indices)` returns
+ * a whole batch at once (already stacked), which DataLoader prefers.
+ */
+export interface Dataset<T = Tensor[]> {
+  readonly length: number;
+  get(index: number): Promise<T>;
+  getBatch?(indices: readonly number[]): Promise<T>;
+}
+
+/** Throws IndexError unless `index` is an integer in [0, length). */
+export function checkIndex(op: string, index: number, length: number): void {
+  if (!Number.isInteger(index) || index < 0 || index >= length) {
+    throw new IndexError(
+      `${op}: index ${index} is out of range for a dataset of ${length} items (valid: 0 to ${length - 1})`,
+    );
+  }
+}
+
+/** An int32 index tensor on `t`'s backend. */
+function indexTensor(indices: readonly number[], like: Tensor): Tensor {
+  return tensor(Int32Array.from(indices), { dtype: "int32", backend: like.backend });
+}
+
+/**
+ * A dataset of tensors that share their first dim (torch.utils.data.TensorDataset): item `i` is
+ * `[t0[i], t1[i], ...]`. ShapeError when the first dims differ. The dataset does not own the
+ * tensors (it never disposes them); items and batches are new tensors the caller disposes.
+ */
+export class TensorDataset implements Dataset<Tensor[]> {
+  readonly tensors: readonly Tensor[];
+  readonly length: number;
+
+  constructor(...tensors: Tensor[]) {
+    if (tensors.length === 0) throw new ValueError("TensorDataset: needs at least one tensor");
+    const n = tensors[0]!.shape[0];
+    for (const t of tensors) {
+      if (t.ndim === 0 || t.shape[0] !== n) {
+        throw new ShapeError(
+          `TensorDataset: every tensor needs the same first dim; got ${tensors.map((x) => fmt(x.shape)).join(", ")}`,
+        );
+      }
+    }
+    this.tensors = tensors;
+    this.length = n ?? 0;
+  }
+
+  /** `[t0[i], t1[i], ...]` (each a new tensor without the first dim). */
+  async get(index: number): Promise<Tensor[]> {
+    checkIndex("TensorDataset.get", index, this.length);
+    return this.tensors.map((t) => {
+      const idx = indexTensor([index], t);
+      const rows = indexSelect(t, 0, idx);
+      const row = reshape(rows, t.shape.slice(1));
+      idx.dispose();
+      rows.dispose();
+      return row;
+    });
+  }
+
+  /** The rows `indices` of each tensor, as one gather per tensor. */
+  async getBatch(indices: readonly number[]): Promise<Tensor[]> {
+    for (const i of indices) checkIndex("TensorDataset.getBatch", i, this.length);
+    return this.tensors.map((t) => {
+      const idx = indexTensor(indices, t);
+      const out = indexSelect(t, 0, idx);
+      idx.dispose();
+      return out;
+    });
+  }
+}
+
+/** The items `indices` of another dataset (torch.utils.data.Subset), in that order. */
+export class Subset<T> implements Dataset<T> {
+  readonly length: number;
+  readonly getBatch?: (indices: readonly number[]) => Promise<T>;
+
+  constructor(
+    readonly dataset: Dataset<T>,
+    readonly indices: readonly number[],
+  ) {
+    for (const i of indices) checkIndex("Subset", i, dataset.length);
+    this.length = indices.length;
+    const batch = dataset.getBatch?.bind(dataset);
+    if (batch) {
+      this.getBatch = (idx) => {
+        for (const i of idx) checkIndex("Subset.getBatch", i, this.length);
+        return batch(idx.map((i) => this.indices[i] as number));
+      };
+    }
+  }
+
+  get(index: number): Promise<T> {
+    checkIndex("Subset.get", index, this.length);
+    return this.dataset.get(this.indices[index] as number);
+  }
+}

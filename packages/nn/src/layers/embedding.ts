@@ -1,0 +1,120 @@
+/** Embedding: a lookup table of vectors indexed by int32 ids (torch.nn.Embedding). */
+import { detach, noGrad } from "@nn/autograd";
+import {
+  DTypeError,
+  eq,
+  fmt,
+  IndexError,
+  indexSelect,
+  narrow,
+  reshape,
+  type Tensor,
+  tidy,
+  ValueError,
+  where,
+  zero_,
+} from "@nn/tensor";
+import { normal as initNormal } from "../init/fill.js";
+import { Module } from "../module.js";
+import type { Parameter } from "../parameter.js";
+import { emptyParameter, type LayerOptions } from "./linear.js";
+
+function zeroRow(weight: Tensor, row: number): void {
+  noGrad(() => {
+    const r = narrow(weight, 0, row, 1);
+    zero_(r);
+    r.dispose();
+  });
+}
+
+/**
+ * Looks up rows of `weight` `[numEmbeddings, dim]` for int32 `indices` of any shape; the result
+ * is `indices.shape + [dim]` (torch.nn.functional.embedding). Rows equal to `paddingIdx` get no
+ * gradient. IndexError naming the index for ids outside `[0, numEmbeddings)` (checked on the
+ * CPU; a GPU backend cannot check without reading back and may return zeros).
+ */
+export function embedding(
+  indices: Tensor,
+  weight: Tensor,
+  paddingIdx: number | null = null,
+): Tensor {
+  if (indices.dtype !== "int32") {
+    throw new DTypeError(`embedding: indices must be int32, got ${indices.dtype}`);
+  }
+  if (weight.ndim !== 2)
+    throw new ValueError(`embedding: weight must be 2-D, got ${fmt(weight.shape)}`);
+  const dim = weight.shape[1] as number;
+  return tidy(() => {
+    let rows: Tensor;
+    try {
+      rows = indexSelect(weight, 0, reshape(indices, [indices.size]));
+    } catch (e) {
+      if (e instanceof Error && e.name === "IndexError") {
+        throw new IndexError(
+          `embedding: ${e.message.replace(/^\w+: /, "")} (ids must be in [0, ${weight.shape[0]}), the number of embeddings)`,
+        );
+      }
+      throw e;
+    }
+    let out = reshape(rows, [...indices.shape, dim]);
+    if (paddingIdx !== null) {
+      // Same values; the gradient of padding rows is cut (where's false branch takes it).
+      const pad = reshape(eq(indices, paddingIdx), [...indices.shape, 1]);
+      out = where(pad, detach(out), out);
+    }
+    return out;
+  });
+}
+
+/** Options of Embedding. */
+export interface EmbeddingOptions extends LayerOptions {
+  /** An id whose row is initialised to zeros and gets no gradient (negative counts from the end). */
+  paddingIdx?: number | null;
+}
+
+/**
+ * A table of `numEmbeddings` vectors of size `embeddingDim` (torch.nn.Embedding): `weight`
+ * `[numEmbeddings, embeddingDim]` initialised from N(0, 1) (seeded), the `paddingIdx` row zeros.
+ */
+export class Embedding extends Module {
+  readonly numEmbeddings: number;
+  readonly embeddingDim: number;
+  readonly paddingIdx: number | null;
+  weight: Parameter;
+
+  constructor(numEmbeddings: number, embeddingDim: number, options: EmbeddingOptions = {}) {
+    super();
+    for (const [name, v] of [
+      ["numEmbeddings", numEmbeddings],
+      ["embeddingDim", embeddingDim],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 0)
+        throw new ValueError(`Embedding: ${name} must be a non-negative integer, got ${v}`);
+    }
+    let pad = options.paddingIdx ?? null;
+    if (pad !== null) {
+      if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) {
+        throw new ValueError(
+          `Embedding: paddingIdx ${pad} must be within [${-numEmbeddings}, ${numEmbeddings - 1}]`,
+        );
+      }
+      if (pad < 0) pad += numEmbeddings;
+    }
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    this.paddingIdx = pad;
+    this.weight = emptyParameter([numEmbeddings, embeddingDim], options);
+    this.resetParameters();
+  }
+
+  /** Re-draws `weight` from N(0, 1) and zeroes the padding row. */
+  resetParameters(): void {
+    initNormal(this.weight);
+    if (this.paddingIdx !== null) zeroRow(this.weight, this.paddingIdx);
+  }
+
+  /** int32 ids of any shape -> `ids.shape + [embeddingDim]`. */
+  forward(indices: Tensor): Tensor {
+    return embedding(indices, this.weight, this.paddingIdx);
+  }
+}

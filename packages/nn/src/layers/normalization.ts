@@ -1,0 +1,290 @@
+/**
+ * Normalisation layers: LayerNorm (Ba et al. 2016) and BatchNorm1d (Ioffe & Szegedy 2015), with
+ * PyTorch's conventions (biased variance to normalise, unbiased variance in the running
+ * estimate, momentum 0.1, eps 1e-5).
+ */
+import { noGrad } from "@nn/autograd";
+import {
+  add_,
+  DTypeError,
+  defineMap,
+  fmt,
+  isFloating,
+  mean,
+  ones,
+  reshape,
+  ShapeError,
+  type Tensor,
+  tidy,
+  ValueError,
+  variance,
+  zeros,
+} from "@nn/tensor";
+import { Module } from "../module.js";
+import { type Parameter, toParameter } from "../parameter.js";
+import type { LayerOptions } from "./linear.js";
+
+/** `(x - mean) / sqrt(var + eps)`, one kernel (differentiable in x, mean and var). */
+const normalize = /* @__PURE__ */ defineMap({
+  name: "normalize",
+  inputs: 3,
+  params: 1,
+  build: ([x, m, v], [eps]) => x!.sub(m!).mul(v!.add(eps!).rsqrt()),
+});
+
+/** `y * w + b`, one kernel. */
+const scaleShift = /* @__PURE__ */ defineMap({
+  name: "scaleShift",
+  inputs: 3,
+  build: ([y, w, b]) => y!.mul(w!).add(b!),
+});
+
+/** `running * (1 - momentum) + stat * momentum * correction`, written into `running`. */
+const movingAverage = /* @__PURE__ */ defineMap({
+  name: "movingAverage",
+  inputs: 2,
+  params: 2,
+  build: ([r, s], [keep, take]) => r!.mul(keep!).add(s!.mul(take!)),
+});
+
+function requireFloat(op: string, x: Tensor): void {
+  if (!isFloating(x.dtype))
+    throw new DTypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
+}
+
+function affine(op: string, y: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
+  if (!weight && !bias) return y;
+  const w = weight ?? ones([], { dtype: y.dtype, backend: y.backend });
+  const b = bias ?? zeros([], { dtype: y.dtype, backend: y.backend });
+  void op;
+  const out = scaleShift.apply([y, w, b])[0] as Tensor;
+  if (!weight) w.dispose();
+  if (!bias) b.dispose();
+  y.dispose();
+  return out;
+}
+
+/**
+ * Layer normalisation over the trailing dims `normalizedShape` (torch.nn.functional.layer_norm):
+ * `(x - mean) / sqrt(var + eps) * weight + bias`, mean and biased variance taken over those dims.
+ * `weight` and `bias` (optional) have shape `normalizedShape`. ShapeError when `x` does not end
+ * with `normalizedShape`.
+ */
+export function layerNorm(
+  x: Tensor,
+  normalizedShape: readonly number[],
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  eps = 1e-5,
+): Tensor {
+  requireFloat("layerNorm", x);
+  const k = normalizedShape.length;
+  const tail = x.shape.slice(x.ndim - k);
+  if (k === 0 || x.ndim < k || tail.some((d, i) => d !== normalizedShape[i])) {
+    throw new ShapeError(
+      `layerNorm: input ${fmt(x.shape)} must end with the normalized shape ${fmt(normalizedShape)}`,
+    );
+  }
+  const dims = Array.from({ length: k }, (_, i) => x.ndim - k + i);
+  const y = tidy(() => {
+    const m = mean(x, dims, true);
+    const v = variance(x, dims, true, 0);
+    return normalize.apply([x, m, v], [eps])[0] as Tensor;
+  });
+  return affine("layerNorm", y, weight, bias);
+}
+
+/** Options of LayerNorm. */
+export interface LayerNormOptions extends LayerOptions {
+  /** Default 1e-5. */
+  eps?: number;
+  /** Learn a per-element weight (ones) and bias (zeros). Default true. */
+  elementwiseAffine?: boolean;
+}
+
+/**
+ * Layer normalisation as a module (torch.nn.LayerNorm): normalises over the trailing
+ * `normalizedShape` dims; `weight` (ones) and `bias` (zeros) of that shape unless
+ * `elementwiseAffine: false`.
+ */
+export class LayerNorm extends Module {
+  readonly normalizedShape: number[];
+  readonly eps: number;
+  weight: Parameter | null;
+  bias: Parameter | null;
+
+  constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
+    super();
+    this.normalizedShape =
+      typeof normalizedShape === "number" ? [normalizedShape] : [...normalizedShape];
+    this.eps = options.eps ?? 1e-5;
+    const opts = { dtype: options.dtype ?? "float32", backend: options.backend };
+    const affine = options.elementwiseAffine ?? true;
+    this.weight = affine ? toParameter(ones(this.normalizedShape, opts)) : null;
+    this.bias = affine ? toParameter(zeros(this.normalizedShape, opts)) : null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return layerNorm(x, this.normalizedShape, this.weight, this.bias, this.eps);
+  }
+}
+
+/** Options of `batchNorm`. */
+export interface BatchNormOptions {
+  /** Use (and update) batch statistics; false uses the running ones. Default false. */
+  training?: boolean;
+  /** Weight of the new batch in the running estimate. Default 0.1. */
+  momentum?: number;
+  /** Default 1e-5. */
+  eps?: number;
+}
+
+/**
+ * Batch normalisation over the batch (and length) dims of `[N, C]` or `[N, C, L]` input
+ * (torch.nn.functional.batch_norm). In training the batch mean and biased variance normalise the
+ * input, and the running statistics (when given) are updated in place under noGrad:
+ * `running = (1 - momentum) * running + momentum * stat`, the variance unbiased (n / (n - 1)).
+ * Otherwise the running statistics normalise it. `weight`/`bias` `[C]` are optional. ShapeError
+ * for another rank or channel count; ValueError for one value per channel in training.
+ */
+export function batchNorm(
+  x: Tensor,
+  runningMean: Tensor | null,
+  runningVar: Tensor | null,
+  weight: Tensor | null = null,
+  bias: Tensor | null = null,
+  options: BatchNormOptions = {},
+): Tensor {
+  requireFloat("batchNorm", x);
+  const training = options.training ?? false;
+  const momentum = options.momentum ?? 0.1;
+  const eps = options.eps ?? 1e-5;
+  if (x.ndim !== 2 && x.ndim !== 3) {
+    throw new ShapeError(
+      `batchNorm: expected 2-D [N, C] or 3-D [N, C, L] input, got ${fmt(x.shape)}`,
+    );
+  }
+  const c = x.shape[1] as number;
+  for (const [name, t] of [
+    ["runningMean", runningMean],
+    ["runningVar", runningVar],
+    ["weight", weight],
+    ["bias", bias],
+  ] as const) {
+    if (t && (t.ndim !== 1 || t.shape[0] !== c)) {
+      throw new ShapeError(
+        `batchNorm: ${name} ${fmt(t.shape)} must be [${c}] for input ${fmt(x.shape)}`,
+      );
+    }
+  }
+  const dims = x.ndim === 2 ? [0] : [0, 2];
+  const n = x.size / Math.max(c, 1);
+  const statShape = x.ndim === 2 ? [c] : [c, 1];
+  const useBatch = training || !runningMean || !runningVar;
+  if (training && n <= 1) {
+    throw new ValueError(
+      `batchNorm: expected more than 1 value per channel when training, got input ${fmt(x.shape)}`,
+    );
+  }
+  const y = tidy(() => {
+    if (!useBatch) {
+      return normalize.apply(
+        [x, reshape(runningMean as Tensor, statShape), reshape(runningVar as Tensor, statShape)],
+        [eps],
+      )[0] as Tensor;
+    }
+    const m = mean(x, dims, true);
+    const v = variance(x, dims, true, 0);
+    if (training && runningMean && runningVar) {
+      noGrad(() => {
+        movingAverage.applyInto(
+          [runningMean],
+          [runningMean, reshape(m, [c])],
+          [1 - momentum, momentum],
+        );
+        movingAverage.applyInto(
+          [runningVar],
+          [runningVar, reshape(v, [c])],
+          [1 - momentum, (momentum * n) / (n - 1)],
+        );
+      });
+    }
+    return normalize.apply([x, m, v], [eps])[0] as Tensor;
+  });
+  const w = weight && x.ndim === 3 ? reshape(weight, statShape) : weight;
+  const b = bias && x.ndim === 3 ? reshape(bias, statShape) : bias;
+  const out = affine("batchNorm", y, w, b);
+  if (w !== weight) w?.dispose();
+  if (b !== bias) b?.dispose();
+  return out;
+}
+
+/** Options of BatchNorm1d. */
+export interface BatchNorm1dOptions extends LayerOptions {
+  /** Default 1e-5. */
+  eps?: number;
+  /** Weight of each new batch in the running statistics. Default 0.1. */
+  momentum?: number;
+  /** Learn `weight` (ones) and `bias` (zeros). Default true. */
+  affine?: boolean;
+  /** Keep running_mean / running_var / num_batches_tracked buffers. Default true. */
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Batch normalisation for `[N, C]` or `[N, C, L]` input (torch.nn.BatchNorm1d). Buffers
+ * `running_mean` (zeros), `running_var` (ones) and `num_batches_tracked` (int32; int64 in
+ * PyTorch) are updated in place in training mode and used after `eval()`.
+ */
+export class BatchNorm1d extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  readonly momentum: number;
+  weight: Parameter | null;
+  bias: Parameter | null;
+  running_mean: Tensor | null;
+  running_var: Tensor | null;
+  num_batches_tracked: Tensor | null;
+
+  constructor(numFeatures: number, options: BatchNorm1dOptions = {}) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures < 0)
+      throw new ValueError(
+        `BatchNorm1d: numFeatures must be a non-negative integer, got ${numFeatures}`,
+      );
+    const momentum = options.momentum ?? 0.1;
+    if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
+      throw new ValueError(
+        `BatchNorm1d: momentum must be a number in [0, 1], got ${String(momentum)} (a cumulative average, PyTorch's momentum=None, is not supported)`,
+      );
+    }
+    this.numFeatures = numFeatures;
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = momentum;
+    const opts = { dtype: options.dtype ?? "float32", backend: options.backend };
+    const affine = options.affine ?? true;
+    this.weight = affine ? toParameter(ones([numFeatures], opts)) : null;
+    this.bias = affine ? toParameter(zeros([numFeatures], opts)) : null;
+    const track = options.trackRunningStats ?? true;
+    this.running_mean = this.registerBuffer(
+      "running_mean",
+      track ? zeros([numFeatures], opts) : null,
+    );
+    this.running_var = this.registerBuffer("running_var", track ? ones([numFeatures], opts) : null);
+    this.num_batches_tracked = this.registerBuffer(
+      "num_batches_tracked",
+      track ? zeros([], { dtype: "int32", backend: options.backend }) : null,
+    );
+  }
+
+  forward(x: Tensor): Tensor {
+    const out = batchNorm(x, this.running_mean, this.running_var, this.weight, this.bias, {
+      training: this.training,
+      momentum: this.momentum,
+      eps: this.eps,
+    });
+    const counter = this.num_batches_tracked;
+    if (this.training && counter) noGrad(() => add_(counter, 1));
+    return out;
+  }
+}

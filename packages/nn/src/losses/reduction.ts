@@ -1,0 +1,35 @@
+/** PyTorch's `reduction` option, shared by every loss. */
+import { fmt, mean, ShapeError, sum, type Tensor, ValueError } from "@nn/tensor";
+
+/** How a loss combines its elementwise values: their mean (default), their sum, or none (the values). */
+export type Reduction = "mean" | "sum" | "none";
+
+/** Throws ValueError unless `reduction` is one of `valid`. */
+export function checkReduction(
+  op: string,
+  reduction: string,
+  valid: readonly string[] = ["mean", "sum", "none"],
+): void {
+  if (!valid.includes(reduction)) {
+    throw new ValueError(
+      `${op}: reduction ${JSON.stringify(reduction)} is not valid; use ${valid.map((v) => `"${v}"`).join(", ")}`,
+    );
+  }
+}
+
+/** Applies `reduction` to elementwise losses; the input is disposed when a new tensor results. */
+export function reduce(loss: Tensor, reduction: Reduction): Tensor {
+  if (reduction === "none") return loss;
+  const out = reduction === "sum" ? sum(loss) : mean(loss);
+  loss.dispose();
+  return out;
+}
+
+/** ShapeError unless `target` has `input`'s shape (nn does not broadcast a loss's operands). */
+export function checkSameShape(op: string, input: Tensor, target: Tensor, what = "target"): void {
+  if (input.ndim !== target.ndim || input.shape.some((d, i) => d !== target.shape[i])) {
+    throw new ShapeError(
+      `${op}: ${what} shape ${fmt(target.shape)} must equal the input shape ${fmt(input.shape)} (PyTorch would broadcast with a warning; nn refuses)`,
+    );
+  }
+}

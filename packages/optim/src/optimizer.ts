@@ -1,0 +1,302 @@
+/**
+ * The optimizer object users call, as PyTorch's `torch.optim.Optimizer`: parameter groups with
+ * their own hyperparameters, per-parameter state keyed by the parameter tensor itself (never by
+ * position), `zeroGrad()`, and `stateDict()` / `loadStateDict()` serialized by position within
+ * the parameter groups.
+ */
+import { noGrad } from "@nn/autograd";
+import {
+  BackendError,
+  cast,
+  clone,
+  isTensor,
+  keep,
+  type Tensor,
+  ValueError,
+  zero_,
+} from "@nn/tensor";
+import { type Defaults, type Hyperparameters, required } from "./hyperparameters.js";
+import {
+  groupParams,
+  type ParamGroup,
+  type ParamGroupInput,
+  type ParamsInput,
+  toGroupInputs,
+} from "./param-groups.js";
+
+/** One value of a parameter's state: a buffer, a host scalar, or a list of those (LBFGS). */
+export type StateValue = Tensor | number | boolean | string | null | readonly StateValue[];
+
+/** A parameter's state, by name (`expAvg`, `step`, ...). */
+export type ParamState = { [key: string]: StateValue };
+
+/** A parameter group in a state dict: its hyperparameters and its parameters' positions. */
+export type SavedParamGroup = { params: number[]; [hyperparameter: string]: unknown };
+
+/**
+ * An optimizer's state, serialized by position as PyTorch's `state_dict()`: `state[i]` is the
+ * state of the i-th parameter counted across the groups in order. State tensors stay tensors
+ * (copies the caller owns); `stateDictToJSON` turns the whole into plain JSON.
+ */
+export interface OptimizerStateDict {
+  /** The registry name of the optimizer that wrote it (`"adam"`); loading checks it. */
+  optimizer: string;
+  state: { [position: string]: ParamState };
+  paramGroups: SavedParamGroup[];
+}
+
+/** A closure re-evaluating the model: it zeroes the gradients, computes the loss, runs backward and returns the loss. */
+export type Closure<L = unknown> = () => L | Promise<L>;
+
+/** Calls `fn` on every tensor inside a state value. */
+export function forEachTensor(value: StateValue, fn: (t: Tensor) => void): void {
+  if (isTensor(value)) fn(value);
+  else if (Array.isArray(value)) for (const v of value) forEachTensor(v, fn);
+}
+
+/** A copy of `value` with each tensor replaced by `map(tensor)`. */
+export function mapState(value: StateValue, map: (t: Tensor) => Tensor): StateValue {
+  if (isTensor(value)) return map(value);
+  if (Array.isArray(value)) return value.map((v) => mapState(v, map));
+  return value;
+}
+
+/** Disposes every tensor of a parameter's state. */
+export function disposeState(state: ParamState): void {
+  for (const v of Object.values(state)) forEachTensor(v, (t) => t.dispose());
+}
+
+function copyPlain<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(copyPlain) as T;
+  return v;
+}
+
+/**
+ * The base of every optimizer. Subclasses provide `step` (and, for hyperparameter checks,
+ * `validateGroup`); built-ins and plugins get theirs from `defineOptimizer`.
+ */
+export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
+  /** The registry name (`"adam"`), used in errors and state dicts. */
+  readonly name: string;
+  /** The defaults every new group is filled from (the definition's, overridden by the constructor's options). */
+  readonly defaults: Readonly<Defaults<H>>;
+  /** The parameter groups, in order; schedulers change their `lr`. */
+  readonly paramGroups: ParamGroup<H>[] = [];
+  /** Per-parameter state, keyed by the parameter tensor (its identity, never its position). */
+  readonly state: Map<Tensor, ParamState> = new Map();
+
+  /**
+   * `params`: a list of tensors (one group) or of groups `{ params, ...hyperparameters }`.
+   * `defaults`: every hyperparameter's default, `required` where the user must give one.
+   * `validate`: checks a group's hyperparameters (see `validateGroup`).
+   * Throws ValueError for an empty list, a non-tensor, a parameter given twice or in two
+   * groups, a missing required hyperparameter or an invalid one (see `validateGroup`);
+   * DTypeError for a non-float parameter.
+   */
+  protected constructor(
+    name: string,
+    params: ParamsInput<H>,
+    defaults: Defaults<H>,
+    validate?: (group: ParamGroup<H>) => void,
+  ) {
+    this.name = name;
+    this.#validate = validate as ((group: ParamGroup) => void) | undefined;
+    this.defaults = Object.freeze({ ...defaults });
+    for (const g of toGroupInputs<H>(name, params)) this.addParamGroup(g);
+  }
+
+  // Stored without H so an Optimizer<AdamHyperparameters> is also an Optimizer<Hyperparameters>.
+  readonly #validate: ((group: ParamGroup) => void) | undefined;
+
+  /**
+   * Throws a typed error (ValueError) for a group's invalid hyperparameters. Default: the
+   * `validate` function given to the constructor, if any. (It runs while the base constructor
+   * adds the groups, before a subclass's own fields exist.)
+   */
+  protected validateGroup(group: ParamGroup<H>): void {
+    this.#validate?.(group as ParamGroup);
+  }
+
+  /**
+   * Checks a loaded parameter state against its parameter (shapes, keys) before it is used;
+   * throws ShapeError / ValueError. Default: accepts all.
+   */
+  protected checkLoadedState(_param: Tensor, _group: ParamGroup<H>, _state: ParamState): void {}
+
+  /**
+   * Performs one optimization step. With a closure (which re-evaluates the loss and its
+   * gradients), returns a Promise of the closure's result: reading a loss back is asynchronous
+   * on a GPU.
+   */
+  abstract step(closure?: Closure<unknown>): Promise<unknown> | undefined;
+
+  /** Every parameter, across the groups in order. */
+  get params(): Tensor[] {
+    return this.paramGroups.flatMap((g) => g.params);
+  }
+
+  /**
+   * Adds a parameter group (torch `add_param_group`), e.g. to train layers unfrozen later.
+   * Hyperparameters it omits come from `defaults`. Throws ValueError for a parameter already
+   * in another group (or twice in this one), a missing required or an invalid hyperparameter.
+   */
+  addParamGroup(group: ParamGroupInput<H>): void {
+    const params = groupParams(this.name, group.params);
+    for (const [gi, g] of this.paramGroups.entries()) {
+      const shared = params.findIndex((p) => g.params.includes(p));
+      if (shared >= 0) {
+        throw new ValueError(
+          `${this.name}: a parameter (shape [${params[shared]?.shape.join(", ")}]) appears in more than one parameter group (already in group ${gi})`,
+        );
+      }
+    }
+    const full = this.#withDefaults({ ...group, params });
+    this.validateGroup(full);
+    this.paramGroups.push(full);
+  }
+
+  #withDefaults(group: Record<string, unknown>): ParamGroup<H> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(group)) out[k] = k === "params" ? v : copyPlain(v);
+    for (const [k, v] of Object.entries(this.defaults)) {
+      if (out[k] !== undefined) continue;
+      if (v === required) {
+        throw new ValueError(
+          `${this.name}: the parameter group does not give ${k}, which has no default; pass { ${k}: ... }`,
+        );
+      }
+      out[k] = copyPlain(v);
+    }
+    return out as ParamGroup<H>;
+  }
+
+  /**
+   * Resets the gradients of every parameter. `setToNone` (default true, as PyTorch 2) sets
+   * `.grad` to null and disposes the old gradient; false fills it with zeros in place.
+   */
+  zeroGrad(setToNone = true): void {
+    noGrad(() => {
+      for (const p of this.params) {
+        if (!p.grad) continue;
+        if (setToNone) {
+          p.grad.dispose();
+          p.grad = null;
+        } else zero_(p.grad);
+      }
+    });
+  }
+
+  /**
+   * The optimizer's state as PyTorch's `state_dict()`: hyperparameters of each group, with its
+   * parameters as positions, and each parameter's state by position. Its tensors are copies the
+   * caller owns (dispose them, or let a `tidy` scope do it).
+   */
+  stateDict(): OptimizerStateDict {
+    const positions = new Map<Tensor, number>();
+    const paramGroups = this.paramGroups.map((g) => {
+      const saved: SavedParamGroup = { params: [] };
+      for (const [k, v] of Object.entries(g)) if (k !== "params") saved[k] = copyPlain(v);
+      saved.params = g.params.map((p) => {
+        if (!positions.has(p)) positions.set(p, positions.size);
+        return positions.get(p) as number;
+      });
+      return saved;
+    });
+    const state: OptimizerStateDict["state"] = {};
+    noGrad(() => {
+      for (const [p, s] of this.state) {
+        const i = positions.get(p);
+        if (i === undefined) continue;
+        const copy: ParamState = {};
+        for (const [k, v] of Object.entries(s)) copy[k] = mapState(v, clone);
+        state[i] = copy;
+      }
+    });
+    return { optimizer: this.name, state, paramGroups };
+  }
+
+  /**
+   * Loads a state dict written by `stateDict()` of the same kind of optimizer (PyTorch's
+   * `load_state_dict`): each group takes the saved hyperparameters and keeps its parameters;
+   * each parameter takes the saved state at its position, copied and cast to its dtype. The
+   * dict stays the caller's. Throws ValueError for a dict from another optimizer, a different
+   * number of groups or of parameters in a group, a bad position or invalid hyperparameters;
+   * ShapeError / ValueError (from `checkLoadedState`) for state that does not fit a parameter;
+   * BackendError for state tensors on another backend. Nothing changes when it throws.
+   */
+  loadStateDict(dict: OptimizerStateDict): void {
+    const op = `${this.name}: loadStateDict`;
+    if (dict === null || typeof dict !== "object" || !Array.isArray(dict.paramGroups)) {
+      throw new ValueError(`${op}: expected { optimizer, state, paramGroups }`);
+    }
+    if (dict.optimizer !== this.name) {
+      throw new ValueError(
+        `${op}: the state dict was written by optimizer "${String(dict.optimizer)}", not "${this.name}"; load it into a ${String(dict.optimizer)} optimizer`,
+      );
+    }
+    if (dict.paramGroups.length !== this.paramGroups.length) {
+      throw new ValueError(
+        `${op}: the state dict has ${dict.paramGroups.length} parameter groups, this optimizer ${this.paramGroups.length}`,
+      );
+    }
+    const owner: { param: Tensor; group: number }[] = [];
+    const groups = dict.paramGroups.map((saved, i) => {
+      const current = this.paramGroups[i] as ParamGroup<H>;
+      if (!Array.isArray(saved.params) || saved.params.length !== current.params.length) {
+        throw new ValueError(
+          `${op}: saved group ${i} has ${saved.params?.length} parameters, this optimizer's group ${i} has ${current.params.length}`,
+        );
+      }
+      saved.params.forEach((pos, j) => {
+        owner[pos] = { param: current.params[j] as Tensor, group: i };
+      });
+      const { params: _, ...hyper } = saved;
+      const group = this.#withDefaults({ ...hyper, params: current.params });
+      this.validateGroup(group);
+      return group;
+    });
+    const loaded = new Map<Tensor, ParamState>();
+    try {
+      noGrad(() => {
+        for (const [key, saved] of Object.entries(dict.state ?? {})) {
+          const entry = owner[Number(key)];
+          if (!entry) {
+            throw new ValueError(
+              `${op}: state for position ${key}, but the groups hold positions 0..${owner.length - 1}`,
+            );
+          }
+          const { param } = entry;
+          const state: ParamState = {};
+          loaded.set(param, state);
+          for (const [k, v] of Object.entries(saved)) {
+            state[k] = mapState(v, (t) => {
+              t.assertLive(op);
+              if (t.backend !== param.backend) {
+                throw new BackendError(
+                  `${op}: state "${k}" of position ${key} lives on ${t.backend.label}, its parameter on ${param.backend.label}; move it first (await t.to(backend))`,
+                );
+              }
+              return keep(t.dtype === param.dtype ? clone(t) : cast(t, param.dtype));
+            });
+          }
+          this.checkLoadedState(param, groups[entry.group] as ParamGroup<H>, state);
+        }
+      });
+    } catch (e) {
+      for (const s of loaded.values()) disposeState(s);
+      throw e;
+    }
+    for (const s of this.state.values()) disposeState(s);
+    this.state.clear();
+    for (const [p, s] of loaded) this.state.set(p, s);
+    groups.forEach((g, i) => {
+      this.paramGroups[i] = g;
+    });
+  }
+
+  /** Frees every state tensor (the optimizer starts afresh on its next step). */
+  disposeState(): void {
+    for (const s of this.state.values()) disposeState(s);
+    this.state.clear();
+  }
+}

@@ -1,0 +1,14 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: ["src/index.ts"],
+  format: ["esm", "cjs"],
+  // The package tsconfig is composite (for tsc -b); tsup's d.ts program only lists the entry,
+  // which composite projects reject (TS6307).
+  dts: { compilerOptions: { composite: false } },
+  clean: true,
+  treeshake: true,
+  target: "es2022",
+  sourcemap: true,
+  splitting: false,
+});
