@@ -1,0 +1,113 @@
+/**
+ * The entry point: parse the command line, load plugins, resolve the configuration (merging a
+ * resumed checkpoint's), and run a training or a lesson. User errors (UserError, commander's
+ * parse errors) print one clear message and give a non-zero exit code, with no stack trace; any
+ * other error is a bug and prints its stack. Ctrl-C asks the run to stop after the current step
+ * and save a checkpoint; a second Ctrl-C exits at once.
+ */
+import { CommanderError } from "commander";
+import { checkArchitecture, readCheckpointInfo } from "./checkpoint/files.js";
+import { resolveActivation } from "./choices/activations.js";
+import { loadPlugin } from "./choices/plugins.js";
+import { runActivationComparison } from "./commands/compare-activations.js";
+import { runOptimizerComparison } from "./commands/compare-optimizers.js";
+import { INTERRUPTED_EXIT, runTraining } from "./commands/train.js";
+import { UserError } from "./errors.js";
+import { type Output, processOutput } from "./output/console.js";
+import { buildProgram, type CliOptions } from "./program.js";
+import { type GivenFn, resolveRunConfig } from "./resolve.js";
+
+/** Exit code of a user error, and of a command-line error (commander's convention is 1 too). */
+const USER_ERROR_EXIT = 1;
+
+/** Installs the Ctrl-C handler for the duration of `fn`. */
+async function withInterrupt<T>(
+  output: Output,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const controller = new AbortController();
+  const onSigint = () => {
+    if (controller.signal.aborted) {
+      output.error("\ninterrupted again: exiting without waiting");
+      process.exit(INTERRUPTED_EXIT);
+    }
+    output.error(
+      "\nCtrl-C: finishing the current step and saving a checkpoint (Ctrl-C again to quit at once)",
+    );
+    controller.abort();
+  };
+  process.on("SIGINT", onSigint);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off("SIGINT", onSigint);
+  }
+}
+
+async function run(o: CliOptions, given: GivenFn, output: Output): Promise<number> {
+  const resume = o.resume ? await readCheckpointInfo(o.resume) : undefined;
+  for (const spec of [...new Set([...(resume?.info.config.plugins ?? []), ...o.plugin])]) {
+    const names = await loadPlugin(spec);
+    output.log(`plugin   ${spec}: registered ${names.join(", ")}`);
+  }
+  if (o.compare) {
+    if (resume)
+      throw new UserError(
+        "--resume and --compare cannot be combined; a lesson always starts afresh",
+      );
+    const kind = o.compare.kind;
+    // Check every name before any training starts.
+    const lessonDefaults = { epochs: 3, depth: kind === "activation" ? 10 : undefined };
+    const config = resolveRunConfig(o, given, undefined, lessonDefaults);
+    const out = o.out ?? `runs/compare-${kind}`;
+    return withInterrupt(output, (signal) =>
+      kind === "activation"
+        ? runActivationComparison({
+            config,
+            names: o.compare!.names.map(resolveActivation),
+            out,
+            output,
+            signal,
+          })
+        : runOptimizerComparison({
+            config,
+            names: o.compare!.names,
+            lr: given("lr") ? o.lr : undefined,
+            out,
+            output,
+            signal,
+          }),
+    );
+  }
+  const config = resolveRunConfig(o, given, resume?.info.config);
+  if (resume) checkArchitecture(resume.dir, config.architecture, resume.info.config.architecture);
+  const out = o.out ?? resume?.dir ?? `runs/${config.dataset}`;
+  return withInterrupt(output, (signal) => runTraining({ config, out, resume, output, signal }));
+}
+
+/**
+ * Runs the CLI on `argv` (as process.argv: node, script, arguments...); resolves to the exit
+ * code. `output` defaults to the process's stdout/stderr.
+ */
+export async function main(argv: string[], output?: Output): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : USER_ERROR_EXIT;
+    throw e;
+  }
+  const o = program.opts<CliOptions>();
+  const out = output ?? processOutput(o.quiet);
+  const given: GivenFn = (key) => program.getOptionValueSource(key) === "cli";
+  try {
+    return await run(o, given, out);
+  } catch (e) {
+    if (e instanceof UserError) {
+      out.error(`error: ${e.message}`);
+      return e.exitCode || USER_ERROR_EXIT;
+    }
+    throw e;
+  }
+}

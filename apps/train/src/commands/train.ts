@@ -1,0 +1,163 @@
+/**
+ * A training run: set up, build the model and optimizer (or restore them from a checkpoint),
+ * train, and write the checkpoint after every epoch (and on Ctrl-C), metrics.json, curves.svg and
+ * the final tables.
+ */
+import { join } from "node:path";
+import { manualSeed } from "@nn/tensor";
+import {
+  type CheckpointInfo,
+  FILES,
+  loadOptimizerState,
+  loadWeights,
+  saveCheckpoint,
+} from "../checkpoint/files.js";
+import { buildOptimizer, formatHyperparameters, hyperparameters } from "../choices/optimizers.js";
+import type { RunConfig } from "../config.js";
+import { buildMlp, describeArchitecture, parameterCount } from "../model.js";
+import type { Output } from "../output/console.js";
+import { makeOutputDir } from "../output/files.js";
+import { epochsText, percent, rate } from "../output/progress.js";
+import { type Metrics, writeCurves, writeMetrics } from "../output/report.js";
+import { confusionTable, epochsTable } from "../output/tables.js";
+import { type EpochsState, runEpochs } from "../train/epochs.js";
+import { evaluate } from "../train/evaluate.js";
+import { setUp } from "./setup.js";
+
+/** What a training run needs. */
+export interface TrainRun {
+  config: RunConfig;
+  out: string;
+  resume?: { dir: string; info: CheckpointInfo };
+  output: Output;
+  signal: AbortSignal;
+}
+
+/** Exit code after a Ctrl-C (128 + SIGINT), as shells report it. */
+export const INTERRUPTED_EXIT = 130;
+
+/** Runs the training; resolves to the exit code (0, or 130 after Ctrl-C). */
+export async function runTraining({
+  config,
+  out,
+  resume,
+  output,
+  signal,
+}: TrainRun): Promise<number> {
+  const started = performance.now();
+  await makeOutputDir(out);
+  const { data, classes, device } = await setUp(config, output);
+
+  manualSeed(config.seed);
+  const model = buildMlp(config.architecture);
+  const optimizer = buildOptimizer(config.optimizer, model.parameters(), config.lr);
+  const hyper = hyperparameters(optimizer);
+  if (resume) {
+    await loadWeights(resume.dir, model, config.architecture, resume.info.config.architecture);
+    await loadOptimizerState(resume.dir, optimizer, device);
+  }
+  const arch = describeArchitecture(config.architecture);
+  output.log(`model    ${arch} (${parameterCount(model).toLocaleString("en-US")} parameters)`);
+  output.log(`optim    ${config.optimizer}: ${formatHyperparameters(hyper)}`);
+  output.log(
+    `run      ${epochsText(config.epochs)}, batch ${config.batchSize}, seed ${config.seed}, backend ${config.backend}, output ${out}`,
+  );
+  if (resume) {
+    const at = resume.info.partial
+      ? `epoch ${resume.info.epochsDone + 1}, step ${resume.info.partial.step}`
+      : `the end of epoch ${resume.info.epochsDone}`;
+    output.log(`resume   from ${resume.dir} at ${at}`);
+    if (resume.info.epochsDone >= config.epochs) {
+      output.log(
+        `         the checkpoint has done all ${epochsText(config.epochs)}: evaluating it (pass --epochs N to train on)`,
+      );
+    }
+  }
+  output.log();
+
+  const standardisation = { mean: data.mean, std: data.std };
+  const info = (s: { epochsDone: number; partial: CheckpointInfo["partial"] }) => ({
+    config,
+    hyperparameters: hyper,
+    standardisation,
+    epochsDone: s.epochsDone,
+    partial: s.partial,
+  });
+  let saved = false;
+  const save = async (s: EpochsState): Promise<void> => {
+    await saveCheckpoint(out, model, optimizer, {
+      ...info(s),
+      history: s.history,
+      curve: s.curve,
+      reason: s.partial ? "interrupt" : "epoch",
+    });
+    saved = true;
+  };
+  const state = await runEpochs({
+    model,
+    optimizer,
+    train: data.train,
+    test: data.test,
+    classes: classes.length,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    seed: config.seed,
+    output,
+    epochsDone: resume?.info.epochsDone,
+    partial: resume?.info.partial,
+    history: resume?.info.history,
+    curve: resume?.info.curve,
+    signal,
+    onEpoch: save,
+  });
+  // A resumed run with no epoch left still leaves a whole checkpoint in its --out.
+  if (!saved) await save(state);
+
+  const evaluation = state.evaluation ?? (await evaluate(model, data.test, classes.length));
+  const metrics: Metrics = {
+    config,
+    hyperparameters: hyper,
+    parameters: parameterCount(model),
+    standardisation,
+    epochs: state.history,
+    lossCurve: state.curve,
+    final: { ...evaluation, classes },
+    wallSeconds: (performance.now() - started) / 1000,
+    trainSeconds: state.trainSeconds,
+    samplesPerSecond: state.trainSeconds > 0 ? state.trainSamples / state.trainSeconds : 0,
+    interrupted: state.interrupted,
+  };
+  const metricsPath = await writeMetrics(out, metrics);
+  const chartPath = await writeCurves(
+    out,
+    `${config.dataset} ${arch}, ${config.optimizer}`,
+    state.history,
+    state.curve,
+  );
+
+  if (state.interrupted) {
+    output.log();
+    output.log(
+      `interrupted: checkpoint saved in ${out} (${state.partial ? `epoch ${state.epochsDone + 1}, step ${state.partial.step}` : `after epoch ${state.epochsDone}`}); continue with --resume ${out}`,
+    );
+    return INTERRUPTED_EXIT;
+  }
+  output.log();
+  if (state.history.length) output.log(epochsTable(state.history));
+  output.log("confusion matrix on the held-out set (rows: true class, columns: predicted)");
+  output.log(confusionTable(evaluation.confusion, classes));
+  const n = evaluation.confusion.flat().reduce((a, b) => a + b, 0);
+  const correct = evaluation.confusion.reduce((s, row, i) => s + (row[i] as number), 0);
+  output.log(
+    `held-out accuracy ${percent(evaluation.accuracy)} (${correct.toLocaleString("en-US")} / ${n.toLocaleString("en-US")})  loss ${evaluation.loss.toFixed(4)}`,
+  );
+  output.log(
+    metrics.trainSeconds > 0
+      ? `time ${metrics.wallSeconds.toFixed(1)} s in all, ${metrics.trainSeconds.toFixed(1)} s training at ${rate(metrics.samplesPerSecond)} samples/s`
+      : `time ${metrics.wallSeconds.toFixed(1)} s (no training steps in this run)`,
+  );
+  output.log(
+    `wrote ${join(out, FILES.model)}, ${FILES.optimizerTensors}, ${FILES.optimizerJson}, ${FILES.info}, ${metricsPath}, ${chartPath}`,
+  );
+  return 0;
+}

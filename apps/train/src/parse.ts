@@ -1,0 +1,70 @@
+/**
+ * Parsers of option values for commander: each returns the parsed value or throws commander's
+ * InvalidArgumentError, which commander reports as
+ * "error: option '--lr <number>' argument 'abc' is invalid. <our reason>".
+ */
+import { InvalidArgumentError } from "commander";
+
+/** A positive integer (epochs, batch size, layer widths, sample counts). */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError("Expected a positive integer (1, 2, 3, ...).");
+  }
+  return n;
+}
+
+/** An integer >= 0 (the seed: an integer in [0, 2^53), as manualSeed takes). */
+export function seedValue(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError("Expected an integer in [0, 2^53).");
+  }
+  return n;
+}
+
+/** A finite number > 0 (the learning rate). Accepts 1e-3, 0.001, .5. */
+export function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n <= 0) {
+    throw new InvalidArgumentError("Expected a number > 0, such as 0.001 or 1e-3.");
+  }
+  return n;
+}
+
+/** Layer widths, comma separated: "256,128" -> [256, 128]. Each a positive integer. */
+export function layerWidths(value: string): number[] {
+  const parts = value.split(",").map((s) => s.trim());
+  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
+    throw new InvalidArgumentError(
+      "Expected hidden layer widths as positive integers separated by commas, such as 256,128.",
+    );
+  }
+  return parts.map(Number);
+}
+
+/** What `--compare` compares, and the candidates. */
+export interface Comparison {
+  kind: "activation" | "optimizer";
+  names: string[];
+}
+
+/** `activation=sigmoid,tanh` or `optimizer=sgd,adam` (at least two names, no duplicates). */
+export function comparison(value: string): Comparison {
+  const m = /^\s*(activation|optimizer)\s*=\s*(.+)$/.exec(value);
+  if (!m) {
+    throw new InvalidArgumentError(
+      "Expected activation=NAME,NAME,... or optimizer=NAME,NAME,... (e.g. activation=sigmoid,relu).",
+    );
+  }
+  const names = (m[2] as string).split(",").map((s) => s.trim());
+  if (names.some((n) => n === "")) {
+    throw new InvalidArgumentError(
+      "A name in the list is empty; separate names with single commas.",
+    );
+  }
+  const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+  if (duplicate) throw new InvalidArgumentError(`"${duplicate}" is listed twice.`);
+  if (names.length < 2) throw new InvalidArgumentError("Give at least two names to compare.");
+  return { kind: m[1] as Comparison["kind"], names };
+}

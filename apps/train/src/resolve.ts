@@ -1,0 +1,87 @@
+/**
+ * From parsed options to a run configuration: per-data-set defaults (mnist: 784-128-10 for 10
+ * epochs; Fashion-MNIST: 784-256-128-10 for 5), `--depth`, and with `--resume` the checkpoint's
+ * settings for every option not given on the command line.
+ */
+import { resolveActivation } from "./choices/activations.js";
+import { resolveOptimizer } from "./choices/optimizers.js";
+import type { RunConfig } from "./config.js";
+import { type DatasetName, defaultDataDir } from "./data/sources.js";
+import { UserError } from "./errors.js";
+import type { CliOptions } from "./program.js";
+
+/** Per-data-set defaults. */
+export const DATASET_DEFAULTS: Readonly<Record<DatasetName, { hidden: number[]; epochs: number }>> =
+  {
+    mnist: { hidden: [128], epochs: 10 },
+    "fashion-mnist": { hidden: [256, 128], epochs: 5 },
+  };
+
+/** Pixels per image and classes of both data sets. */
+export const INPUTS = 784;
+export const CLASSES = 10;
+
+/** Whether an option was given on the command line (not a default). */
+export type GivenFn = (option: keyof CliOptions) => boolean;
+
+/**
+ * Hidden widths from `--hidden` and `--depth`: with a depth, a single width is repeated that
+ * many times; several widths must number exactly `depth`. UserError otherwise.
+ */
+export function hiddenWidths(hidden: number[], depth: number | undefined): number[] {
+  if (depth === undefined || depth === hidden.length) return hidden;
+  if (hidden.length !== 1) {
+    throw new UserError(
+      `--depth ${depth} needs a single width in --hidden (repeated ${depth} times) or exactly ${depth} widths; got --hidden ${hidden.join(",")}`,
+    );
+  }
+  return Array.from({ length: depth }, () => hidden[0] as number);
+}
+
+/**
+ * The run configuration. `saved` is a resumed checkpoint's: it supplies every setting not
+ * given on the command line. `defaultEpochs` and `defaultDepth` override the data set's
+ * (the lessons train shorter, and deeper).
+ */
+export function resolveRunConfig(
+  o: CliOptions,
+  given: GivenFn,
+  saved?: RunConfig,
+  lessonDefaults: { epochs?: number; depth?: number } = {},
+): RunConfig {
+  const pick = <K extends keyof CliOptions>(key: K, fromSaved: unknown): unknown =>
+    saved && !given(key) ? fromSaved : o[key];
+  const dataset = pick("dataset", saved?.dataset) as DatasetName;
+  const defaults = DATASET_DEFAULTS[dataset];
+  const widthsGiven = given("hidden") || given("depth");
+  const hidden =
+    saved && !widthsGiven
+      ? saved.architecture.hidden
+      : hiddenWidths(o.hidden ?? defaults.hidden, o.depth ?? lessonDefaults.depth);
+  const activation = resolveActivation(
+    saved && !given("activation") ? saved.architecture.activation : o.activation,
+  );
+  const optimizer = pick("optimizer", saved?.optimizer) as string;
+  const lr = saved && !given("lr") && !given("optimizer") ? saved.lr : o.lr;
+  const resolvedLr = resolveOptimizer(optimizer, lr).options.lr as number;
+  const dataDir =
+    (pick("dataDir", saved?.dataset === dataset ? saved?.dataDir : undefined) as
+      | string
+      | undefined) ?? defaultDataDir(dataset);
+  return {
+    dataset,
+    dataDir,
+    architecture: { inputs: INPUTS, hidden, classes: CLASSES, activation },
+    optimizer,
+    lr: resolvedLr,
+    epochs:
+      (pick("epochs", saved?.epochs) as number | undefined) ??
+      lessonDefaults.epochs ??
+      defaults.epochs,
+    batchSize: pick("batchSize", saved?.batchSize) as number,
+    backend: pick("backend", saved?.backend) as RunConfig["backend"],
+    seed: pick("seed", saved?.seed) as number,
+    trainSize: pick("trainSize", saved?.trainSize) as number | undefined,
+    plugins: [...new Set([...(saved?.plugins ?? []), ...o.plugin])],
+  };
+}

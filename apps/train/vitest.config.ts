@@ -1,0 +1,22 @@
+import { defaultClientConditions, defaultServerConditions } from "vite";
+import { defineProject } from "vitest/config";
+
+// "@nn/source" maps workspace imports (e.g. "@nn/tensor") to src/index.ts, so
+// tests run from source without a build. Vitest 4 runs Node tests in Vite's SSR
+// environment, hence ssr.resolve.conditions as well.
+export default defineProject({
+  resolve: {
+    conditions: ["@nn/source", ...defaultClientConditions],
+  },
+  ssr: {
+    resolve: {
+      conditions: ["@nn/source", ...defaultServerConditions],
+    },
+  },
+  test: {
+    name: "@nn/train-app",
+    include: ["test/**/*.test.ts"],
+    // The end-to-end tests run the CLI in a child process and train for a few seconds.
+    testTimeout: 120_000,
+  },
+});
