@@ -375,7 +375,20 @@ def prelu_cases():
              [T([-1.0, 2.0, -3.0], dt), T(w3, dt)], error="ShapeError")
 
 
-SECTIONS = [elementwise_cases, error_cases, softmax_cases, glu_cases, prelu_cases]
+def softmax_empty_cases():
+    """Normalizing over (or alongside) a size-0 dim: an empty result, as PyTorch (no max of
+    nothing is taken). Found by differential testing."""
+    fns = {"softmax": F.softmax, "logSoftmax": F.log_softmax, "softmin": F.softmin}
+    for name, fn in fns.items():
+        call = (lambda x, d, fn=fn: fn(x, dim=d))
+        for dt in FLOATS:
+            case("%s/empty/[2,0]/dim=1/%s" % (name, dt), name, call, [T(torch.zeros(2, 0), dt), 1])
+            case("%s/empty/[0,3]/dim=0/%s" % (name, dt), name, call, [T(torch.zeros(0, 3), dt), 0])
+            case("%s/empty/[0]/dim=-1/%s" % (name, dt), name, call, [T([], dt), -1])
+
+
+SECTIONS = [elementwise_cases, error_cases, softmax_cases, glu_cases, prelu_cases,
+            softmax_empty_cases]
 
 
 def render(cases):

@@ -850,6 +850,10 @@ def reduction_cases():
     case("mean/int32", "mean", randint([3, 4]), None, False, error="DTypeError")
     case("sum/precision/float32", "sum", T([1e8, 1.0, -1e8, 1.0]), 0, False)
     case("sum/precision/float64", "sum", T([0.1] * 10, "float64"), 0, False)
+    # An empty dim list reduces every dim (PyTorch 1.13), keepdim or not.
+    case("sum/dims=[]", "sum", randn([2, 3]), [], False)
+    case("sum/dims=[]/keepdim", "sum", randn([2, 3]), [], True)
+    case("mean/dims=[]", "mean", randn([2, 3]), [], False)
     case("mean/precision/float32", "mean", T([0.1] * 10), None, False)
     for op in ("variance", "std"):
         case(op + "/single-element/correction=1", op, T([[2.5], [1.5]]), 1, False, 1)

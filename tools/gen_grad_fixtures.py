@@ -739,8 +739,23 @@ def indexing_cases():
               r.vals([], dt))
 
 
+def std_zero_cases():
+    """std where it is 0 (every value of a slice equal): PyTorch's std_backward masks the
+    gradient to 0 there (pytorch/pytorch#4320), where the chain rule through sqrt gives 0/0."""
+    for dt in FLOATS:
+        x = T([[1.5, 1.5, 1.5, 1.5], [0.5, -1.25, 2.0, 0.75], [-3.0, -3.0, -3.0, -3.0]], dt)
+        gcase("std/kink/constant-rows/dim=1/correction=1/" + dt, "std", x, 1, False, 1)
+        gcase("std/kink/constant-rows/dim=-1/keepdim=true/correction=0/" + dt, "std", x, -1, True, 0)
+        gcase("std/kink/constant/dim=all/correction=1/" + dt, "std",
+              T([[0.25, 0.25], [0.25, 0.25]], dt), None, False, 1)
+        gcase("std/kink/constant/expand/dim=0/correction=1/" + dt, "std",
+              E([[0.75, -0.5, 2.0]], [4, 3], dt), 0, False, 1)
+        gcase("std/kink/0d/correction=0/" + dt, "std", T(0.625, dt), None, False, 0)
+
+
 SECTIONS = [unary_cases, binary_cases, where_cases, clamp_cases, cast_cases,
-            reduction_cases, view_cases, matmul_cases, join_split_cases, indexing_cases]
+            reduction_cases, view_cases, matmul_cases, join_split_cases, indexing_cases,
+            std_zero_cases]
 
 # --------------------------------------------------------------------------
 # Second order and Hessian-vector products

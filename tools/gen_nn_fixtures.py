@@ -331,6 +331,13 @@ def layer_cases():
     ]}, [3, 4])
 
 
+def layer_edge_cases():
+    """Found by differential testing: a negative paddingIdx counts from the end (-1 is the
+    last row), for the functional embedding as for the module."""
+    layer_case("padding-negative", "Embedding",
+               {"numEmbeddings": 5, "embeddingDim": 2, "paddingIdx": -1}, [7], ids=(0, 5))
+
+
 # --------------------------------------------------------------------------
 # Losses
 # --------------------------------------------------------------------------
@@ -493,6 +500,49 @@ def loss_cases():
               {"reduction": "batchmean", "logTarget": True})
 
 
+def loss_edge_cases():
+    """Found by differential testing: ignored targets and non-finite values.
+
+    An ignored target must add exactly 0 and send back no gradient, even where its logit is
+    -inf (a masked class) or NaN; with every target ignored the "mean" is 0/0 = NaN but the
+    gradients are 0.  smoothL1Loss / huberLoss pass a NaN difference on to the gradient, and
+    smoothL1Loss with beta 0 takes PyTorch's -1 at a tie (for input and target alike).
+    """
+    ninf, nan = float("-inf"), float("nan")
+
+    def masked_ignored(rng, dt):
+        x = rng.vals([4, 3]) * 2
+        x[1, 0] = ninf  # an ignored row with a masked class
+        x[3, 2] = nan  # an ignored row holding NaN
+        x[0, 2] = ninf  # a masked class in a kept row
+        return x, torch.tensor([1, -100, 2, -100]), {}
+    for red in ("mean", "sum", "none"):
+        loss_case("crossEntropy", "ignore-masked-logits-" + red, masked_ignored, {"reduction": red})
+    loss_case("crossEntropy", "ignore-masked-logits-smoothing", masked_ignored,
+              {"labelSmoothing": 0.1})
+
+    def all_ignored(rng, dt):
+        return rng.vals([3, 4]) * 2, torch.tensor([2, 2, 2]), {"weight": rng.prob([4]) + 0.5}
+    loss_case("crossEntropy", "all-ignored", all_ignored, {"ignoreIndex": 2})
+    loss_case("crossEntropy", "all-ignored-smoothing", all_ignored,
+              {"ignoreIndex": 2, "labelSmoothing": 0.2})
+    loss_case("nllLoss", "all-ignored",
+              lambda r, dt: (log_probs(r, [3, 4]), torch.tensor([-100, -100, -100]), {}))
+    loss_case("nllLoss", "all-ignored-sum",
+              lambda r, dt: (log_probs(r, [3, 4]), torch.tensor([-100, -100, -100]), {}),
+              {"reduction": "sum"})
+
+    def nan_pair(rng, dt):
+        x, y = rng.vals([2, 4]), rng.vals([2, 4])
+        x[0, 1] = nan
+        y[1, 2] = nan
+        x[1, 3] = y[1, 3]  # a tie
+        return x, y, {}
+    loss_case("smoothL1Loss", "nan", nan_pair, {"reduction": "none"})
+    loss_case("smoothL1Loss", "nan-beta-zero", nan_pair, {"beta": 0, "reduction": "sum"})
+    loss_case("huberLoss", "nan", nan_pair, {"delta": 0.5, "reduction": "none"})
+
+
 # --------------------------------------------------------------------------
 # Initialisers and gains
 # --------------------------------------------------------------------------
@@ -623,7 +673,9 @@ def generate():
     torch.manual_seed(0)
     torch.set_num_threads(1)
     layer_cases()
+    layer_edge_cases()
     loss_cases()
+    loss_edge_cases()
     init_cases()
     st_case, files = safetensors_fixtures()
     text = render([("layers", LAYER_CASES), ("losses", LOSS_CASES), ("init", INIT_CASES),

@@ -574,6 +574,12 @@ def scheduler_cases():
                                                      S("LinearLR", startFactor=0.5,
                                                        totalIters=2)],
                          milestones=[2, 6]), "sgd", two, 12),
+        # pctStart * totalSteps < 1: the warm-up phase ends before step 0 (its end step is
+        # negative), so every step is in the annealing phase. (At exactly 1 the warm-up phase has
+        # no steps: PyTorch raises ZeroDivisionError and nn a ValueError; see the TS tests.)
+        scheduler_case("OneCycleLR/shortWarmup",
+                       S("OneCycleLR", maxLr=0.5, totalSteps=10, pctStart=0.05),
+                       "sgd", [{"lr": 0.1, "momentum": 0.9}], 10),
     ]
 
 

@@ -11,18 +11,31 @@ export function k(v: number, like: Expr): Expr {
 }
 
 /**
+ * `-|x|` written as `x >= 0 ? -x : x`: the same value, but each side is a smooth function of x,
+ * so a symbolic derivative takes the side the value came from (-1 at 0) instead of abs'(0) = 0.
+ * The stable forms below use it: built on `abs`, their second derivatives (and so gradients of
+ * gradients) came out 0 at x = 0, where σ'(0) = 1/4.
+ */
+export function negAbsOf(x: Expr): Expr {
+  return x.ge(0).where(x.neg(), x);
+}
+
+/**
  * The logistic sigmoid `1 / (1 + e^-x)` without overflow: with `z = e^-|x|`, `1 / (1 + z)` for
  * x >= 0 and `z / (1 + z)` below (exactly 0 and 1 at -inf and +inf, NaN for NaN).
  */
 export function sigmoidOf(x: Expr): Expr {
-  const z = x.abs().neg().exp();
+  const z = negAbsOf(x).exp();
   const d = z.add(1);
   return x.ge(0).where(k(1, x).div(d), z.div(d));
 }
 
-/** `log(1 + e^u)` without overflow: `max(u, 0) + log1p(e^-|u|)`. */
+/**
+ * `log(1 + e^u)` without overflow: `max(u, 0) + log1p(e^-|u|)`, the max taken as `u >= 0 ? u : 0`
+ * so that its derivative is that of the side used (1 at 0, not a tie's 1/2).
+ */
 export function softplusOf(u: Expr): Expr {
-  return u.max(0).add(u.abs().neg().exp().log1p());
+  return u.ge(0).where(u, k(0, u)).add(negAbsOf(u).exp().log1p());
 }
 
 /** `u` clamped into `[lo, hi]`; NaN stays NaN (unlike a max/min pair on some backends). */

@@ -3,7 +3,7 @@
  * gelu. Each is one fused expression; the derivatives are PyTorch's backward formulas.
  */
 import { defineActivation } from "./define.js";
-import { k, sigmoidOf, softplusOf } from "./expressions.js";
+import { k, negAbsOf, sigmoidOf, softplusOf } from "./expressions.js";
 
 /**
  * Logistic sigmoid, `σ(x) = 1 / (1 + e^-x)`; derivative `σ(x)(1 - σ(x))`; range (0, 1).
@@ -32,7 +32,7 @@ export const tanh = /* @__PURE__ */ defineActivation({
  */
 export const logSigmoid = /* @__PURE__ */ defineActivation({
   name: "logSigmoid",
-  forward: (x) => x.min(0).sub(x.abs().neg().exp().log1p()),
+  forward: (x) => x.lt(0).where(x, k(0, x)).sub(negAbsOf(x).exp().log1p()),
   derivative: ({ x }) => sigmoidOf(x.neg()),
 });
 

@@ -20,6 +20,7 @@ import {
   tidy,
   unrecorded,
   ValueError,
+  zerosLike,
 } from "@nn/tensor";
 import { checkInput } from "./check.js";
 
@@ -34,6 +35,9 @@ function checkDim(op: Kind, dim: number): void {
 }
 
 function forward(kind: Kind, x: Tensor, dims: number[]): Tensor {
+  // No elements (e.g. a size-0 dim to normalize over): an empty result, as PyTorch; the max
+  // below would have nothing to reduce.
+  if (x.size === 0) return zerosLike(x);
   const z = kind === "softmin" ? neg(x) : x;
   const shifted = sub(z, max(z, dims, true));
   if (kind === "logSoftmax") return sub(shifted, log(sum(exp(shifted), dims, true)));

@@ -61,4 +61,21 @@ describe("second derivatives (gradcheck of the gradient)", () => {
       await gradcheck(gradOf(f), [tensor(AWAY, { dtype: "float64" })]);
     });
   }
+
+  // 0 is no kink of these: their stable forms switch branches there, and the switch must not
+  // show in the second derivative (built on abs, it came out 0 at x = 0: sigmoid''... = 0).
+  const atZero: Record<string, (x: Tensor) => Tensor> = {
+    sigmoid: act.sigmoid,
+    logSigmoid: act.logSigmoid,
+    softplus: act.softplus,
+    "softplus beta 2": (x) => act.softplus(x, { beta: 2 }),
+    silu: act.silu,
+    mish: act.mish,
+    glu: (x) => act.glu(x, 0),
+  };
+  for (const [name, f] of Object.entries(atZero)) {
+    it(`${name} at exactly 0`, async () => {
+      await gradcheck(gradOf(f), [tensor([0, -0.75, 0, 0.5], { dtype: "float64" })]);
+    });
+  }
 });

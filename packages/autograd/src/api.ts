@@ -43,7 +43,8 @@ export interface ComputeGradOptions extends BackwardOptions {
 /**
  * Gradients of `outputs` w.r.t. `inputs` (any tensors of the graph, leaves or not), returned
  * instead of accumulated into `.grad` (torch.autograd.grad). With `createGraph`, the returned
- * gradients are themselves differentiable.
+ * gradients are themselves differentiable. Only the ops on a path from the outputs to the inputs
+ * run (and, without `retainGraph`, are freed): the history of an intermediate input is untouched.
  */
 export function computeGrad(
   outputs: readonly Tensor[],

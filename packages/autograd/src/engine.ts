@@ -80,7 +80,12 @@ export function runBackward(
     roots.forEach((r, i) => {
       deliver(r, rootGrads[i] as Tensor);
     });
-    for (const node of topoOrder(roots)) {
+    const order = topoOrder(roots);
+    // Returning gradients (computeGrad) runs only the nodes on a path to a target, as
+    // torch.autograd.grad: the graph beyond the targets is neither computed nor freed.
+    const needed = opts.accumulate ? null : leadsToTargets(order, targets);
+    for (const node of order) {
+      if (needed && !needed.has(node)) continue;
       const outGrads = node.outputs.map((o) => grads.get(o) ?? null);
       if (outGrads.every((g) => g === null)) continue;
       if (node.freed) {
@@ -115,6 +120,25 @@ export function runBackward(
     return targets.map((t) => found.get(t) ?? null);
   });
   return result;
+}
+
+/**
+ * The nodes of `order` (a topological order, consumers first) from which some target can be
+ * reached going backward: a node is needed when one of its inputs is a target or is made by a
+ * needed node.
+ */
+function leadsToTargets(order: readonly Node[], targets: readonly Tensor[]): Set<Node> {
+  const needed = new Set<Node>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const node = order[i] as Node;
+    const reaches = node.inputs.some((t) => {
+      if (targets.includes(canon(t))) return true;
+      const producer = gradFn(t);
+      return producer !== undefined && needed.has(producer);
+    });
+    if (reaches) needed.add(node);
+  }
+  return needed;
 }
 
 /** Checks a backward root: a float tensor that requires grad (and its gradient's shape). */

@@ -102,6 +102,7 @@ const CASES: Record<string, Case> = {
   max: { f: (x) => nn.max(x, 1), inputs: () => [f64(vals(12, 8), [3, 4])] },
   min: { f: (x) => nn.min(x, -1, true), inputs: () => [f64(vals(12, 9), [3, 4])] },
   logsumexp: { f: (x) => nn.logsumexp(x, 1), inputs: () => [f64(vals(12, 10), [3, 4])] },
+  std: { f: (x) => nn.std(x, [0, 2], true, 0), inputs: () => [f64(vals(24, 18), [2, 3, 4])] },
   reshape: {
     f: (x) => nn.mul(nn.reshape(x, [3, 2]), f64([1, 2, 3, 4, 5, 6], [3, 2])),
     inputs: () => [f64(vals(6), [2, 3])],
@@ -153,6 +154,15 @@ describe("gradcheck (float64, central differences)", () => {
       x: Tensor,
     ) => Tensor;
     await gradcheck((x) => inner(x), [f64(vals(3, 16), [3])]);
+  });
+  it("prod is twice differentiable at zeros (no, one, two and three zeros per row)", async () => {
+    // The gradient of prod at a zero is a product of the other entries: its own gradient is not
+    // 0 (d^2 prod / dx_i dx_j at a zero x_i is the product of the rest). Before, it was NaN (from
+    // y / 0 in an unselected branch) or 0.
+    const w = f64(vals(4, 21), [4]);
+    const inner = grad((x: Tensor) => nn.sum(nn.mul(nn.prod(x, 1), w))) as (x: Tensor) => Tensor;
+    const x = f64([0.5, -1.25, 2, 1.5, 0, 0.75, -1.5, 2, 0, 1.25, 0, -0.5, 0, 0, 0.75, 0], [4, 4]);
+    await gradcheck((x) => inner(x), [x]);
   });
   beforeAll(() => {
     setBackend(cpu({ syncRead: false }));

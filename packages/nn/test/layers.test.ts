@@ -4,14 +4,16 @@
  * (BatchNorm's running statistics), in float32 and float64.
  */
 import { backward } from "@nn/autograd";
-import { type Backend, memory, type Tensor } from "@nn/tensor";
+import { type Backend, memory, type Tensor, ValueError, zeros } from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as nn from "../src/index.js";
 import {
   build,
   buildLayer,
   expectClose,
   type LayerCase,
   nnFixtures,
+  type T,
   useAsyncCpu,
 } from "./helpers.js";
 
@@ -70,6 +72,26 @@ describe("layers match PyTorch", () => {
       await runLayerCase(c);
     });
   }
+  it("functional embedding: a negative paddingIdx counts from the end", async () => {
+    const cases = fixtures.layers.filter(
+      (c) => c.layer === "Embedding" && ((c.config.paddingIdx as number | undefined) ?? 0) < 0,
+    );
+    expect(cases.length).toBeGreaterThan(0);
+    for (const c of cases) {
+      const weight = build(c.state.weight as T, backend);
+      weight.requiresGrad = true;
+      const ids = build(c.input, backend);
+      const out = nn.embedding(ids, weight, c.config.paddingIdx as number);
+      await expectClose(`${c.id} output`, out, c.output, "matmul");
+      const g = build(c.gradOutput, backend);
+      backward(out, g);
+      await expectClose(`${c.id} grad of weight`, weight.grad, c.paramGrads.weight as T, "matmul");
+      for (const t of [weight.grad, weight, ids, out, g]) t?.dispose();
+    }
+    expect(() => nn.embedding(build(cases[0]!.input, backend), zeros([5, 2]), -6)).toThrow(
+      ValueError,
+    );
+  });
   it("leaves no tensors behind", async () => {
     const before = memory(backend).tensors;
     for (const c of fixtures.layers) await runLayerCase(c);

@@ -2,8 +2,8 @@
  * Every loss against PyTorch 1.13 (nn.json): value and gradients (input, and float targets) for
  * each reduction, weights, ignoreIndex, label smoothing, probability targets, large logits.
  */
-import { backward } from "@nn/autograd";
-import { type Backend, isTensor, memory, type Tensor } from "@nn/tensor";
+import { backward, computeGrad, gradcheck } from "@nn/autograd";
+import { type Backend, isTensor, memory, sum, type Tensor, tensor } from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as nn from "../src/index.js";
 import { build, expectClose, type LossCase, nnFixtures, type T, useAsyncCpu } from "./helpers.js";
@@ -93,5 +93,48 @@ describe("losses match PyTorch", () => {
     const before = memory(backend).tensors;
     for (const c of fixtures.losses) await runLossCase(c);
     expect(memory(backend).tensors).toBe(before);
+  });
+});
+
+describe("second derivatives (gradcheck of the gradient, float64)", () => {
+  // A logit of exactly 0 is where the stable forms switch branches: the gradient of the gradient
+  // must not see the switch (with e^-|x| it lost the |x| term there and came out wrong).
+  const logits = () =>
+    tensor([0, -1.25, 0, 0.75, 0, 2.5], { dtype: "float64", shape: [2, 3], requiresGrad: true });
+  const target = () => tensor([0.25, 1, 0, 0.5, 1, 0.125], { dtype: "float64", shape: [2, 3] });
+  const gradOf =
+    (options: Record<string, unknown>) =>
+    (x: Tensor, y: Tensor): Tensor =>
+      computeGrad([nn.bceWithLogitsLoss(x, y, { reduction: "sum", ...options })], [x], {
+        createGraph: true,
+      })[0] as Tensor;
+  it("bceWithLogitsLoss at logit 0", async () => {
+    await gradcheck(gradOf({}), [logits(), target()]);
+  });
+  it("bceWithLogitsLoss with posWeight at logit 0", async () => {
+    const posWeight = tensor([0.5, 2, 3], { dtype: "float64" });
+    await gradcheck(gradOf({ posWeight }), [logits(), target()]);
+  });
+});
+
+describe("huberLoss / smoothL1Loss second derivatives", () => {
+  // PyTorch's double backward of both is the mask |d| < delta (times 1 / beta): 1 inside, 0
+  // outside and on the boundary |d| = delta (the expected values are PyTorch 1.13's).
+  const second = async (loss: "huberLoss" | "smoothL1Loss", options: Record<string, number>) => {
+    const x = tensor([0.25, -1, 1, 1.5, -3, 0], { dtype: "float64", requiresGrad: true });
+    const y = tensor([0, 0, 0, 0, 0, 0], { dtype: "float64" });
+    const fn = loss === "huberLoss" ? nn.huberLoss : nn.smoothL1Loss;
+    const [g] = computeGrad([fn(x, y, { reduction: "sum", ...options })], [x], {
+      createGraph: true,
+    });
+    const [h] = computeGrad([sum(g as Tensor)], [x]);
+    return Array.from(await (h as Tensor).data());
+  };
+  it("huberLoss (delta 1)", async () => {
+    expect(await second("huberLoss", { delta: 1 })).toEqual([1, 0, 0, 0, 0, 1]);
+  });
+  it("smoothL1Loss (beta 1 and 2)", async () => {
+    expect(await second("smoothL1Loss", { beta: 1 })).toEqual([1, 0, 0, 0, 0, 1]);
+    expect(await second("smoothL1Loss", { beta: 2 })).toEqual([0.5, 0.5, 0.5, 0.5, 0, 0.5]);
   });
 });

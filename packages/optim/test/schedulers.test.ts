@@ -184,6 +184,25 @@ describe("schedulers: behaviour and bad input", () => {
     expect(() => s.step()).toThrow(ValueError);
   });
 
+  it("OneCycleLR refuses a phase of no steps instead of setting lr to 0/0 = NaN", () => {
+    // pctStart * totalSteps = 1: the warm-up phase ends at step 0, where it starts. PyTorch
+    // divides by its length (0) at construction and raises ZeroDivisionError.
+    expect(() => new OneCycleLR(opt(), { maxLr: 1, totalSteps: 10, pctStart: 0.1 })).toThrow(
+      /phase 1 of the cycle has no steps/,
+    );
+    expect(
+      () => new OneCycleLR(opt(), { maxLr: 1, epochs: 2, stepsPerEpoch: 5, pctStart: 0.1 }),
+    ).toThrow(ValueError);
+    // pctStart 1: the annealing phase has no steps; PyTorch fails at the cycle's last step.
+    const o = opt();
+    const s = new OneCycleLR(o, { maxLr: 1, totalSteps: 4, pctStart: 1 });
+    s.step();
+    s.step();
+    s.step();
+    expect(o.paramGroups.every((g) => Number.isFinite(g.lr))).toBe(true);
+    expect(() => s.step()).toThrow(/phase 2 of the cycle has no steps/);
+  });
+
   it("OneCycleLR needs momentum or betas to cycle momentum", () => {
     const o = createOptimizer("adagrad", [zeros([1], { requiresGrad: true })]);
     expect(() => new OneCycleLR(o, { maxLr: 1, totalSteps: 5 })).toThrow(/momentum/);

@@ -28,10 +28,26 @@ function zeroRow(weight: Tensor, row: number): void {
 }
 
 /**
+ * `paddingIdx` as a row index: a negative one counts from the end (as PyTorch). ValueError
+ * outside `[-numEmbeddings, numEmbeddings)` or for a non-integer.
+ */
+function paddingIndex(op: string, paddingIdx: number | null, numEmbeddings: number): number | null {
+  if (paddingIdx === null) return null;
+  if (!Number.isInteger(paddingIdx) || paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings) {
+    throw new ValueError(
+      `${op}: paddingIdx ${paddingIdx} must be an integer within [${-numEmbeddings}, ${numEmbeddings - 1}]`,
+    );
+  }
+  return paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+}
+
+/**
  * Looks up rows of `weight` `[numEmbeddings, dim]` for int32 `indices` of any shape; the result
  * is `indices.shape + [dim]` (torch.nn.functional.embedding). Rows equal to `paddingIdx` get no
- * gradient. IndexError naming the index for ids outside `[0, numEmbeddings)` (checked on the
- * CPU; a GPU backend cannot check without reading back and may return zeros).
+ * gradient; a negative `paddingIdx` counts from the end (-1 is the last row), and one outside
+ * `[-numEmbeddings, numEmbeddings)` is a ValueError. IndexError naming the index for ids
+ * outside `[0, numEmbeddings)` (checked on the CPU; a GPU backend cannot check without reading
+ * back and may return zeros).
  */
 export function embedding(
   indices: Tensor,
@@ -44,6 +60,7 @@ export function embedding(
   if (weight.ndim !== 2)
     throw new ValueError(`embedding: weight must be 2-D, got ${fmt(weight.shape)}`);
   const dim = weight.shape[1] as number;
+  const pad = paddingIndex("embedding", paddingIdx, weight.shape[0] as number);
   return tidy(() => {
     let rows: Tensor;
     try {
@@ -57,10 +74,10 @@ export function embedding(
       throw e;
     }
     let out = reshape(rows, [...indices.shape, dim]);
-    if (paddingIdx !== null) {
+    if (pad !== null) {
       // Same values; the gradient of padding rows is cut (where's false branch takes it).
-      const pad = reshape(eq(indices, paddingIdx), [...indices.shape, 1]);
-      out = where(pad, detach(out), out);
+      const isPad = reshape(eq(indices, pad), [...indices.shape, 1]);
+      out = where(isPad, detach(out), out);
     }
     return out;
   });
@@ -91,15 +108,7 @@ export class Embedding extends Module {
       if (!Number.isInteger(v) || v < 0)
         throw new ValueError(`Embedding: ${name} must be a non-negative integer, got ${v}`);
     }
-    let pad = options.paddingIdx ?? null;
-    if (pad !== null) {
-      if (!Number.isInteger(pad) || pad < -numEmbeddings || pad >= numEmbeddings) {
-        throw new ValueError(
-          `Embedding: paddingIdx ${pad} must be within [${-numEmbeddings}, ${numEmbeddings - 1}]`,
-        );
-      }
-      if (pad < 0) pad += numEmbeddings;
-    }
+    const pad = paddingIndex("Embedding", options.paddingIdx ?? null, numEmbeddings);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     this.paddingIdx = pad;

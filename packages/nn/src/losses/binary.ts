@@ -26,14 +26,22 @@ const bce = /* @__PURE__ */ defineMap({
   ],
 });
 
+/**
+ * `e^-|x|`, written `e^(x >= 0 ? -x : x)` so that its symbolic derivative is that of the side
+ * used (with abs, the derivative at x = 0 would be 0, and second derivatives there wrong).
+ */
+function expNegAbs(x: Expr): Expr {
+  return x.ge(0).where(x.neg(), x).exp();
+}
+
 /** `log(1 + e^-|x|) + max(-x, 0)` = softplus(-x), never overflowing. */
 function softplusNeg(x: Expr): Expr {
-  return x.abs().neg().exp().log1p().add(x.neg().max(0));
+  return expNegAbs(x).log1p().add(x.ge(0).where(0, x.neg()));
 }
 
 /** sigmoid(-x) = e^-x / (1 + e^-x), computed on the side where the exponent is <= 0. */
 function sigmoidNeg(x: Expr): Expr {
-  const e = x.abs().neg().exp();
+  const e = expNegAbs(x);
   return x.ge(0).where(e, 1).div(e.add(1));
 }
 

@@ -8,6 +8,7 @@ import { logSoftmax } from "@nn/activations";
 import {
   add,
   cast,
+  type DType,
   DTypeError,
   div,
   eq,
@@ -17,7 +18,6 @@ import {
   indexSelect,
   isFloating,
   mul,
-  ne,
   neg,
   reshape,
   ShapeError,
@@ -101,7 +101,8 @@ function pick(
  * log-probabilities `input` `[N, C]`, `[N, C, d1, ...]` or `[C]` and int32 class indices `target`
  * `[N]`, `[N, d1, ...]` or `[]`. "mean" divides by the summed weights of the non-ignored targets
  * (NaN when all are ignored, as PyTorch). IndexError naming the target for an index outside
- * `[0, C)` (other than ignoreIndex); DTypeError for a non-int32 target.
+ * `[0, C)` (other than ignoreIndex); DTypeError for a non-int32 target. An ignored target adds
+ * exactly 0 and gets no gradient (so all ignored gives a NaN loss but zero gradients, as PyTorch).
  */
 export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {}): Tensor {
   return nll("nllLoss", input, target, options);
@@ -123,19 +124,28 @@ function nll(op: string, input: Tensor, target: Tensor, options: NLLOptions): Te
     const ignored = eq(target, ignoreIndex);
     const safe = where(ignored, 0, target);
     const picked = pick(op, input, dim, safe, c, ignoreIndex);
-    // w = weight[t] (or 1) where the target is not ignored, else 0.
-    const w = options.weight
-      ? where(
-          ignored,
-          0,
-          reshape(indexSelect(options.weight, 0, reshape(safe, [safe.size])), target.shape),
-        )
-      : cast(ne(target, ignoreIndex), input.dtype);
-    const loss = neg(mul(picked, w));
+    const w = targetWeights(options.weight, safe, input.dtype);
+    // An ignored target is selected away, not multiplied by 0: its loss is exactly 0 and it
+    // sends no gradient back, even where its log-probability is -inf or NaN (as PyTorch).
+    const loss = where(ignored, 0, neg(w ? mul(picked, w) : picked));
     if (reduction === "none") return loss;
     if (reduction === "sum") return sum(loss);
-    return div(sum(loss), sum(w));
+    return div(sum(loss), sum(where(ignored, 0, w ?? 1)));
   });
+}
+
+/**
+ * `weight[t]` for each (non-ignored, made safe) target `t`, in the target's shape; null without
+ * a weight.
+ */
+function targetWeights(
+  weight: Tensor | null | undefined,
+  safe: Tensor,
+  dtype: DType,
+): Tensor | null {
+  if (!weight) return null;
+  const w = reshape(indexSelect(weight, 0, reshape(safe, [safe.size])), safe.shape);
+  return w.dtype === dtype ? w : cast(w, dtype);
 }
 
 /** Options of crossEntropy. */
@@ -208,14 +218,8 @@ export function crossEntropy(
     else {
       // Divided like the nll term: by the summed weights (or the count) of non-ignored targets.
       const safe = where(ignored, 0, target);
-      const w = options.weight
-        ? where(
-            ignored,
-            0,
-            reshape(indexSelect(options.weight, 0, reshape(safe, [safe.size])), target.shape),
-          )
-        : cast(ne(target, ignoreIndex), input.dtype);
-      smoothReduced = div(sum(smooth), sum(w));
+      const w = targetWeights(options.weight, safe, input.dtype);
+      smoothReduced = div(sum(smooth), sum(where(ignored, 0, w ?? 1)));
     }
     return add(mul(nllTerm, 1 - s), mul(smoothReduced, s / c));
   });

@@ -2,7 +2,7 @@
  * Regression losses (torch.nn.functional): mse, l1, smooth L1 and Huber. Each elementwise part is
  * one fused kernel (a `defineMap` expression) whose gradient is another fused kernel.
  */
-import { DTypeError, defineMap, isFloating, type Tensor, ValueError } from "@nn/tensor";
+import { DTypeError, defineMap, type Expr, isFloating, type Tensor, ValueError } from "@nn/tensor";
 import { checkReduction, checkSameShape, type Reduction, reduce } from "./reduction.js";
 
 /** Options every loss takes. */
@@ -35,10 +35,11 @@ const smoothL1 = /* @__PURE__ */ defineMap({
     const a = d.abs();
     return a.lt(beta!).where(d.mul(d).mul(0.5).div(beta!), a.sub(beta!.mul(0.5)));
   },
+  // PyTorch's smooth_l1_loss_backward, f(v) = -1 for v <= -beta, 1 for v >= beta, else v / beta
+  // (a NaN difference gives NaN), applied to x - y for x and, as PyTorch, to y - x for y.
   derivative: ([x, y], _out, [beta]) => {
-    const d = x!.sub(y!);
-    const g = d.abs().lt(beta!).where(d.div(beta!), d.sign());
-    return [g, g.neg()];
+    const f = (v: Expr) => v.le(beta!.neg()).where(-1, v.ge(beta!).where(1, v.div(beta!)));
+    return [f(x!.sub(y!)), f(y!.sub(x!))];
   },
 });
 
@@ -52,9 +53,13 @@ const huber = /* @__PURE__ */ defineMap({
     const a = d.abs();
     return a.lt(delta!).where(d.mul(d).mul(0.5), a.sub(delta!.mul(0.5)).mul(delta!));
   },
+  // PyTorch's huber_loss_backward: d where |d| < delta, else ±delta by the sign of d, and NaN for
+  // a NaN d (selected, not sign(NaN) = 0). Its own derivative is 1 only where |d| < delta, as
+  // PyTorch's double backward.
   derivative: ([x, y], _out, [delta]) => {
     const d = x!.sub(y!);
-    const g = d.abs().lt(delta!).where(d, d.sign().mul(delta!));
+    const outside = d.gt(0).where(delta!, d.lt(0).where(delta!.neg(), d));
+    const g = d.abs().lt(delta!).where(d, outside);
     return [g, g.neg()];
   },
 });

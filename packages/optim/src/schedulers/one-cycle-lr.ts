@@ -54,7 +54,8 @@ const linear = (start: number, end: number, pct: number) => (end - start) * pct 
  * The 1cycle policy. Sets each group's `initialLr`, `maxLr`, `minLr` (and `maxMomentum`,
  * `baseMomentum`). Throws ValueError without totalSteps (or epochs and stepsPerEpoch), for
  * pctStart outside [0, 1], an unknown annealStrategy, momentum cycling on an optimizer with
- * neither momentum nor betas, or a step past the end of the cycle.
+ * neither momentum nor betas, a step past the end of the cycle, or a step that falls in a phase
+ * of zero length (e.g. pctStart * totalSteps = 1; PyTorch raises ZeroDivisionError there).
  */
 export class OneCycleLR extends LRScheduler {
   readonly totalSteps: number;
@@ -200,6 +201,13 @@ export class OneCycleLR extends LRScheduler {
       let momentum = 0;
       for (const [i, phase] of this.phases.entries()) {
         if (stepNum <= phase.endStep || i === this.phases.length - 1) {
+          if (phase.endStep === start) {
+            // PyTorch divides by the phase's length here and raises ZeroDivisionError; a 0/0 lr
+            // would silently turn every parameter into NaN.
+            throw new ValueError(
+              `OneCycleLR: phase ${i + 1} of the cycle has no steps at step ${stepNum} (totalSteps ${this.totalSteps}, phase ends at step ${phase.endStep}); choose pctStart and totalSteps so that pctStart * totalSteps > 1 and each phase spans at least one step`,
+            );
+          }
           const pct = (stepNum - start) / (phase.endStep - start);
           lr = anneal(g[phase.startLr] as number, g[phase.endLr] as number, pct);
           if (this.cycleMomentum) {

@@ -14,8 +14,14 @@ import { abs, add, cast, div, eq, exp, log, mul, sqrt, sub, where } from "./elem
 import { backendOf } from "./util.js";
 import { reshape } from "./views.js";
 
-/** Dims to reduce: one dim, a list, or null/undefined for all. */
+/** Dims to reduce: one dim, a list, or null/undefined for all (an empty list also means all, as in PyTorch 1.13). */
 export type Dims = number | readonly number[] | null | undefined;
+
+function reductionDims(op: string, dim: Dims, ndim: number): number[] {
+  return Array.isArray(dim) && dim.length === 0
+    ? normalizeDims(op, null, ndim)
+    : normalizeDims(op, dim, ndim);
+}
 
 function keptShape(shape: readonly number[], dims: number[], keepdim: boolean): number[] {
   return keepdim
@@ -74,7 +80,7 @@ function simple(
   keepdim: boolean,
   dtype: DType,
 ): Tensor {
-  const dims = normalizeDims(name, dim, x.ndim);
+  const dims = reductionDims(name, dim, x.ndim);
   const out = reduceRaw(op, name, x, dims, keepdim, dtype);
   recordOp(name, [x], [out], { dims, keepdim });
   return out;
@@ -149,7 +155,7 @@ function count(x: Tensor, dims: number[]): number {
 /** Mean over `dim` (float inputs only: DTypeError otherwise, as torch.mean). Empty gives NaN. */
 export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   requireFloat("mean", x);
-  const dims = normalizeDims("mean", dim, x.ndim);
+  const dims = reductionDims("mean", dim, x.ndim);
   return tidy(() => div(sum(x, dims, keepdim), count(x, dims)));
 }
 
@@ -159,7 +165,7 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  */
 export function variance(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
   requireFloat("variance", x);
-  const dims = normalizeDims("variance", dim, x.ndim);
+  const dims = reductionDims("variance", dim, x.ndim);
   return tidy(() => {
     const centered = sub(x, mean(x, dims, true));
     return div(
@@ -169,9 +175,17 @@ export function variance(x: Tensor, dim?: Dims, keepdim = false, correction = 1)
   });
 }
 
-/** Standard deviation: `sqrt(variance(x, dim, keepdim, correction))`. */
+/**
+ * Standard deviation: `sqrt(variance(x, dim, keepdim, correction))`. Recorded as one op, whose
+ * gradient (PyTorch's std_backward) is 0 where the result is 0 (all values equal), not the NaN
+ * that differentiating the square root at 0 would give.
+ */
 export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
-  return tidy(() => sqrt(variance(x, dim, keepdim, correction)));
+  requireFloat("std", x);
+  const dims = reductionDims("std", dim, x.ndim);
+  const out = unrecorded(() => tidy(() => sqrt(variance(x, dims, keepdim, correction))));
+  recordOp("std", [x], [out], { dims, keepdim, correction });
+  return out;
 }
 
 /**
@@ -180,7 +194,7 @@ export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Ten
  * are cast to float32. An empty reduction gives -inf.
  */
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
-  const dims = normalizeDims("logsumexp", dim, x.ndim);
+  const dims = reductionDims("logsumexp", dim, x.ndim);
   const out = unrecorded(() =>
     tidy(() => {
       const xf = isFloating(x.dtype) ? x : cast(x, "float32");
