@@ -84,6 +84,7 @@ export function runBackward(
     // Returning gradients (computeGrad) runs only the nodes on a path to a target, as
     // torch.autograd.grad: the graph beyond the targets is neither computed nor freed.
     const needed = opts.accumulate ? null : leadsToTargets(order, targets);
+    const ran: Node[] = [];
     for (const node of order) {
       if (needed && !needed.has(node)) continue;
       const outGrads = node.outputs.map((o) => grads.get(o) ?? null);
@@ -115,8 +116,10 @@ export function runBackward(
         deliver(t, g);
       });
       for (const o of node.outputs) grads.delete(o);
-      if (!retainGraph) node.free();
+      ran.push(node);
     }
+    // Freed after the walk: freeing one node may release its producers, which come later.
+    if (!retainGraph) for (const node of ran) node.free();
     return targets.map((t) => found.get(t) ?? null);
   });
   return result;

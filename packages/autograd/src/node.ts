@@ -2,7 +2,15 @@
  * The tape: each recorded op becomes a Node that knows its inputs (tensors, possibly produced by
  * other nodes) and how to push an output gradient back to them, as in micrograd.
  */
-import { isFloating, keep, type OpRecord, setOpHook, type Tensor, viewOf } from "@nn/tensor";
+import {
+  isFloating,
+  keep,
+  type OpRecord,
+  setDisposeHook,
+  setOpHook,
+  type Tensor,
+  viewOf,
+} from "@nn/tensor";
 import { GradientError } from "./errors.js";
 import { type GradRule, getGradient } from "./registry.js";
 import { canon, gradFn, isLeaf, state } from "./state.js";
@@ -13,10 +21,20 @@ interface Saved {
   readonly version: number;
 }
 
-/** One recorded op on the tape. */
+/**
+ * One recorded op on the tape. It lives while one of its outputs is alive or a live node
+ * consumes them (as PyTorch's reference counting): when the last goes, its saved tensors are
+ * freed at once, so a forward pass that is never differentiated holds no memory.
+ */
 export class Node {
   #saved: { inputs?: Saved[]; outputs?: Saved[] } = {};
   freed = false;
+  /** Differentiable outputs not yet disposed. */
+  liveOutputs = 0;
+  /** Unfreed nodes that take one of this node's outputs as input. */
+  consumers = 0;
+  /** The nodes that produced this node's inputs. */
+  producers: readonly Node[] = [];
 
   constructor(
     readonly op: string,
@@ -56,12 +74,29 @@ export class Node {
     };
   }
 
-  /** Releases the saved tensors; a later backward through this node fails clearly. */
+  /**
+   * Releases the saved tensors (a later backward through this node fails clearly), then every
+   * producer that no live tensor or node needs any more.
+   */
   free(): void {
-    for (const s of [...(this.#saved.inputs ?? []), ...(this.#saved.outputs ?? [])])
-      s.view.dispose();
-    this.#saved = {};
-    this.freed = true;
+    const stack: Node[] = [this];
+    while (stack.length) {
+      const node = stack.pop() as Node;
+      if (node.freed) continue;
+      for (const s of [...(node.#saved.inputs ?? []), ...(node.#saved.outputs ?? [])])
+        s.view.dispose();
+      node.#saved = {};
+      node.freed = true;
+      for (const p of node.producers) {
+        p.consumers--;
+        if (p.unneeded) stack.push(p);
+      }
+    }
+  }
+
+  /** No live output and no live consumer: nothing can backpropagate through this node. */
+  get unneeded(): boolean {
+    return !this.freed && this.liveOutputs <= 0 && this.consumers <= 0;
   }
 }
 
@@ -85,8 +120,24 @@ export function attach(
   // Before the node saves its outputs, so the saved views require grad too (higher order).
   for (const o of differentiable) o.requiresGrad = true;
   const node = new Node(op, inputs.map(canon), outputs, attrs, rule);
+  const producers = new Set<Node>();
+  for (const t of node.inputs) {
+    const p = gradFn(t);
+    if (p && !p.freed) producers.add(p);
+  }
+  for (const p of producers) p.consumers++;
+  node.producers = [...producers];
+  node.liveOutputs = differentiable.length;
   for (const o of differentiable) state().gradFn.set(o, node);
   return node;
+}
+
+/** The dispose hook: a disposed output may leave its node (and its producers) unneeded. */
+function released(t: Tensor): void {
+  const node = state().gradFn.get(t);
+  if (!node) return;
+  node.liveOutputs--;
+  if (node.unneeded) node.free();
 }
 
 /** The op hook: records every op that has an input requiring grad while grad mode is on. */
@@ -109,6 +160,7 @@ function record({ op, inputs, outputs, attrs }: OpRecord): void {
 /** Installs the op hook. Runs when this module loads: every autograd entry point imports it. */
 export function install(): void {
   setOpHook(record);
+  setDisposeHook(released);
 }
 install();
 

@@ -51,3 +51,22 @@ export function unrecorded<T>(fn: () => T): T {
     s.paused--;
   }
 }
+
+/** Receives each tensor as it is disposed (autograd releases tape nodes no live tensor needs). */
+export type DisposeHook = (tensor: Tensor) => void;
+
+const disposeSlot = () =>
+  shared("disposeHook", () => ({ hook: undefined as DisposeHook | undefined }));
+
+/** Installs (or removes) the dispose hook. Returns the previous one. */
+export function setDisposeHook(hook: DisposeHook | undefined): DisposeHook | undefined {
+  const s = disposeSlot();
+  const prev = s.hook;
+  s.hook = hook;
+  return prev;
+}
+
+/** Tells the dispose hook, if any, that `tensor` was disposed. */
+export function notifyDispose(tensor: Tensor): void {
+  disposeSlot().hook?.(tensor);
+}

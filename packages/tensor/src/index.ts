@@ -5,7 +5,15 @@
  */
 
 export * from "./backend.js";
-export { type OpHook, type OpRecord, recordOp, setOpHook, unrecorded } from "./dispatch.js";
+export {
+  type DisposeHook,
+  type OpHook,
+  type OpRecord,
+  recordOp,
+  setDisposeHook,
+  setOpHook,
+  unrecorded,
+} from "./dispatch.js";
 export * from "./dtype.js";
 export * from "./errors.js";
 export * from "./expr.js";

@@ -1,4 +1,5 @@
 import { type Backend, getBackend, type View } from "./backend.js";
+import { notifyDispose } from "./dispatch.js";
 import type { DataArray, DType } from "./dtype.js";
 import { BackendError, DisposedTensorError, ValueError } from "./errors.js";
 import { input, kernel } from "./expr.js";
@@ -104,6 +105,7 @@ export class Tensor {
     finalizer.unregister(this);
     stats(this.backend).tensors--;
     this.storage.release();
+    notifyDispose(this);
   }
 
   /** Values in row-major order, as a new TypedArray (bool as Uint8Array of 0/1). Works on every backend. */
