@@ -29,6 +29,7 @@ import {
   transpose,
   ValueError,
   where,
+  zeros,
 } from "@nn/tensor";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { cpu } from "../src/index.js";
@@ -267,5 +268,14 @@ describe("dispose and views", () => {
     expect(t.toString()).toBe("tensor([[1., 3.],\n        [2., 4.]])");
     expect(live()).toEqual(before);
     dispose([base, t]);
+  });
+});
+
+describe("dispose", () => {
+  it("takes any number of tensors or containers of them", () => {
+    setBackend(cpu());
+    const [a, b, c, d] = [zeros([2]), zeros([3]), zeros([4]), zeros([5])];
+    dispose(a, [b], { c }, new Map([["d", d]]));
+    expect([a, b, c, d].map((t) => t.isDisposed)).toEqual([true, true, true, true]);
   });
 });

@@ -159,9 +159,12 @@ export function tidy<T>(fn: () => T): T {
   return result;
 }
 
-/** Disposes every tensor found in `x` (a tensor, or arrays / Maps / plain objects of them). */
-export function dispose(x: unknown): void {
+/**
+ * Disposes every tensor found in the arguments (tensors, or arrays / Maps / plain objects of
+ * them): `dispose(a, b)`, `dispose([a, b])` and `dispose({ a, b })` are the same.
+ */
+export function dispose(...items: unknown[]): void {
   const found = new Set<Disposable>();
-  collect(x, found, new Set());
+  collect(items, found, new Set());
   for (const t of found) t.dispose();
 }
