@@ -65,3 +65,12 @@ describe("toString of views and special states", () => {
     expect(t.toString()).toBe("tensor(<disposed>, shape=[1, 2], dtype=int32)");
   });
 });
+
+describe("console.log", () => {
+  it("prints a tensor as toString() does (Node's inspect)", async () => {
+    const { inspect } = await import("node:util");
+    setBackend(cpu());
+    const t = tensor([1.5, 2], { dtype: "float32" });
+    expect(inspect(t)).toBe("tensor([1.5000, 2.0000])");
+  });
+});

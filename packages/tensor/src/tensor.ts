@@ -195,6 +195,11 @@ export class Tensor {
     );
   }
 
+  /** `console.log(t)` in Node prints `toString()` (the key is Node's; nothing is imported). */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+
   /** `toString()` for every backend: reads the values asynchronously. */
   async format(): Promise<string> {
     return formatTensor(
