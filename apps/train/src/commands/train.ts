@@ -55,6 +55,8 @@ export async function runTraining({
   if (resume) {
     await loadWeights(resume.dir, model, config.architecture, resume.info.config.architecture);
     await loadOptimizerState(resume.dir, optimizer, device);
+    // The state dict brings the checkpoint's lr; the run's (--lr if given) wins, as its banner says.
+    for (const group of optimizer.paramGroups) group.lr = config.lr;
   }
   const arch = describeArchitecture(config.architecture);
   output.log(`model    ${arch} (${parameterCount(model).toLocaleString("en-US")} parameters)`);

@@ -134,7 +134,11 @@ export async function trainEpoch(o: EpochOptions): Promise<EpochResult> {
     sessionSeen += xb.shape[0] as number;
     t.step++;
     const stop = o.shouldStop?.() ?? false;
-    if (t.step % o.reportEvery === 0 || t.step === steps || stop) await report();
+    if (t.step % o.reportEvery === 0 || t.step === steps || stop) {
+      await report();
+      // On the CPU every await above resolves at once; yielding a macrotask lets Ctrl-C in.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     if (stop && t.step < steps) {
       completed = false;
       break;
