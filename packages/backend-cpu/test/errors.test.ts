@@ -1,5 +1,7 @@
 // Typed errors (issue 2, item 7): each bad input gets its error class, and the message names the
 // op and the shapes or dtypes involved.
+
+import * as nn from "@nn/tensor";
 import {
   add,
   BackendError,
@@ -178,5 +180,32 @@ describe("value errors", () => {
     expect(e.message).toMatch(/^item:/);
     expect(e.message).toContain("6 elements");
     expect(e.message).toContain("[2, 3]");
+  });
+});
+
+describe("values that are not tensors", () => {
+  it("an array or null where a tensor goes is a ValueError with a hint", () => {
+    const ops = nn as unknown as Record<string, (...a: unknown[]) => unknown>;
+    expect(() => ops.add?.([1, 2], [3, 4])).toThrowError(
+      /add: operand 0 is an array; .*wrap arrays with tensor/,
+    );
+    expect(() => ops.add?.(null, 1)).toThrowError(/add: operand 0 is null/);
+    expect(() => ops.sum?.([1, 2])).toThrowError(/sum: input 0 is an array; expected a tensor/);
+    expect(() => ops.exp?.("x")).toThrowError(nn.ValueError);
+  });
+
+  it("dims given as an object are a ValueError saying how to pass them", () => {
+    const x = nn.ones([2, 3]);
+    expect(() => nn.sum(x, { dim: 1 } as unknown as number)).toThrowError(
+      /sum: dims must be an integer, a list of integers or null/,
+    );
+  });
+
+  it("requiresGrad on an int32 tensor is a DTypeError, set either way", () => {
+    const i = nn.tensor([1, 2]);
+    expect(() => {
+      i.requiresGrad = true;
+    }).toThrowError(/only float tensors can require gradients, got int32/);
+    expect(i.requiresGrad).toBe(false);
   });
 });

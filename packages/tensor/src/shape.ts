@@ -1,4 +1,4 @@
-import { IndexError, ShapeError } from "./errors.js";
+import { IndexError, ShapeError, ValueError } from "./errors.js";
 
 /** A tensor's dimensions, outermost first. `[]` is a 0-d (scalar) tensor. */
 export type Shape = readonly number[];
@@ -73,6 +73,11 @@ export function normalizeDims(
   ndim: number,
 ): number[] {
   if (dims === null || dims === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  if (typeof dims !== "number" && !Array.isArray(dims)) {
+    throw new ValueError(
+      `${op}: dims must be an integer, a list of integers or null, got ${JSON.stringify(dims)} (pass the dim positionally: ${op}(x, 1, true))`,
+    );
+  }
   const list = typeof dims === "number" ? [dims] : dims;
   const out = list.map((d) => normalizeDim(op, d, ndim));
   if (new Set(out).size !== out.length) {

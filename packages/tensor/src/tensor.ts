@@ -1,7 +1,7 @@
 import { type Backend, getBackend, type View } from "./backend.js";
 import { notifyDispose } from "./dispatch.js";
 import type { DataArray, DType } from "./dtype.js";
-import { BackendError, DisposedTensorError, ValueError } from "./errors.js";
+import { BackendError, DisposedTensorError, DTypeError, ValueError } from "./errors.js";
 import { input, kernel } from "./expr.js";
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
@@ -27,8 +27,7 @@ const finalizer = shared(
  */
 export class Tensor {
   readonly [TENSOR_BRAND] = true;
-  /** Whether autograd should record ops on this tensor (a leaf accumulates `.grad`). */
-  requiresGrad = false;
+  #requiresGrad = false;
   /** The accumulated gradient of a leaf, set by `@nn/autograd`. */
   grad: Tensor | null = null;
   #disposed = false;
@@ -44,6 +43,22 @@ export class Tensor {
     stats(storage.backend).tensors++;
     finalizer.register(this, storage, this);
     track(this);
+  }
+
+  /**
+   * Whether autograd should record ops on this tensor (a leaf accumulates `.grad`). Only float
+   * tensors can require grad: setting it on another dtype throws DTypeError.
+   */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad;
+  }
+  set requiresGrad(value: boolean) {
+    if (value && this.dtype !== "float32" && this.dtype !== "float64") {
+      throw new DTypeError(
+        `requiresGrad: only float tensors can require gradients, got ${this.dtype}; cast it first`,
+      );
+    }
+    this.#requiresGrad = value;
   }
 
   /** The element type. */

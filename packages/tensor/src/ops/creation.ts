@@ -173,7 +173,7 @@ export function ones(shape: readonly number[], opts: CreateOptions = {}): Tensor
 
 /** `shape` filled with `value`; default dtype from the value (integer -> int32, fraction -> float32, boolean -> bool). */
 export function full(shape: readonly number[], value: Scalar, opts: CreateOptions = {}): Tensor {
-  return filled("full", shape, value, opts.dtype ?? resultDTypeOf([value]), opts);
+  return filled("full", shape, value, opts.dtype ?? resultDTypeOf([value], "full"), opts);
 }
 
 /** Zeros with `like`'s shape, dtype and backend (each overridable). */

@@ -8,7 +8,7 @@ import { checkDType, type DType, isFloating } from "../dtype.js";
 import { DTypeError, ValueError } from "../errors.js";
 import type { BinaryOp, Expr, UnaryOp } from "../expr.js";
 import type { Tensor } from "../tensor.js";
-import { elementwise, resultDTypeOf, type Scalar, type TensorLike } from "./util.js";
+import { backendOf, elementwise, resultDTypeOf, type Scalar, type TensorLike } from "./util.js";
 
 function unaryOp(op: UnaryOp, x: Tensor, attrs: Record<string, unknown> = {}): Tensor {
   const floatOnly = !["neg", "abs", "sign", "floor", "ceil", "round"].includes(op);
@@ -57,7 +57,7 @@ export const ceil = (x: Tensor): Tensor => unaryOp("ceil", x);
 export const round = (x: Tensor): Tensor => unaryOp("round", x);
 
 function binaryOp(op: string, irOp: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
-  let dtype = resultDTypeOf([a, b]);
+  let dtype = resultDTypeOf([a, b], op);
   let ir = irOp;
   const isBool = (v: TensorLike) =>
     typeof v === "boolean" || (typeof v === "object" && v.dtype === "bool");
@@ -132,12 +132,13 @@ export const ge = (a: TensorLike, b: TensorLike): Tensor => binaryOp("ge", "ge",
  * otherwise); `a` and `b` are promoted together.
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  backendOf("where", [cond]);
   if (cond.dtype !== "bool") {
     throw new DTypeError(
       `where: condition must be a bool tensor, got ${cond.dtype}; compare first, e.g. gt(x, 0)`,
     );
   }
-  const dtype = resultDTypeOf([a, b]);
+  const dtype = resultDTypeOf([a, b], "where");
   const [out] = elementwise("where", [cond, a, b], dtype, ([c, x, y]) =>
     (c as Expr).where(x as Expr, y as Expr),
   ) as [Tensor];
@@ -161,7 +162,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   if (!hasMin && !hasMax)
     throw new ValueError("clamp: at least one of min and max must be a number");
   const bounds: Scalar[] = [...(hasMin ? [min] : []), ...(hasMax ? [max] : [])];
-  const dtype = resultDTypeOf([x, ...bounds]);
+  const dtype = resultDTypeOf([x, ...bounds], "clamp");
   const [out] = elementwise(
     "clamp",
     [x, ...bounds],

@@ -87,7 +87,7 @@ function inplaceBinary(
   const tensors = typeof other === "object" ? [t, other] : [t];
   const backend = backendOf(op, tensors);
   checkWritable(op, t);
-  checkResultFits(op, t, resultDTypeOf([t, other, ...(alpha === 1 ? [] : [alpha])]));
+  checkResultFits(op, t, resultDTypeOf([t, other, ...(alpha === 1 ? [] : [alpha])], op));
   if (t.dtype === "bool") throw new DTypeError(`${op}: not supported for bool tensors`);
   const dtype = t.dtype;
   let src: Tensor | undefined;

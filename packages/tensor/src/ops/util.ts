@@ -1,10 +1,10 @@
 /** Internal helpers shared by the ops: backend checks, broadcast views, elementwise launch. */
 import { type Backend, getBackend, type View } from "../backend.js";
 import { type DType, type PromotionOperand, resultType, scalarDType } from "../dtype.js";
-import { BackendError, IndexError } from "../errors.js";
+import { BackendError, IndexError, ValueError } from "../errors.js";
 import { type Expr, input, type Kernel, kernel, param } from "../expr.js";
 import { broadcastShapes, type Shape } from "../shape.js";
-import { empty, type Tensor } from "../tensor.js";
+import { empty, isTensor, type Tensor } from "../tensor.js";
 
 /** A JS number or boolean used where a tensor may be (PyTorch's "wrapped number"). */
 export type Scalar = number | boolean;
@@ -17,7 +17,12 @@ export type TensorLike = Tensor | Scalar;
  */
 export function backendOf(op: string, tensors: readonly Tensor[]): Backend {
   let b: Backend | undefined;
-  for (const t of tensors) {
+  for (const [i, t] of tensors.entries()) {
+    if (!isTensor(t)) {
+      throw new ValueError(
+        `${op}: input ${i} is ${describeValue(t)}; expected a tensor${arrayHint(t)}`,
+      );
+    }
     t.assertLive(op);
     if (b === undefined) b = t.backend;
     else if (t.backend !== b) {
@@ -47,6 +52,33 @@ export function broadcastView(v: View, shape: Shape): View {
   return { ...v, shape, strides };
 }
 
+/**
+ * Throws ValueError unless every operand is a live tensor, a number or a boolean (a JS array
+ * is not a tensor: wrap it with `tensor(...)`).
+ */
+export function checkOperands(op: string, args: readonly unknown[]): void {
+  args.forEach((a, i) => {
+    if (typeof a === "number" || typeof a === "boolean" || isTensor(a)) return;
+    throw new ValueError(
+      `${op}: operand ${i} is ${describeValue(a)}; expected a tensor, a number or a boolean${arrayHint(a)}`,
+    );
+  });
+}
+
+function describeValue(a: unknown): string {
+  return Array.isArray(a)
+    ? "an array"
+    : a === null
+      ? "null"
+      : a === undefined
+        ? "undefined"
+        : `a ${typeof a}`;
+}
+
+function arrayHint(a: unknown): string {
+  return Array.isArray(a) ? " (wrap arrays with tensor([...]))" : "";
+}
+
 /** Promotion operands of tensors and scalars (tier 2 tensor with dims, 1 for 0-d, 0 scalar). */
 export function promotionOf(args: readonly TensorLike[]): PromotionOperand[] {
   return args.map((a) =>
@@ -57,7 +89,8 @@ export function promotionOf(args: readonly TensorLike[]): PromotionOperand[] {
 }
 
 /** PyTorch's result dtype of an op over these operands. */
-export function resultDTypeOf(args: readonly TensorLike[]): DType {
+export function resultDTypeOf(args: readonly TensorLike[], op = "resultType"): DType {
+  checkOperands(op, args);
   return resultType(promotionOf(args));
 }
 
@@ -77,6 +110,7 @@ export function elementwise(
   build: (operands: Expr[]) => Expr | Expr[],
   cacheKey: string = op,
 ): Tensor[] {
+  checkOperands(op, args);
   const tensors = args.filter((a): a is Tensor => typeof a === "object");
   const backend = backendOf(op, tensors);
   const shape = broadcastShapes(op, ...tensors.map((t) => t.shape));
