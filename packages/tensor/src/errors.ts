@@ -31,6 +31,7 @@ export class NNError extends Error {
 
   static override [Symbol.hasInstance](x: unknown): boolean {
     const kinds = (x as { [KINDS]?: readonly string[] } | null)?.[KINDS];
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass being tested (ShapeError, ...), not NNError.
     return Array.isArray(kinds) && kinds.includes(this.kind);
   }
 }
