@@ -1351,6 +1351,19 @@ def render(cases):
     return head + ', "cases": [\n' + ",\n".join(lines) + "\n]}\n"
 
 
+def check_outputs(outputs, generator):
+    """``--check``: 0 if every (path, text or bytes) equals the file on disk, else 1, saying which."""
+    stale = False
+    for path, data in outputs:
+        raw = data.encode() if isinstance(data, str) else data
+        if not path.exists() or path.read_bytes() != raw:
+            print("%s is out of date; rerun %s" % (path, generator), file=sys.stderr)
+            stale = True
+        else:
+            print("%s is up to date" % path)
+    return 1 if stale else 0
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
@@ -1371,16 +1384,7 @@ def main():
     format_text = render(FORMAT_CASES)
 
     if opts.check:
-        stale = False
-        for out, txt, n in ((opts.out, text, len(CASES)),
-                            (opts.format_out, format_text, len(FORMAT_CASES))):
-            current = out.read_text() if out.exists() else None
-            if current != txt:
-                print("%s is out of date; rerun tools/gen_fixtures.py" % out, file=sys.stderr)
-                stale = True
-            else:
-                print("%s is up to date (%d cases)" % (out, n))
-        return 1 if stale else 0
+        return check_outputs([(opts.out, text), (opts.format_out, format_text)], "tools/gen_fixtures.py")
 
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(text)

@@ -106,7 +106,7 @@ os.environ["ATEN_CPU_CAPABILITY"] = "default"  # before torch is imported (as ge
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_fixtures as gf  # noqa: E402  (imports torch with the pinned kernels)
-from gen_fixtures import E, In, T, V, encode_arg, encode_tensor, torch  # noqa: E402
+from gen_fixtures import check_outputs, E, In, T, V, encode_arg, encode_tensor, torch  # noqa: E402
 
 DEFAULT_OUT = gf.REPO_ROOT / "packages" / "testing" / "fixtures" / "grads.json"
 GENERATOR = "tools/gen_grad_fixtures.py"
@@ -859,13 +859,7 @@ def main():
     text = render(CASES, second, hvp)
 
     if opts.check:
-        current = opts.out.read_text() if opts.out.exists() else None
-        if current != text:
-            print("%s is out of date; rerun tools/gen_grad_fixtures.py" % opts.out,
-                  file=sys.stderr)
-            return 1
-        print("%s is up to date (%d cases)" % (opts.out, len(CASES)))
-        return 0
+        return check_outputs([(opts.out, text)], "tools/gen_grad_fixtures.py")
 
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(text)

@@ -96,7 +96,7 @@ os.environ["ATEN_CPU_CAPABILITY"] = "default"  # before torch is imported (as ge
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_fixtures as gf  # noqa: E402  (imports torch with the pinned kernels)
-from gen_fixtures import encode_tensor, torch  # noqa: E402
+from gen_fixtures import check_outputs, encode_tensor, torch  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch.nn as tnn  # noqa: E402
@@ -707,14 +707,7 @@ def main():
     text, files = generate()
     outputs = [(opts.out, text.encode())] + [(opts.out.parent / n, b) for n, b in files.items()]
     if opts.check:
-        stale = False
-        for path, data in outputs:
-            if not path.exists() or path.read_bytes() != data:
-                print("%s is out of date; rerun %s" % (path, GENERATOR), file=sys.stderr)
-                stale = True
-            else:
-                print("%s is up to date" % path)
-        return 1 if stale else 0
+        return check_outputs(outputs, GENERATOR)
     for path, data in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)

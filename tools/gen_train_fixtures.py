@@ -57,7 +57,7 @@ os.environ["ATEN_CPU_CAPABILITY"] = "default"  # before torch is imported (as ge
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_fixtures as gf  # noqa: E402  (imports torch with the pinned kernels)
-from gen_fixtures import encode_tensor, torch  # noqa: E402
+from gen_fixtures import check_outputs, encode_tensor, torch  # noqa: E402
 
 import torch.nn as tnn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -180,11 +180,7 @@ def main():
     opts = parser.parse_args()
     text, n_training, n_norms = generate()
     if opts.check:
-        if not opts.out.exists() or opts.out.read_text() != text:
-            print("%s is out of date; rerun %s" % (opts.out, GENERATOR), file=sys.stderr)
-            return 1
-        print("%s is up to date" % opts.out)
-        return 0
+        return check_outputs([(opts.out, text)], GENERATOR)
     opts.out.parent.mkdir(parents=True, exist_ok=True)
     opts.out.write_text(text)
     print("wrote %s (%d bytes): %d training cases, %d gradient-norm cases"
