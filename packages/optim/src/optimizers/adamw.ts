@@ -8,17 +8,11 @@ import { zerosLike } from "@nn/tensor";
 import { DefinedOptimizer, defineOptimizer } from "../define.js";
 import { checkBetas, checkBoolean, checkCommon, type Defaults } from "../hyperparameters.js";
 import type { ParamsInput } from "../param-groups.js";
+import type { AdamHyperparameters } from "./adam.js";
 import { type AdamState, adamUpdate } from "./adam-kernel.js";
 
-/** AdamW's hyperparameters (as Adam's). */
-export type AdamWHyperparameters = {
-  lr: number;
-  betas: readonly [number, number];
-  eps: number;
-  weightDecay: number;
-  amsgrad: boolean;
-  maximize: boolean;
-};
+/** AdamW's hyperparameters: Adam's (only the default weightDecay and its meaning differ). */
+export type AdamWHyperparameters = AdamHyperparameters;
 
 const defaults: Defaults<AdamWHyperparameters> = {
   lr: 1e-3,
