@@ -1,0 +1,120 @@
+/**
+ * nn on its CPU backend. The variants are the columns: all threads, one thread, and the pure-JS
+ * path; a variant the backend does not offer yet says why instead of repeating a column.
+ */
+import { softmax } from "@nn/activations";
+import { backward } from "@nn/autograd";
+import { cpu } from "@nn/backend-cpu";
+import { crossEntropy, Linear, type Module, ReLU, Sequential } from "@nn/nn";
+import { Adam } from "@nn/optim";
+import {
+  add,
+  defineMap,
+  dispose,
+  exp,
+  logsumexp,
+  matmul,
+  mul,
+  setBackend,
+  sub,
+  type Tensor,
+  tanh,
+  tensor,
+  tidy,
+} from "@nn/tensor";
+import type { Workload } from "../rows.js";
+import { type Contestant, chainInputs, labels, type Prepared, values } from "./contestant.js";
+
+const chain = defineMap({
+  name: "benchChain",
+  inputs: 4,
+  build: ([a, b, c, d]) => a!.mul(b!).add(c!).exp().sub(d!).tanh(),
+});
+
+/** Runs `step` `iters` times, each in a tidy scope so nothing outlives an iteration. */
+function loop(step: () => unknown): (iters: number) => Promise<void> {
+  return async (iters) => {
+    for (let i = 0; i < iters; i++) tidy(step as () => void);
+  };
+}
+
+function f32(data: Float32Array, shape: number[]): Tensor {
+  return tensor(data, { shape });
+}
+
+function prepare(w: Workload): Prepared | string {
+  switch (w.kind) {
+    case "matmul": {
+      const a = f32(values(w.n * w.n, 1), [w.n, w.n]);
+      const b = f32(values(w.n * w.n, 2), [w.n, w.n]);
+      return { run: loop(() => matmul(a, b)), release: () => dispose(a, b) };
+    }
+    case "tinyAdd": {
+      const a = f32(new Float32Array([1]), [1]);
+      const b = f32(new Float32Array([2]), [1]);
+      return {
+        run: async (iters) => {
+          for (let i = 0; i < iters; i++) add(a, b).dispose();
+        },
+        release: () => dispose(a, b),
+      };
+    }
+    case "chain": {
+      const [a, b, c, d] = chainInputs(w.n).map((x) => f32(x, [w.n])) as [
+        Tensor,
+        Tensor,
+        Tensor,
+        Tensor,
+      ];
+      const step = w.fused
+        ? () => chain.apply([a, b, c, d])
+        : () => tanh(sub(exp(add(mul(a, b), c)), d));
+      return { run: loop(step), release: () => dispose(a, b, c, d) };
+    }
+    case "softmax":
+    case "logsumexp": {
+      const x = f32(values(w.rows * w.cols, 3), [w.rows, w.cols]);
+      const step = w.kind === "softmax" ? () => softmax(x, -1) : () => logsumexp(x, -1);
+      return { run: loop(step), release: () => dispose(x) };
+    }
+    case "mlp": {
+      const layers: Module[] = [];
+      for (let i = 0; i + 1 < w.sizes.length; i++) {
+        if (i > 0) layers.push(new ReLU());
+        layers.push(new Linear(w.sizes[i]!, w.sizes[i + 1]!));
+      }
+      const model = new Sequential(...layers);
+      const opt = new Adam(model.parameters(), { lr: 1e-3 });
+      const inputs = w.sizes[0]!;
+      const classes = w.sizes.at(-1)!;
+      const x = f32(values(w.batch * inputs, 4), [w.batch, inputs]);
+      const y = tensor(labels(w.batch, classes));
+      const step = () => {
+        const loss = crossEntropy(model.forward(x), y);
+        opt.zeroGrad();
+        backward(loss);
+        opt.step();
+      };
+      return {
+        run: loop(step),
+        release: () => {
+          dispose(x, y);
+          for (const p of model.parameters()) p.dispose();
+        },
+      };
+    }
+  }
+}
+
+/** nn's CPU variants by column id; a string says why a column has no figures of its own yet. */
+export const variants: Record<string, (() => Contestant) | string> = {
+  nn: () => ({
+    setup: async () => {
+      setBackend(cpu());
+      return "cpu(): JS kernels compiled from the IR, one thread";
+    },
+    prepare,
+  }),
+  "nn-1t": "same as nn cpu: the CPU backend has no worker threads yet",
+  "nn-js": "same as nn cpu: JS is its only path (no Wasm kernels yet)",
+};
