@@ -47,5 +47,5 @@ export function clampOf(u: Expr, lo: Expr | number, hi: Expr | number): Expr {
 
 /** 1 where `lo < x < hi`, else 0 (the derivative of a clamp, as PyTorch's hardtanh_backward). */
 export function insideOf(x: Expr, lo: Expr | number, hi: Expr | number): Expr {
-  return x.gt(lo).and(x.lt(hi)).where(k(1, x), k(0, x));
+  return x.gt(lo).logicalAnd(x.lt(hi)).where(k(1, x), k(0, x));
 }

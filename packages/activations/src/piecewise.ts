@@ -87,7 +87,8 @@ export const softshrink = /* @__PURE__ */ defineActivation({
   params: { lambd: 0.5 },
   forward: (x, { lambd }) =>
     x.gt(lambd).where(x.sub(lambd), x.lt(lambd.neg()).where(x.add(lambd), x.mul(0))),
-  derivative: ({ x, p: { lambd } }) => x.gt(lambd).or(x.lt(lambd.neg())).where(k(1, x), k(0, x)),
+  derivative: ({ x, p: { lambd } }) =>
+    x.gt(lambd).logicalOr(x.lt(lambd.neg())).where(k(1, x), k(0, x)),
   validate: ({ lambd }) =>
     lambd < 0 ? `lambd must be greater or equal to 0, got ${lambd}` : undefined,
 });
@@ -99,8 +100,9 @@ export const softshrink = /* @__PURE__ */ defineActivation({
 export const hardshrink = /* @__PURE__ */ defineActivation({
   name: "hardshrink",
   params: { lambd: 0.5 },
-  forward: (x, { lambd }) => x.ge(lambd.neg()).and(x.le(lambd)).where(k(0, x), x),
-  derivative: ({ x, p: { lambd } }) => x.gt(lambd).or(x.lt(lambd.neg())).where(k(1, x), k(0, x)),
+  forward: (x, { lambd }) => x.ge(lambd.neg()).logicalAnd(x.le(lambd)).where(k(0, x), x),
+  derivative: ({ x, p: { lambd } }) =>
+    x.gt(lambd).logicalOr(x.lt(lambd.neg())).where(k(1, x), k(0, x)),
 });
 
 /**

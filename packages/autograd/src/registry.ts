@@ -10,6 +10,7 @@ import { linalgRules } from "./rules/linalg.js";
 import { mapRules } from "./rules/map.js";
 import { reduceRules } from "./rules/reduce.js";
 import { shapeRules } from "./rules/shape.js";
+import { tableRules } from "./rules/table.js";
 
 /**
  * What a rule sees: the op's inputs and outputs, its attrs, and the output gradients. Inputs
@@ -52,6 +53,7 @@ const table = (): Map<string, GradRule> => {
   const key = Symbol.for("@nn/autograd/rules@1");
   g[key] ??= new Map(
     Object.entries({
+      ...tableRules,
       ...elementwiseRules,
       ...reduceRules,
       ...shapeRules,

@@ -43,7 +43,7 @@ const fused = nn.defineMap({
       .tanh()
       .mul(a as nn.Expr)
       .add((x as nn.Expr).exp())
-      .add((x as nn.Expr).max(y as nn.Expr)),
+      .add((x as nn.Expr).maximum(y as nn.Expr)),
 });
 
 const cube = defineCustomOp({
@@ -99,7 +99,7 @@ const CASES: Record<string, Case> = {
     f: (x) => nn.prod(x, 1),
     inputs: () => [f64([0.5, -1.25, 2, 1.5, 0, 0.75, 0, 0, 1.25], [3, 3])],
   },
-  max: { f: (x) => nn.max(x, 1), inputs: () => [f64(vals(12, 8), [3, 4])] },
+  max: { f: (x) => nn.maximum(x, 1), inputs: () => [f64(vals(12, 8), [3, 4])] },
   min: { f: (x) => nn.min(x, -1, true), inputs: () => [f64(vals(12, 9), [3, 4])] },
   logsumexp: { f: (x) => nn.logsumexp(x, 1), inputs: () => [f64(vals(12, 10), [3, 4])] },
   std: { f: (x) => nn.std(x, [0, 2], true, 0), inputs: () => [f64(vals(24, 18), [2, 3, 4])] },

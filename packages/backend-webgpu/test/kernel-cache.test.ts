@@ -39,7 +39,7 @@ describe.skipIf(!adapter)("webgpu kernel cache", () => {
 
   it("int32 and bool params are read with their own dtype", async () => {
     // where((x + p0 != 0) and p2, p1, 0) with p0, p1 int32 and p2 bool
-    const cond = input(0, "int32").add(param(0, "int32")).cast("bool").and(param(2, "bool"));
+    const cond = input(0, "int32").add(param(0, "int32")).cast("bool").logicalAnd(param(2, "bool"));
     const k = kernel([cond.where(param(1, "int32"), 0)]);
     const x = tensor([1, 2, 3], { backend: gpu });
     const run = async (params: number[]) => {

@@ -6,58 +6,26 @@
  */
 import { type DType, isFloating, promoteTypes } from "./dtype.js";
 import { DTypeError } from "./errors.js";
+import {
+  BINARY,
+  type BinaryName,
+  type BinaryOp,
+  binaryForward,
+  type ExprOps,
+  UNARY,
+  type UnaryName,
+  type UnaryOp,
+  unaryForward,
+} from "./op-table.js";
 
-/** Unary operations. Float-only ones (`exp`, `tanh`, ...) require a floating operand. */
-export type UnaryOp =
-  | "neg"
-  | "abs"
-  | "sign"
-  | "exp"
-  | "expm1"
-  | "log"
-  | "log1p"
-  | "sqrt"
-  | "rsqrt"
-  | "sin"
-  | "cos"
-  | "tanh"
-  | "erf"
-  | "floor"
-  | "ceil"
-  | "round"
-  | "not"
-  | "isnan";
+export type { BinaryOp, UnaryOp };
 
-/** Binary operations; both operands have the node's input dtype (comparisons output bool). */
-export type BinaryOp =
-  | "add"
-  | "sub"
-  | "mul"
-  | "div"
-  | "pow"
-  | "max"
-  | "min"
-  | "eq"
-  | "ne"
-  | "lt"
-  | "le"
-  | "gt"
-  | "ge"
-  | "and"
-  | "or";
-
-const FLOAT_UNARY: ReadonlySet<UnaryOp> = new Set([
-  "exp",
-  "expm1",
-  "log",
-  "log1p",
-  "sqrt",
-  "rsqrt",
-  "sin",
-  "cos",
-  "tanh",
-  "erf",
-] as UnaryOp[]);
+// Float-only primitives (exp, log, ...) promote int/bool operands to float32, as their rows say.
+const FLOAT_UNARY: ReadonlySet<string> = new Set(
+  Object.values(UNARY)
+    .filter((r) => r.promotion === "float" && r.primitive)
+    .map((r) => r.primitive as string),
+);
 const COMPARISONS: ReadonlySet<BinaryOp> = new Set([
   "eq",
   "ne",
@@ -92,10 +60,13 @@ export type ExprNode =
 type Operand = Expr | number;
 
 /**
- * An expression with a fluent builder, e.g. `x.mul(one.sub(x))`. Numbers given to the builder
- * become constants of the other operand's dtype (an integer-valued number next to a float
- * expression is a float constant).
+ * An expression with a fluent builder, e.g. `x.mul(x.neg().add(1))`: one method per row of the
+ * op table (`op-table.ts`), installed below. Numbers given to the builder become constants of
+ * the other operand's dtype (an integer-valued number next to a float expression is a float
+ * constant).
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed below, one per row of the op table.
+export interface Expr extends ExprOps<Expr> {}
 export class Expr {
   constructor(readonly node: ExprNode) {}
 
@@ -103,104 +74,13 @@ export class Expr {
     return this.node.dtype;
   }
 
-  add(b: Operand): Expr {
-    return binaryExpr("add", this, b);
+  /** One primitive IR node `op(this)` (float-only primitives promote int/bool to float32). */
+  unary(op: UnaryOp): Expr {
+    return unaryExpr(op, this);
   }
-  sub(b: Operand): Expr {
-    return binaryExpr("sub", this, b);
-  }
-  mul(b: Operand): Expr {
-    return binaryExpr("mul", this, b);
-  }
-  div(b: Operand): Expr {
-    return binaryExpr("div", this, b);
-  }
-  pow(b: Operand): Expr {
-    return binaryExpr("pow", this, b);
-  }
-  max(b: Operand): Expr {
-    return binaryExpr("max", this, b);
-  }
-  min(b: Operand): Expr {
-    return binaryExpr("min", this, b);
-  }
-  eq(b: Operand): Expr {
-    return binaryExpr("eq", this, b);
-  }
-  ne(b: Operand): Expr {
-    return binaryExpr("ne", this, b);
-  }
-  lt(b: Operand): Expr {
-    return binaryExpr("lt", this, b);
-  }
-  le(b: Operand): Expr {
-    return binaryExpr("le", this, b);
-  }
-  gt(b: Operand): Expr {
-    return binaryExpr("gt", this, b);
-  }
-  ge(b: Operand): Expr {
-    return binaryExpr("ge", this, b);
-  }
-  and(b: Operand): Expr {
-    return binaryExpr("and", this, b);
-  }
-  or(b: Operand): Expr {
-    return binaryExpr("or", this, b);
-  }
-  neg(): Expr {
-    return unaryExpr("neg", this);
-  }
-  abs(): Expr {
-    return unaryExpr("abs", this);
-  }
-  sign(): Expr {
-    return unaryExpr("sign", this);
-  }
-  exp(): Expr {
-    return unaryExpr("exp", this);
-  }
-  expm1(): Expr {
-    return unaryExpr("expm1", this);
-  }
-  log(): Expr {
-    return unaryExpr("log", this);
-  }
-  log1p(): Expr {
-    return unaryExpr("log1p", this);
-  }
-  sqrt(): Expr {
-    return unaryExpr("sqrt", this);
-  }
-  rsqrt(): Expr {
-    return unaryExpr("rsqrt", this);
-  }
-  sin(): Expr {
-    return unaryExpr("sin", this);
-  }
-  cos(): Expr {
-    return unaryExpr("cos", this);
-  }
-  tanh(): Expr {
-    return unaryExpr("tanh", this);
-  }
-  erf(): Expr {
-    return unaryExpr("erf", this);
-  }
-  floor(): Expr {
-    return unaryExpr("floor", this);
-  }
-  ceil(): Expr {
-    return unaryExpr("ceil", this);
-  }
-  round(): Expr {
-    return unaryExpr("round", this);
-  }
-  not(): Expr {
-    return unaryExpr("not", this);
-  }
-  isnan(): Expr {
-    return unaryExpr("isnan", this);
+  /** One primitive IR node `op(this, b)`, both promoted to a common dtype. */
+  binary(op: BinaryOp, b: Operand): Expr {
+    return binaryExpr(op, this, b);
   }
   cast(dtype: DType): Expr {
     return castExpr(this, dtype);
@@ -209,6 +89,19 @@ export class Expr {
   where(a: Operand, b: Operand): Expr {
     return whereExpr(this, a, b);
   }
+}
+
+// The builder methods, one per row of the op table.
+const methods = Expr.prototype as unknown as Record<string, (this: Expr, b?: Operand) => Expr>;
+for (const [name, row] of Object.entries(UNARY)) {
+  methods[name as UnaryName] = function (this: Expr) {
+    return unaryForward(row, this);
+  };
+}
+for (const [name, row] of Object.entries(BINARY)) {
+  methods[name as BinaryName] = function (this: Expr, b?: Operand) {
+    return binaryForward(row, this, lift(b as Operand, this.dtype));
+  };
 }
 
 /** A constant baked into the kernel (part of its key). Prefer `param` for values that change. */

@@ -19,6 +19,7 @@ export * from "./errors.js";
 export * from "./expr.js";
 export { formatTensor } from "./format.js";
 export { dispose, keep, type MemoryInfo, memory, Storage, tidy } from "./memory.js";
+export * from "./op-table.js";
 export * from "./ops/creation.js";
 export * from "./ops/elementwise.js";
 export * from "./ops/indexing.js";

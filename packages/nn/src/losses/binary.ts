@@ -16,13 +16,13 @@ const bce = /* @__PURE__ */ defineMap({
   name: "bceLoss",
   inputs: 2,
   build: ([x, y]) => {
-    const logX = x!.log().max(-100);
-    const log1mX = x!.neg().add(1).log().max(-100);
+    const logX = x!.log().maximum(-100);
+    const log1mX = x!.neg().add(1).log().maximum(-100);
     return y!.mul(logX).add(y!.neg().add(1).mul(log1mX)).neg();
   },
   derivative: ([x, y]) => [
-    x!.sub(y!).div(x!.mul(x!.neg().add(1)).max(EPSILON)),
-    x!.neg().add(1).log().max(-100).sub(x!.log().max(-100)),
+    x!.sub(y!).div(x!.mul(x!.neg().add(1)).maximum(EPSILON)),
+    x!.neg().add(1).log().maximum(-100).sub(x!.log().maximum(-100)),
   ],
 });
 

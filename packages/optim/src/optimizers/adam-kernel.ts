@@ -28,7 +28,7 @@ const adamKernel = /* @__PURE__ */ fusedVariants("adam", (v: Variant) => ({
     const g = effectiveGrad(grad, p0, wd, { maximize: v.maximize, decay: v.decay && !v.decoupled });
     const m = expAvg.mul(beta1).add(g.mul(omb1));
     const sq = expAvgSq.mul(beta2).add(omb2.mul(g).mul(g));
-    const vmax = v.amsgrad ? maxSq.max(sq) : sq;
+    const vmax = v.amsgrad ? maxSq.maximum(sq) : sq;
     const denom = vmax.sqrt().div(bc2Sqrt).add(eps);
     const out = p.sub(stepSize.mul(m).div(denom));
     return v.amsgrad ? [out, m, sq, vmax] : [out, m, sq];

@@ -34,7 +34,7 @@ const adamaxKernel = /* @__PURE__ */ fusedVariants(
     build: ([p, grad, expAvg, expInf], [clr, beta1, omb1, beta2, eps, wd]) => {
       const g = effectiveGrad(grad, p, wd, v);
       const m = expAvg.mul(beta1).add(g.mul(omb1));
-      const u = expInf.mul(beta2).max(g.abs().add(eps));
+      const u = expInf.mul(beta2).maximum(g.abs().add(eps));
       return [p.sub(clr.mul(m).div(u)), m, u];
     },
   }),

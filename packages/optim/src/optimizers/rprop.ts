@@ -33,7 +33,7 @@ const rpropKernel = /* @__PURE__ */ fusedVariants("rprop", (v: { maximize: boole
     const s = g.mul(prev).sign();
     // As PyTorch's masked assignments: NaN signs stay NaN.
     const factor = s.gt(0).where(etaplus, s.lt(0).where(etaminus, s.eq(0).where(1, s)));
-    const size = stepSize.mul(factor).max(lo).min(hi);
+    const size = stepSize.mul(factor).maximum(lo).minimum(hi);
     const masked = factor.eq(etaminus).where(0, g);
     return [p.sub(masked.sign().mul(size)), masked, size];
   },

@@ -6,88 +6,73 @@
 import { recordOp } from "../dispatch.js";
 import { checkDType, type DType, isFloating } from "../dtype.js";
 import { DTypeError, ValueError } from "../errors.js";
-import type { BinaryOp, Expr, UnaryOp } from "../expr.js";
+import type { Expr } from "../expr.js";
+import {
+  BINARY,
+  type BinaryName,
+  binaryForward,
+  UNARY,
+  type UnaryName,
+  unaryForward,
+} from "../op-table.js";
 import type { Tensor } from "../tensor.js";
 import { backendOf, elementwise, resultDTypeOf, type Scalar, type TensorLike } from "./util.js";
 
-function unaryOp(op: UnaryOp, x: Tensor, attrs: Record<string, unknown> = {}): Tensor {
-  const floatOnly = !["neg", "abs", "sign", "floor", "ceil", "round"].includes(op);
-  if (x.dtype === "bool" && !floatOnly && op !== "sign") {
-    throw new DTypeError(
-      `${op}: not supported for bool tensors; cast to int32 or a float dtype first`,
-    );
-  }
-  const dtype = floatOnly && !isFloating(x.dtype) ? "float32" : x.dtype;
-  const [out] = elementwise(op, [x], dtype, ([a]) => (a as Expr)[op]()) as [Tensor];
-  recordOp(op, [x], [out], attrs);
-  return out;
+/** The tensor function of a unary row: dtype by the row's promotion class, one kernel, recorded. */
+function unaryFn(name: UnaryName): (x: Tensor) => Tensor {
+  const row = UNARY[name];
+  return (x) => {
+    let dtype = x.dtype;
+    if (row.promotion === "float" && !isFloating(dtype)) dtype = "float32";
+    if (row.promotion === "numeric" && dtype === "bool") {
+      throw new DTypeError(
+        `${name}: not supported for bool tensors; cast to int32 or a float dtype first`,
+      );
+    }
+    const [out] = elementwise(name, [x], dtype, ([a]) => unaryForward(row, a as Expr)) as [Tensor];
+    recordOp(name, [x], [out]);
+    return out;
+  };
 }
 
-/** `-x`. Any dtype but bool (DTypeError). */
-export const neg = (x: Tensor): Tensor => unaryOp("neg", x);
-/** `|x|`. Any dtype but bool. */
-export const abs = (x: Tensor): Tensor => unaryOp("abs", x);
-/** -1, 0 or 1 by the sign of x (0 for ±0 and for NaN, as torch.sign); bool stays bool. */
-export const sign = (x: Tensor): Tensor => unaryOp("sign", x);
-/** `e^x`. Int/bool inputs give float32. */
-export const exp = (x: Tensor): Tensor => unaryOp("exp", x);
-/** `e^x - 1`, accurate near 0. */
-export const expm1 = (x: Tensor): Tensor => unaryOp("expm1", x);
-/** Natural log (NaN below 0, -inf at 0). */
-export const log = (x: Tensor): Tensor => unaryOp("log", x);
-/** `log(1 + x)`, accurate near 0. */
-export const log1p = (x: Tensor): Tensor => unaryOp("log1p", x);
-/** Square root (NaN below 0). */
-export const sqrt = (x: Tensor): Tensor => unaryOp("sqrt", x);
-/** `1 / sqrt(x)`. */
-export const rsqrt = (x: Tensor): Tensor => unaryOp("rsqrt", x);
-/** Sine (radians). */
-export const sin = (x: Tensor): Tensor => unaryOp("sin", x);
-/** Cosine (radians). */
-export const cos = (x: Tensor): Tensor => unaryOp("cos", x);
-/** Hyperbolic tangent, in (-1, 1); exact ±1 in float32 for |x| > 9. */
-export const tanh = (x: Tensor): Tensor => unaryOp("tanh", x);
-/** The error function `2/sqrt(pi) * int_0^x e^{-t^2} dt` (fdlibm's rational approximations). */
-export const erf = (x: Tensor): Tensor => unaryOp("erf", x);
-/** Round toward -inf. Integer inputs are returned unchanged (as a copy). */
-export const floor = (x: Tensor): Tensor => unaryOp("floor", x);
-/** Round toward +inf. */
-export const ceil = (x: Tensor): Tensor => unaryOp("ceil", x);
-/** Round half to even (torch.round), e.g. 0.5 -> 0, 1.5 -> 2, -2.5 -> -2. */
-export const round = (x: Tensor): Tensor => unaryOp("round", x);
+const isBool = (v: TensorLike) =>
+  typeof v === "boolean" || (typeof v === "object" && v.dtype === "bool");
 
-function binaryOp(op: string, irOp: BinaryOp, a: TensorLike, b: TensorLike): Tensor {
-  let dtype = resultDTypeOf([a, b], op);
-  let ir = irOp;
-  const isBool = (v: TensorLike) =>
-    typeof v === "boolean" || (typeof v === "object" && v.dtype === "bool");
-  if (irOp === "sub" && (isBool(a) || isBool(b))) {
-    throw new DTypeError(
-      `${op}: subtraction with a bool operand is not supported; use logical ops, or cast to int32 first`,
-    );
-  }
-  if (irOp === "pow") checkPow(a, b, dtype);
-  if (dtype === "bool") {
-    if (irOp === "add") ir = "or";
-    else if (irOp === "mul") ir = "and";
-  }
-  if (irOp === "div" && !isFloating(dtype)) dtype = "float32";
-  const [out] = elementwise(
-    op,
-    [a, b],
-    dtype,
-    ([x, y]) => (x as Expr)[ir](y as Expr),
-    `${op}:${ir}`,
-  ) as [Tensor];
-  const inputs = [a, b].filter((t): t is Tensor => typeof t === "object");
-  recordOp(op, inputs, [out], {
-    a: typeof a === "object" ? undefined : a,
-    b: typeof b === "object" ? undefined : b,
-  });
-  return out;
+/** The tensor function of a binary row: PyTorch promotion of tensors and scalars, broadcasting. */
+function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Tensor {
+  return (a, b) => {
+    let row = BINARY[name];
+    let dtype = resultDTypeOf([a, b], name);
+    if (row.bool === "refuse" && (isBool(a) || isBool(b))) {
+      throw new DTypeError(
+        `${name}: not supported with a bool operand; use logical ops, or cast to int32 first`,
+      );
+    }
+    let kind: string = name;
+    if (dtype === "bool" && row.bool && row.bool !== "refuse") {
+      kind = row.bool;
+      row = BINARY[row.bool];
+    }
+    if (row.promotion === "div" && !isFloating(dtype)) dtype = "float32";
+    if (row.promotion === "pow") checkPow(b, dtype);
+    if (row.promotion === "logical") dtype = "bool";
+    const [out] = elementwise(
+      name,
+      [a, b],
+      dtype,
+      ([x, y]) => binaryForward(row, x as Expr, y as Expr),
+      kind,
+    ) as [Tensor];
+    const inputs = [a, b].filter((t): t is Tensor => typeof t === "object");
+    recordOp(name, inputs, [out], {
+      a: typeof a === "object" ? undefined : a,
+      b: typeof b === "object" ? undefined : b,
+    });
+    return out;
+  };
 }
 
-function checkPow(a: TensorLike, b: TensorLike, dtype: DType): void {
+function checkPow(b: TensorLike, dtype: DType): void {
   if (dtype === "bool")
     throw new DTypeError(
       "pow: not supported for two bool operands; cast to int32 or a float dtype",
@@ -97,35 +82,78 @@ function checkPow(a: TensorLike, b: TensorLike, dtype: DType): void {
       `pow: integers to negative integer powers are not allowed (exponent ${b}); use a float base`,
     );
   }
-  void a;
 }
 
+// The functions of the op table's rows. Each is one kernel (a row's forward expression) with the
+// row's dtype rules, recorded for autograd under the row's name.
+
+/** `-x`. Any dtype but bool (DTypeError). */
+export const neg = unaryFn("neg");
+/** `|x|`. Any dtype but bool. */
+export const abs = unaryFn("abs");
+/** -1, 0 or 1 by the sign of x (0 for ±0 and for NaN, as torch.sign); bool stays bool. */
+export const sign = unaryFn("sign");
+/** `e^x`. Int/bool inputs give float32. */
+export const exp = unaryFn("exp");
+/** `e^x - 1`, accurate near 0. */
+export const expm1 = unaryFn("expm1");
+/** Natural log (NaN below 0, -inf at 0). */
+export const log = unaryFn("log");
+/** `log(1 + x)`, accurate near 0. */
+export const log1p = unaryFn("log1p");
+/** Square root (NaN below 0). */
+export const sqrt = unaryFn("sqrt");
+/** `1 / sqrt(x)`. */
+export const rsqrt = unaryFn("rsqrt");
+/** Sine (radians). */
+export const sin = unaryFn("sin");
+/** Cosine (radians). */
+export const cos = unaryFn("cos");
+/** Hyperbolic tangent, in (-1, 1); exact ±1 in float32 for |x| > 9. */
+export const tanh = unaryFn("tanh");
+/** The error function `2/sqrt(pi) * int_0^x e^{-t^2} dt` (fdlibm's rational approximations). */
+export const erf = unaryFn("erf");
+/** Round toward -inf. Integer inputs are returned unchanged (as a copy). */
+export const floor = unaryFn("floor");
+/** Round toward +inf. */
+export const ceil = unaryFn("ceil");
+/** Round half to even (torch.round), e.g. 0.5 -> 0, 1.5 -> 2, -2.5 -> -2. */
+export const round = unaryFn("round");
+/** True where x is NaN, as bool (false everywhere for int and bool tensors). */
+export const isnan = unaryFn("isnan");
+/** `x == 0` as bool: logical not, reading any nonzero (NaN included) as true (torch.logical_not). */
+export const logicalNot = unaryFn("logicalNot");
+
 /** `a + b` with broadcasting and PyTorch promotion (bool + bool is logical or). */
-export const add = (a: TensorLike, b: TensorLike): Tensor => binaryOp("add", "add", a, b);
-/** `a - b`. Two bools: DTypeError. */
-export const sub = (a: TensorLike, b: TensorLike): Tensor => binaryOp("sub", "sub", a, b);
+export const add = binaryFn("add");
+/** `a - b`. A bool operand: DTypeError. */
+export const sub = binaryFn("sub");
 /** `a * b` (bool * bool is logical and). */
-export const mul = (a: TensorLike, b: TensorLike): Tensor => binaryOp("mul", "mul", a, b);
+export const mul = binaryFn("mul");
 /** True division `a / b`: integer inputs give float32 (torch.div). x/0 is ±inf or NaN. */
-export const div = (a: TensorLike, b: TensorLike): Tensor => binaryOp("div", "div", a, b);
+export const div = binaryFn("div");
 /** `a ** b` (C `pow`: pow(1, NaN) = 1, pow(x, 0) = 1, negative base with fractional exponent NaN). */
-export const pow = (a: TensorLike, b: TensorLike): Tensor => binaryOp("pow", "pow", a, b);
+export const pow = binaryFn("pow");
 /** Elementwise maximum; NaN if either is NaN (torch.maximum). */
-export const maximum = (a: TensorLike, b: TensorLike): Tensor => binaryOp("maximum", "max", a, b);
+export const maximum = binaryFn("maximum");
 /** Elementwise minimum; NaN if either is NaN (torch.minimum). */
-export const minimum = (a: TensorLike, b: TensorLike): Tensor => binaryOp("minimum", "min", a, b);
+export const minimum = binaryFn("minimum");
 /** `a == b` as bool (NaN == NaN is false). */
-export const eq = (a: TensorLike, b: TensorLike): Tensor => binaryOp("eq", "eq", a, b);
+export const eq = binaryFn("eq");
 /** `a != b` as bool. */
-export const ne = (a: TensorLike, b: TensorLike): Tensor => binaryOp("ne", "ne", a, b);
+export const ne = binaryFn("ne");
 /** `a < b` as bool. */
-export const lt = (a: TensorLike, b: TensorLike): Tensor => binaryOp("lt", "lt", a, b);
+export const lt = binaryFn("lt");
 /** `a <= b` as bool. */
-export const le = (a: TensorLike, b: TensorLike): Tensor => binaryOp("le", "le", a, b);
+export const le = binaryFn("le");
 /** `a > b` as bool. */
-export const gt = (a: TensorLike, b: TensorLike): Tensor => binaryOp("gt", "gt", a, b);
+export const gt = binaryFn("gt");
 /** `a >= b` as bool. */
-export const ge = (a: TensorLike, b: TensorLike): Tensor => binaryOp("ge", "ge", a, b);
+export const ge = binaryFn("ge");
+/** Logical and of the operands read as bool (nonzero, NaN included, is true), as bool. */
+export const logicalAnd = binaryFn("logicalAnd");
+/** Logical or of the operands read as bool, as bool. */
+export const logicalOr = binaryFn("logicalOr");
 
 /**
  * `cond ? a : b` elementwise, broadcasting all three. `cond` must be bool (DTypeError
@@ -173,7 +201,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
       // As torch: a NaN min changes nothing, a NaN max gives NaN everywhere.
       if (hasMin) r = r.lt(lo as Expr).where(lo as Expr, r);
       const upper = (hasMin ? hi : lo) as Expr;
-      if (hasMax) r = r.gt(upper).or(upper.isnan()).where(upper, r);
+      if (hasMax) r = r.gt(upper).logicalOr(upper.isnan()).where(upper, r);
       return r;
     },
     `clamp:${hasMin}:${hasMax}`,

@@ -1,0 +1,365 @@
+/**
+ * The op table: every elementwise op of nn, one row each. A row gives the op's arity, its
+ * promotion class, its forward as an expression of the IR, and its derivative in forward
+ * (tangent) form where it is a primitive or where differentiating its forward is not the best
+ * (webgpu-torch's `op_table.ts`, and tinygrad's "gradients only on primitives", in our terms).
+ *
+ * From the table come: the `Expr` builder methods (`x.exp()`, `a.maximum(b)`), the tensor free
+ * functions (`ops/elementwise.ts`), the `Tensor` methods (`ops/methods.ts`), the gradients
+ * (autograd differentiates a row's forward through the primitives' `jvp`s), and the op lists
+ * the PyTorch fixture generators read (`opTableSummary`). A primitive row's forward is one IR
+ * node that every backend compiles (a case in each backend compiler); a composite row's forward
+ * is built from primitives, so every backend gets it for free.
+ */
+
+/** Unary primitives of the IR: each is one node that every backend compiler has a case for. */
+export type UnaryOp =
+  | "neg"
+  | "abs"
+  | "sign"
+  | "exp"
+  | "expm1"
+  | "log"
+  | "log1p"
+  | "sqrt"
+  | "rsqrt"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "erf"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "not"
+  | "isnan";
+
+/** Binary primitives of the IR; comparisons and `and`/`or` give bool. */
+export type BinaryOp =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "max"
+  | "min"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "and"
+  | "or";
+
+/** The names of the table's unary rows (the compiler checks each has a row, and only those). */
+export type UnaryName =
+  | "neg"
+  | "abs"
+  | "sign"
+  | "exp"
+  | "expm1"
+  | "log"
+  | "log1p"
+  | "sqrt"
+  | "rsqrt"
+  | "sin"
+  | "cos"
+  | "tanh"
+  | "erf"
+  | "floor"
+  | "ceil"
+  | "round"
+  | "isnan"
+  | "logicalNot";
+
+/** The names of the table's binary rows. */
+export type BinaryName =
+  | "add"
+  | "sub"
+  | "mul"
+  | "div"
+  | "pow"
+  | "maximum"
+  | "minimum"
+  | "eq"
+  | "ne"
+  | "lt"
+  | "le"
+  | "gt"
+  | "ge"
+  | "logicalAnd"
+  | "logicalOr";
+
+export type OpName = UnaryName | BinaryName;
+
+/**
+ * What a row's expressions are built with: the `Expr` builder (a method per row, numbers as
+ * constants), `where`, and the primitives. Generic so that this file imports nothing: `Expr`
+ * (expr.ts) implements it, and gets its methods from the rows below.
+ */
+export type ExprOps<E> = { [K in UnaryName]: () => E } & {
+  [K in BinaryName]: (other: E | number) => E;
+} & {
+  /** `this ? a : b` elementwise (this is the condition). */
+  where(a: E | number, b: E | number): E;
+  /** One primitive IR node: `op(this)`. */
+  unary(op: UnaryOp): E;
+  /** One primitive IR node: `op(this, other)`, promoting both to a common dtype. */
+  binary(op: BinaryOp, other: E | number): E;
+};
+
+export type Promotion =
+  | "float"
+  | "numeric"
+  | "any"
+  | "predicate"
+  | "arith"
+  | "div"
+  | "pow"
+  | "compare"
+  | "logical";
+
+export interface UnaryRow {
+  readonly arity: 1;
+  readonly promotion: Promotion;
+  /** The IR primitive this op is (its forward is then that one node), if it is one. */
+  readonly primitive?: UnaryOp;
+  /** The value, as an expression of the operand (in the compute dtype); a composite's. */
+  forward?<E extends ExprOps<E>>(x: E): E;
+  /**
+   * Forward-mode derivative: the tangent of the result from the operand's tangent `dx`, the
+   * operand `x` and the result `y`; null for a piecewise-constant op. Required for a primitive;
+   * a composite row without one is differentiated through its forward.
+   */
+  jvp?<E extends ExprOps<E>>(dx: E, x: E, y: E): E | null;
+  /** The jvp reads only `y`: autograd saves the output, not the input (as PyTorch's exp, tanh). */
+  readonly savesOutput?: true;
+}
+
+export interface BinaryRow {
+  readonly arity: 2;
+  readonly promotion: Promotion;
+  /** The IR primitive this op is, if it is one. */
+  readonly primitive?: BinaryOp;
+  forward?<E extends ExprOps<E>>(a: E, b: E): E;
+  /**
+   * What two bool operands mean, where PyTorch gives the op a logical sense (`add` is `or`,
+   * `mul` is `and`), or `"refuse"` where a bool operand is an error (`sub`).
+   */
+  readonly bool?: BinaryName | "refuse";
+  /** Forward-mode derivative from the operands' tangents (null where an operand's is zero). */
+  jvp?<E extends ExprOps<E>>(da: E | null, db: E | null, a: E, b: E, y: E): E | null;
+}
+
+export type Row = UnaryRow | BinaryRow;
+
+const TWO_OVER_SQRT_PI = 1.1283791670955126;
+
+/** `a + b` for tangents, null being zero. */
+export function addTangents<E extends ExprOps<E>>(a: E | null, b: E | null): E | null {
+  return a === null ? b : b === null ? a : a.add(b);
+}
+const times = <E extends ExprOps<E>>(d: E | null, f: E): E | null => (d === null ? null : d.mul(f));
+const constantZero = () => null;
+
+/** Gradient of maximum/minimum: the winner's tangent, ties split in half (torch). */
+function extremumJvp<E extends ExprOps<E>>(isMax: boolean, da: E | null, db: E | null, a: E, b: E) {
+  const win = isMax ? a.gt(b) : a.lt(b);
+  const both = addTangents(da, db);
+  return win.where(da ?? 0, a.eq(b).where(both === null ? 0 : both.mul(0.5), db ?? 0));
+}
+
+/** The unary ops. */
+export const UNARY: { readonly [K in UnaryName]: UnaryRow } = {
+  neg: { arity: 1, promotion: "numeric", primitive: "neg", jvp: (d) => d.neg() },
+  abs: {
+    arity: 1,
+    promotion: "numeric",
+    primitive: "abs",
+    jvp: (d, x) => d.mul(x.sign()),
+  },
+  sign: { arity: 1, promotion: "any", primitive: "sign", jvp: constantZero },
+  exp: {
+    arity: 1,
+    promotion: "float",
+    primitive: "exp",
+    jvp: (d, _x, y) => d.mul(y),
+    savesOutput: true,
+  },
+  expm1: {
+    arity: 1,
+    promotion: "float",
+    primitive: "expm1",
+    jvp: (d, _x, y) => d.mul(y.add(1)),
+    savesOutput: true,
+  },
+  log: { arity: 1, promotion: "float", primitive: "log", jvp: (d, x) => d.div(x) },
+  log1p: {
+    arity: 1,
+    promotion: "float",
+    primitive: "log1p",
+    jvp: (d, x) => d.div(x.add(1)),
+  },
+  sqrt: {
+    arity: 1,
+    promotion: "float",
+    primitive: "sqrt",
+    jvp: (d, _x, y) => d.div(y.mul(2)),
+    savesOutput: true,
+  },
+  rsqrt: {
+    arity: 1,
+    promotion: "float",
+    primitive: "rsqrt",
+    jvp: (d, _x, y) => d.mul(y.mul(y).mul(y).mul(-0.5)),
+    savesOutput: true,
+  },
+  sin: {
+    arity: 1,
+    promotion: "float",
+    primitive: "sin",
+    jvp: (d, x) => d.mul(x.cos()),
+  },
+  cos: {
+    arity: 1,
+    promotion: "float",
+    primitive: "cos",
+    jvp: (d, x) => d.mul(x.sin().neg()),
+  },
+  tanh: {
+    arity: 1,
+    promotion: "float",
+    primitive: "tanh",
+    jvp: (d, _x, y) => d.mul(y.mul(y).neg().add(1)),
+    savesOutput: true,
+  },
+  erf: {
+    arity: 1,
+    promotion: "float",
+    primitive: "erf",
+    jvp: (d, x) => d.mul(x.mul(x).neg().exp().mul(TWO_OVER_SQRT_PI)),
+  },
+  floor: { arity: 1, promotion: "numeric", primitive: "floor", jvp: constantZero },
+  ceil: { arity: 1, promotion: "numeric", primitive: "ceil", jvp: constantZero },
+  round: { arity: 1, promotion: "numeric", primitive: "round", jvp: constantZero },
+  isnan: { arity: 1, promotion: "predicate", primitive: "isnan", jvp: constantZero },
+  // x == 0 rather than the IR's `not`, which reads NaN as false (torch: logical_not(nan) is false).
+  logicalNot: { arity: 1, promotion: "predicate", forward: (x) => x.eq(0), jvp: constantZero },
+};
+
+/** The binary ops. */
+export const BINARY: { readonly [K in BinaryName]: BinaryRow } = {
+  add: {
+    arity: 2,
+    promotion: "arith",
+    primitive: "add",
+    bool: "logicalOr",
+    jvp: (da, db) => addTangents(da, db),
+  },
+  sub: {
+    arity: 2,
+    promotion: "arith",
+    primitive: "sub",
+    bool: "refuse",
+    jvp: (da, db) => addTangents(da, db?.neg() ?? null),
+  },
+  mul: {
+    arity: 2,
+    promotion: "arith",
+    primitive: "mul",
+    bool: "logicalAnd",
+    jvp: (da, db, a, b) => addTangents(times(da, b), times(db, a)),
+  },
+  div: {
+    arity: 2,
+    promotion: "div",
+    primitive: "div",
+    jvp: (da, db, a, b) =>
+      addTangents(da?.div(b) ?? null, db === null ? null : db.mul(a).div(b.mul(b)).neg()),
+  },
+  pow: {
+    arity: 2,
+    promotion: "pow",
+    primitive: "pow",
+    // torch: d/da = b a^(b-1), 0 where b == 0; d/db = a^b log a, 0 where a == 0 and b >= 0.
+    jvp: (da, db, a, b, y) =>
+      addTangents(
+        da === null ? null : b.eq(0).where(0, da.mul(b).mul(a.pow(b.sub(1)))),
+        db === null ? null : a.eq(0).logicalAnd(b.ge(0)).where(0, db.mul(y).mul(a.log())),
+      ),
+  },
+  maximum: {
+    arity: 2,
+    promotion: "arith",
+    primitive: "max",
+    jvp: (da, db, a, b) => extremumJvp(true, da, db, a, b),
+  },
+  minimum: {
+    arity: 2,
+    promotion: "arith",
+    primitive: "min",
+    jvp: (da, db, a, b) => extremumJvp(false, da, db, a, b),
+  },
+  eq: { arity: 2, promotion: "compare", primitive: "eq", jvp: constantZero },
+  ne: { arity: 2, promotion: "compare", primitive: "ne", jvp: constantZero },
+  lt: { arity: 2, promotion: "compare", primitive: "lt", jvp: constantZero },
+  le: { arity: 2, promotion: "compare", primitive: "le", jvp: constantZero },
+  gt: { arity: 2, promotion: "compare", primitive: "gt", jvp: constantZero },
+  ge: { arity: 2, promotion: "compare", primitive: "ge", jvp: constantZero },
+  logicalAnd: {
+    arity: 2,
+    promotion: "logical",
+    primitive: "and",
+    jvp: constantZero,
+  },
+  logicalOr: {
+    arity: 2,
+    promotion: "logical",
+    primitive: "or",
+    jvp: constantZero,
+  },
+};
+
+/** A row's forward: its primitive's one node, or its composite expression. */
+export function unaryForward<E extends ExprOps<E>>(row: UnaryRow, x: E): E {
+  return row.primitive ? x.unary(row.primitive) : row.forward!(x);
+}
+
+/** A binary row's forward. */
+export function binaryForward<E extends ExprOps<E>>(row: BinaryRow, a: E, b: E): E {
+  return row.primitive ? a.binary(row.primitive, b) : row.forward!(a, b);
+}
+
+/** The rows of the IR primitives, by primitive (symbolic differentiation reads their jvp). */
+export const PRIMITIVE_ROWS: {
+  readonly unary: Readonly<Partial<Record<UnaryOp, UnaryRow>>>;
+  readonly binary: Readonly<Partial<Record<BinaryOp, BinaryRow>>>;
+} = {
+  unary: Object.fromEntries(
+    Object.values(UNARY as Record<string, UnaryRow>)
+      .filter((r) => r.primitive)
+      .map((r) => [r.primitive, r]),
+  ),
+  binary: Object.fromEntries(
+    Object.values(BINARY as Record<string, BinaryRow>)
+      .filter((r) => r.primitive)
+      .map((r) => [r.primitive, r]),
+  ),
+};
+
+/** The row of an op by name, or undefined for a name that is not in the table. */
+export function opRow(name: string): Row | undefined {
+  if (Object.hasOwn(UNARY, name)) return UNARY[name as UnaryName];
+  if (Object.hasOwn(BINARY, name)) return BINARY[name as BinaryName];
+  return undefined;
+}
+
+/** The table as data: each op's name, arity and promotion class (the fixture generators read this). */
+export function opTableSummary(): { name: OpName; arity: 1 | 2; promotion: Promotion }[] {
+  const rows: [string, Row][] = [...Object.entries(UNARY), ...Object.entries(BINARY)];
+  return rows.map(([name, r]) => ({
+    name: name as OpName,
+    arity: r.arity,
+    promotion: r.promotion,
+  }));
+}
