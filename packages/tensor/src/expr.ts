@@ -65,8 +65,8 @@ type Operand = Expr | number;
  * the other operand's dtype (an integer-valued number next to a float expression is a float
  * constant).
  */
-// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the methods are installed below, one per row of the op table.
 export interface Expr extends ExprOps<Expr> {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface's methods are installed below, one per row of the op table.
 export class Expr {
   constructor(readonly node: ExprNode) {}
 
