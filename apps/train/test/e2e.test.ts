@@ -68,7 +68,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "nn-train-e2e-"));
   run = join(work, "run");
   first = await train([...SHORT, "--out", run], work);
-});
+}, 120_000); // a real training run: allow for a loaded 2-core machine
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe("a short training on the real digits", () => {

@@ -21,7 +21,7 @@ describe.skipIf(!adapter)("webgpu kernel cache", () => {
     const x = tensor([1, 2, 3, 4], { dtype: "float32", backend: gpu });
     const run = (lr: number, src = x) => {
       const out = empty(src.shape, "float32", gpu);
-      gpu.elementwise(k, [src.view()], [out.view()], [lr]);
+      gpu.elementwise(k, [src.stridedView()], [out.stridedView()], [lr]);
       return out;
     };
     const first = run(0.5);
@@ -44,7 +44,7 @@ describe.skipIf(!adapter)("webgpu kernel cache", () => {
     const x = tensor([1, 2, 3], { backend: gpu });
     const run = async (params: number[]) => {
       const out = empty([3], "int32", gpu);
-      gpu.elementwise(k, [x.view()], [out.view()], params);
+      gpu.elementwise(k, [x.stridedView()], [out.stridedView()], params);
       return out.data();
     };
     expect(await run([-2, 7, 1])).toEqual(new Int32Array([7, 0, 7]));

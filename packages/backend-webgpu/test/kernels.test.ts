@@ -104,7 +104,7 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
     const k = kernel([input(0, "int32").add(1), input(0, "int32").mul(65536)]);
     const y0 = empty([3], "int32", gpu);
     const y1 = empty([3], "int32", gpu);
-    gpu.elementwise(k, [x.view()], [y0.view(), y1.view()], []);
+    gpu.elementwise(k, [x.stridedView()], [y0.stridedView(), y1.stridedView()], []);
     expect(await y0.data()).toEqual(new Int32Array([-2147483648, -2147483647, 65537]));
     expect(await y1.data()).toEqual(new Int32Array([-65536, 0, 0]));
   });
@@ -164,7 +164,7 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
       const t = tensor(x, { backend: folded, shape: [40, 25] });
       const k = kernel([input(0, "float32").mul(2)]);
       const y = empty([40, 25], "float32", folded);
-      folded.elementwise(k, [t.view()], [y.view()], []);
+      folded.elementwise(k, [t.stridedView()], [y.stridedView()], []);
       expect(await y.data()).toEqual(x.map((v) => v * 2));
       const rows = await sum(t, 1).data();
       const want = Array.from({ length: 40 }, (_, i) =>

@@ -27,6 +27,7 @@ export * from "./ops/inplace.js";
 export * from "./ops/join.js";
 export * from "./ops/map.js";
 export * from "./ops/matmul.js";
+export { TENSOR_METHODS } from "./ops/methods.js";
 export {
   argmax,
   argmin,

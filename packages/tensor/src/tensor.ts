@@ -6,6 +6,7 @@ import { input, kernel } from "./expr.js";
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
 import { Storage, stats, TENSOR_BRAND, track } from "./memory.js";
+import type { BinaryName, UnaryName } from "./op-table.js";
 import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 
 /** Nested JS arrays of a tensor's values (`number` or `boolean` leaves). */
@@ -22,9 +23,12 @@ const finalizer = shared(
 
 /**
  * An n-dimensional array on one backend: a strided view (shape, strides, offset) on a shared
- * Storage. Views (reshape, transpose, slice, ...) share the storage; ops are free functions
- * (`add(a, b)`), so a bundle holds only the ops it imports.
+ * Storage. Views (reshape, transpose, slice, ...) share the storage. Ops are free functions
+ * (`add(a, b)`) and, with PyTorch's names, methods (`a.add(b).relu()` reads left to right); the
+ * methods are declared in `TensorMethods` and installed by `ops/methods.ts`.
  */
+export interface Tensor extends TensorMethods {}
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface's methods are installed by ops/methods.ts.
 export class Tensor {
   readonly [TENSOR_BRAND] = true;
   #requiresGrad = false;
@@ -102,8 +106,8 @@ export class Tensor {
     return this;
   }
 
-  /** The strided view that kernels read (internal). */
-  view(): View {
+  /** The strided view (buffer, shape, strides, offset) that kernels read; for backends and ops. */
+  stridedView(): View {
     return {
       buffer: this.storage.buffer,
       dtype: this.dtype,
@@ -248,7 +252,7 @@ export class Tensor {
     if (this.offset === 0 && this.isContiguous && this.storage.size === this.size) return this;
     const out = empty(this.shape, this.dtype, this.backend);
     const k = kernel([input(0, this.dtype)]);
-    this.backend.elementwise(k, [this.view()], [out.view()], []);
+    this.backend.elementwise(k, [this.stridedView()], [out.stridedView()], []);
     return out;
   }
 }
@@ -306,3 +310,70 @@ function nest(a: DataArray, shape: Shape, dtype: DType): NestedArray {
   };
   return build(0);
 }
+
+/** A tensor, a JS number or a boolean: the operand of a binary method. */
+type Operand = Tensor | number | boolean;
+/** One dim or several (reductions); all dims when omitted. */
+type Dims = number | readonly number[] | null;
+
+/**
+ * The methods of `Tensor`, each the free function of the same name with the tensor as its first
+ * argument (`x.sum(1)` is `sum(x, 1)`; see each function for shapes, dtypes and errors). The
+ * elementwise ones come from the op table, one per row.
+ */
+export type TensorMethods = { [K in UnaryName]: () => Tensor } & {
+  [K in BinaryName]: (other: Operand) => Tensor;
+} & {
+  /** `where(cond, this, other)`: this where `cond` is true, else `other` (torch.Tensor.where). */
+  where(cond: Tensor, other: Operand): Tensor;
+  clamp(min?: number | null, max?: number | null): Tensor;
+  /** A copy converted to `dtype` (see `cast`). */
+  cast(dtype: DType): Tensor;
+  /** `cast(this, "float32")`. */
+  float(): Tensor;
+  /** `cast(this, "float64")`. */
+  double(): Tensor;
+  /** `cast(this, "int32")`. */
+  int(): Tensor;
+  /** `cast(this, "bool")`. */
+  bool(): Tensor;
+  matmul(other: Tensor): Tensor;
+  sum(dim?: Dims, keepdim?: boolean): Tensor;
+  prod(dim?: Dims, keepdim?: boolean): Tensor;
+  mean(dim?: Dims, keepdim?: boolean): Tensor;
+  /** Reduction (`max(x, dim)`); the elementwise maximum of two tensors is `maximum`. */
+  max(dim?: Dims, keepdim?: boolean): Tensor;
+  /** Reduction (`min(x, dim)`); the elementwise minimum of two tensors is `minimum`. */
+  min(dim?: Dims, keepdim?: boolean): Tensor;
+  std(dim?: Dims, keepdim?: boolean, correction?: number): Tensor;
+  var(dim?: Dims, keepdim?: boolean, correction?: number): Tensor;
+  logsumexp(dim: number | readonly number[], keepdim?: boolean): Tensor;
+  argmax(dim?: number | null, keepdim?: boolean): Tensor;
+  argmin(dim?: number | null, keepdim?: boolean): Tensor;
+  reshape(shape: readonly number[]): Tensor;
+  /** A view with a new shape, never a copy (torch.Tensor.view); `reshape` copies when it must. */
+  view(shape: readonly number[]): Tensor;
+  permute(dims: readonly number[]): Tensor;
+  transpose(dim0: number, dim1: number): Tensor;
+  /** The transpose of a matrix (dims 0 and 1; a 0-d or 1-d tensor is returned as a view). */
+  t(): Tensor;
+  squeeze(dim?: number | readonly number[] | null): Tensor;
+  unsqueeze(dim: number): Tensor;
+  expand(shape: readonly number[]): Tensor;
+  flatten(startDim?: number, endDim?: number): Tensor;
+  narrow(dim: number, start: number, length: number): Tensor;
+  slice(dim: number, start?: number, end?: number | null, step?: number): Tensor;
+  contiguous(): Tensor;
+  clone(): Tensor;
+  gather(dim: number, index: Tensor): Tensor;
+  indexSelect(dim: number, index: Tensor): Tensor;
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+  /** In place `this += alpha * other`; returns this. */
+  add_(other: Operand, alpha?: number): Tensor;
+  /** In place `this *= other`; returns this. */
+  mul_(other: Operand): Tensor;
+  /** In place: every element 0; returns this. */
+  zero_(): Tensor;
+  /** In place copy of `src` (broadcast, cast); returns this. */
+  copy_(src: Tensor): Tensor;
+};

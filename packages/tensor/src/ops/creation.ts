@@ -269,7 +269,7 @@ function draw(
   const backend = opts.backend ?? getBackend();
   const t = empty(s, dtype, backend);
   const { seed, offset } = nextCounters(t.size, opts.seed);
-  if (t.size > 0) backend.random(dist, t.view(), seed, offset);
+  if (t.size > 0) backend.random(dist, t.stridedView(), seed, offset);
   return finish(t, opts);
 }
 

@@ -57,7 +57,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   checkGatherShapes("gather", x, d, index);
   const out = empty(index.shape, x.dtype, backend);
   if (out.size > 0)
-    fill("gather", out, () => backend.gather(x.view(), d, index.view(), out.view()));
+    fill("gather", out, () =>
+      backend.gather(x.stridedView(), d, index.stridedView(), out.stridedView()),
+    );
   recordOp("gather", [x, index], [out], { dim: d });
   return out;
 }
@@ -78,7 +80,12 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     // index broadcast across the other dims (stride 0): one gather, no copy.
     const strides = shape.map((_, i) => (i === d ? (index.strides[0] ?? 0) : 0));
     fill("indexSelect", out, () =>
-      backend.gather(x.view(), d, { ...index.view(), shape, strides }, out.view()),
+      backend.gather(
+        x.stridedView(),
+        d,
+        { ...index.stridedView(), shape, strides },
+        out.stridedView(),
+      ),
     );
   }
   recordOp("indexSelect", [x, index], [out], { dim: d });
@@ -103,10 +110,13 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     );
   }
   const out = empty(x.shape, x.dtype, backend);
-  copyInto(x, out.view());
+  copyInto(x, out.stridedView());
   if (index.size > 0) {
     fill("scatterAdd", out, () =>
-      backend.scatterAdd(out.view(), d, index.view(), { ...src.view(), shape: index.shape }),
+      backend.scatterAdd(out.stridedView(), d, index.stridedView(), {
+        ...src.stridedView(),
+        shape: index.shape,
+      }),
     );
   }
   recordOp("scatterAdd", [x, index, src], [out], { dim: d });
@@ -131,10 +141,10 @@ export function oneHot(indices: Tensor, numClasses: number): Tensor {
   if (indices.size > 0) {
     if (numClasses === 0) throw new IndexError("oneHot: numClasses is 0 but indices is not empty");
     const shape = [...indices.shape, 1];
-    const idx = { ...indices.view(), shape, strides: [...indices.strides, 0] };
+    const idx = { ...indices.stridedView(), shape, strides: [...indices.strides, 0] };
     const ones = full(shape, 1, { dtype: "int32", backend });
     try {
-      backend.scatterAdd(out.view(), indices.ndim, idx, ones.view());
+      backend.scatterAdd(out.stridedView(), indices.ndim, idx, ones.stridedView());
     } catch (e) {
       out.dispose();
       if (e instanceof IndexError) {

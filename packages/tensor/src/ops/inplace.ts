@@ -56,7 +56,7 @@ export function copy_(t: Tensor, src: Tensor): Tensor {
   checkWritable("copy_", t);
   checkBroadcastsTo("copy_", src, t);
   const { t: s, owned } = detached(src, t);
-  copyInto(s, t.view());
+  copyInto(s, t.stridedView());
   if (owned) s.dispose();
   return bump("copy_", t, [src], {});
 }
@@ -99,8 +99,13 @@ function inplaceBinary(
   const x = input(0, dtype);
   const y = src ? input(1, src.dtype).cast(dtype) : param(1, dtype);
   const rhs = ir === "add" ? x.add(y.mul(param(0, dtype))) : x.mul(y);
-  const inputs = [t.view(), ...(src ? [broadcastView(src.view(), t.shape)] : [])];
-  backend.elementwise(kernel([rhs]), inputs, [t.view()], src ? [alpha] : [alpha, Number(other)]);
+  const inputs = [t.stridedView(), ...(src ? [broadcastView(src.stridedView(), t.shape)] : [])];
+  backend.elementwise(
+    kernel([rhs]),
+    inputs,
+    [t.stridedView()],
+    src ? [alpha] : [alpha, Number(other)],
+  );
   if (owned) src?.dispose();
   return bump(op, t, typeof other === "object" ? [other] : [], {
     alpha,
@@ -122,6 +127,6 @@ export function mul_(t: Tensor, other: TensorLike): Tensor {
 export function zero_(t: Tensor): Tensor {
   const backend = backendOf("zero_", [t]);
   checkWritable("zero_", t);
-  backend.elementwise(kernel([param(0, t.dtype)]), [], [t.view()], [0]);
+  backend.elementwise(kernel([param(0, t.dtype)]), [], [t.stridedView()], [0]);
   return bump("zero_", t, [], {});
 }

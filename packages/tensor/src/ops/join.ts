@@ -35,7 +35,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
     const len = t.shape[d] as number;
     if (len > 0) {
       const offset = at * (out.strides[d] as number);
-      copyInto(t, { ...out.view(), shape: t.shape, offset });
+      copyInto(t, { ...out.stridedView(), shape: t.shape, offset });
     }
     at += len;
   }

@@ -102,8 +102,8 @@ export function defineMap(spec: MapSpec): MapDef {
       const outputs = k.outputs.map((e) => empty(shape, e.dtype, backend));
       backend.elementwise(
         k,
-        inputs.map((t) => broadcastView(t.view(), shape)),
-        outputs.map((t) => t.view()),
+        inputs.map((t) => broadcastView(t.stridedView(), shape)),
+        outputs.map((t) => t.stridedView()),
         params,
       );
       recordOp("map", inputs, outputs, { def, params });
@@ -139,8 +139,8 @@ export function defineMap(spec: MapSpec): MapDef {
       }
       backend.elementwise(
         k,
-        inputs.map((t) => broadcastView(t.view(), shape)),
-        outputs.map((t) => t.view()),
+        inputs.map((t) => broadcastView(t.stridedView(), shape)),
+        outputs.map((t) => t.stridedView()),
         params,
       );
       for (const o of outputs) o.storage.version++;

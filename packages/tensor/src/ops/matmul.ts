@@ -41,14 +41,18 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     bShape.slice(0, -2),
   );
   const av =
-    a.ndim === 1 ? { ...a.view(), shape: aShape, strides: [0, a.strides[0] as number] } : a.view();
+    a.ndim === 1
+      ? { ...a.stridedView(), shape: aShape, strides: [0, a.strides[0] as number] }
+      : a.stridedView();
   const bv =
-    b.ndim === 1 ? { ...b.view(), shape: bShape, strides: [b.strides[0] as number, 0] } : b.view();
+    b.ndim === 1
+      ? { ...b.stridedView(), shape: bShape, strides: [b.strides[0] as number, 0] }
+      : b.stridedView();
   const out = empty([...batch, m, n], a.dtype, backend);
   backend.matmul(
     broadcastView(av, [...batch, m, k]),
     broadcastView(bv, [...batch, k, n]),
-    out.view(),
+    out.stridedView(),
   );
   let result = out;
   if (a.ndim === 1 || b.ndim === 1) {

@@ -54,12 +54,12 @@ function reduceRaw(
   backend.reduce(
     op,
     {
-      ...x.view(),
+      ...x.stridedView(),
       shape: order.map((i) => x.shape[i] as number),
       strides: order.map((i) => x.strides[i] as number),
     },
     dims.length,
-    out.view(),
+    out.stridedView(),
   );
   if (!keepdim) return out;
   const shape = keptShape(x.shape, dims, true);

@@ -131,8 +131,8 @@ export function elementwise(
   const outputs = k.outputs.map((e) => empty(shape, e.dtype, backend));
   backend.elementwise(
     k,
-    tensors.map((t) => broadcastView(t.view(), shape)),
-    outputs.map((t) => t.view()),
+    tensors.map((t) => broadcastView(t.stridedView(), shape)),
+    outputs.map((t) => t.stridedView()),
     params,
   );
   return outputs;
@@ -141,5 +141,5 @@ export function elementwise(
 /** Writes `src` (broadcast to `dst.shape`, cast to `dst.dtype`) through the view `dst`. */
 export function copyInto(src: Tensor, dst: View): void {
   const k = kernel([input(0, src.dtype).cast(dst.dtype)]);
-  src.backend.elementwise(k, [broadcastView(src.view(), dst.shape)], [dst], []);
+  src.backend.elementwise(k, [broadcastView(src.stridedView(), dst.shape)], [dst], []);
 }

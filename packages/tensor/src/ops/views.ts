@@ -77,7 +77,7 @@ function viewStrides(
 function copyOf(x: Tensor): Tensor {
   const backend = backendOf("clone", [x]);
   const out = empty(x.shape, x.dtype, backend);
-  backend.elementwise(kernel([input(0, x.dtype)]), [x.view()], [out.view()], []);
+  backend.elementwise(kernel([input(0, x.dtype)]), [x.stridedView()], [out.stridedView()], []);
   return out;
 }
 
@@ -287,8 +287,8 @@ export function sliceScatter(
     }
     backend.elementwise(
       kernel([input(0, src.dtype).cast(out.dtype)]),
-      [src.view()],
-      [window.view()],
+      [src.stridedView()],
+      [window.stridedView()],
       [],
     );
   } catch (e) {
@@ -312,4 +312,19 @@ export function contiguous(x: Tensor): Tensor {
 /** A copy in a new buffer (torch.clone). */
 export function clone(x: Tensor): Tensor {
   return recorded("clone", x, copyOf(x), {});
+}
+
+/**
+ * The transpose of a matrix (torch.t): dims 0 and 1 of a 2-d tensor swapped, as a view; a 0-d or
+ * 1-d tensor is returned as a view of itself. ShapeError for more than 2 dims (use `transpose`).
+ */
+export function t(x: Tensor): Tensor {
+  x.assertLive("t");
+  if (x.ndim > 2) {
+    throw new ShapeError(
+      `t: expects a tensor with at most 2 dims, got ${fmt(x.shape)}; use transpose(x, dim0, dim1)`,
+    );
+  }
+  if (x.ndim === 2) return transpose(x, 0, 1);
+  return recorded("reshape", x, viewOf(x, x.shape, x.strides, x.offset), { shape: x.shape });
 }

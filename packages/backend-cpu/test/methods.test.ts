@@ -1,0 +1,100 @@
+// Tensor methods: each is the free function of the same name with the tensor first, so the
+// values must agree exactly; the elementwise ones exist for every row of the op table.
+import * as nn from "@nn/tensor";
+import {
+  add,
+  BINARY,
+  matmul,
+  maximum,
+  opTableSummary,
+  ShapeError,
+  setBackend,
+  sum,
+  TENSOR_METHODS,
+  type Tensor,
+  tensor,
+  UNARY,
+} from "@nn/tensor";
+import { describe, expect, it } from "vitest";
+import { cpu } from "../src/index.js";
+
+setBackend(cpu());
+
+const values = async (t: Tensor) => Array.from(await t.data(), Number);
+const fns = nn as unknown as Record<string, (...args: unknown[]) => Tensor>;
+
+describe("Tensor methods", () => {
+  const x = tensor([0.5, -1.25, 2, 0], { dtype: "float32" });
+  const y = tensor([1.5, 0.25, -2, 3], { dtype: "float32" });
+
+  it("has one method per row of the op table, with the row's free function's values", async () => {
+    for (const name of Object.keys(UNARY)) {
+      const method = (x as unknown as Record<string, () => Tensor>)[name];
+      expect(typeof method, name).toBe("function");
+      expect(await values(method!.call(x)), name).toEqual(await values(fns[name]!(x)));
+    }
+    for (const name of Object.keys(BINARY)) {
+      const method = (x as unknown as Record<string, (o: unknown) => Tensor>)[name];
+      expect(await values(method!.call(x, y)), name).toEqual(await values(fns[name]!(x, y)));
+      expect(await values(method!.call(x, 2)), `${name} scalar`).toEqual(
+        await values(fns[name]!(x, 2)),
+      );
+    }
+    expect(opTableSummary().map((r) => r.name)).toEqual([
+      ...Object.keys(UNARY),
+      ...Object.keys(BINARY),
+    ]);
+  });
+
+  it("every listed method is installed", () => {
+    for (const name of TENSOR_METHODS) expect(typeof (x as never)[name], name).toBe("function");
+  });
+
+  it("chains left to right as the free functions nest", async () => {
+    const w = tensor(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+        [7, 8],
+      ],
+      { dtype: "float32" },
+    );
+    const chained = x.add(y).maximum(0).reshape([1, 4]).matmul(w).sum(1);
+    const nested = sum(matmul(nn.reshape(maximum(add(x, y), 0), [1, 4]), w), 1);
+    expect(await values(chained)).toEqual(await values(nested));
+    expect(await values(chained)).toEqual([2 * 1 + 3 * 7 + (2 * 2 + 3 * 8)]);
+  });
+
+  it("reductions, views and casts take the free functions' arguments", async () => {
+    const m = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: "float32" },
+    );
+    expect(await m.sum(1, true).array()).toEqual([[6], [15]]);
+    expect(await m.max().item()).toBe(6);
+    expect(await m.t().array()).toEqual([
+      [1, 4],
+      [2, 5],
+      [3, 6],
+    ]);
+    expect(m.t().shape).toEqual([3, 2]);
+    expect(m.view([3, 2]).shape).toEqual([3, 2]);
+    expect(m.int().dtype).toBe("int32");
+    expect(await m.where(m.gt(3), 0).array()).toEqual([
+      [0, 0, 0],
+      [4, 5, 6],
+    ]);
+    expect(() => m.t().view([6])).toThrow(ShapeError);
+    expect(() => tensor([[[1]]]).t()).toThrow(/at most 2 dims/);
+  });
+
+  it("in-place methods keep the tensor's identity", async () => {
+    const p = tensor([1, 2], { dtype: "float32" });
+    expect(p.add_(tensor([1, 1], { dtype: "float32" }), 0.5).mul_(2)).toBe(p);
+    expect(await p.array()).toEqual([3, 5]);
+  });
+});
