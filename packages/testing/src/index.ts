@@ -1,4 +1,7 @@
-/** @nn/testing (private): the backend conformance suite and the PyTorch fixtures it checks. */
+/**
+ * @nn/testing (private): the backend conformance suite and the PyTorch fixtures it checks, and
+ * the @nn/tensor behaviour suites, run by every backend.
+ */
 export {
   DELIBERATE_DIFFERENCES,
   describeConformance,
@@ -14,4 +17,10 @@ export {
   loadFixtures,
   num,
 } from "./fixtures.js";
+export {
+  type Needs,
+  type SuiteContext,
+  type TensorSuiteOptions,
+  tensorSuites,
+} from "./suites/index.js";
 export { type NodeWebGpu, nodeWebGpu } from "./webgpu-node.js";
