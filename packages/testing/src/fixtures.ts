@@ -1,6 +1,7 @@
 /**
- * Reads the PyTorch fixtures written by tools/gen_fixtures.py (format documented there) and
- * turns their tensors and numbers into nn values.
+ * Reads the PyTorch fixtures written by tools/gen_fixtures.py (format documented there; the
+ * tensor and number encoding in tools/fixturelib.py) and turns their tensors and numbers into nn
+ * values.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
