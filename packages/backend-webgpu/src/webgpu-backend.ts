@@ -98,7 +98,7 @@ export class WebGpuBackend implements Backend {
     this.#pool = new BufferPool(device, options.poolBytes ?? 256 * 2 ** 20);
     this.#maxStorage = device.limits.maxStorageBuffersPerShaderStage;
     device.addEventListener?.("uncapturederror", (e) => {
-      const err = (e as GPUUncapturedErrorEvent).error;
+      const err = e.error;
       this.#error ??= new BackendError(`${this.label}: GPU error: ${err.message}`);
     });
     device.lost?.then((info) => {

@@ -108,5 +108,5 @@ export function createOptimizer(
       `createOptimizer: no optimizer named "${name}"; known: ${listOptimizers().join(", ")} (register plugins with registerOptimizer)`,
     );
   }
-  return factory.create(params, options as never) as Optimizer;
+  return factory.create(params, options as never);
 }

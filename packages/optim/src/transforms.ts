@@ -88,7 +88,7 @@ export function addDecayedWeights(weightDecay: number): GradientTransformation<n
     init: () => null,
     update: (updates, _state, params) => {
       const ps = needParams("addDecayedWeights", params, updates.length);
-      return [updates.map((u, i) => add(u, mul(ps[i] as Tensor, weightDecay))), null];
+      return [updates.map((u, i) => add(u, mul(ps[i], weightDecay))), null];
     },
   };
 }
@@ -166,13 +166,12 @@ export function scaleByAdam(
 export function chain(
   ...transforms: readonly GradientTransformation<unknown>[]
 ): GradientTransformation<unknown[]> {
-  const txs = transforms;
   return {
-    init: (params) => txs.map((t) => t.init(params)),
+    init: (params) => transforms.map((t) => t.init(params)),
     update: (updates, state, params) => {
       let current = [...updates];
       const next: unknown[] = [];
-      txs.forEach((t, i) => {
+      transforms.forEach((t, i) => {
         const [u, s] = t.update(current, state[i], params);
         current = u;
         next.push(s);
@@ -190,7 +189,7 @@ export function applyUpdates(params: readonly Tensor[], updates: readonly Tensor
   }
   noGrad(() => {
     params.forEach((p, i) => {
-      add_(p, updates[i] as Tensor);
+      add_(p, updates[i]);
     });
   });
 }
