@@ -9,10 +9,10 @@ file was made with Debian's python3-torch 1.13.1, torch.__version__ "1.13.0a0"):
 
 It writes ``packages/testing/fixtures/activations.json``.  The tensor
 encoding (TENSOR, VIEW, non-finite values as "nan"/"inf"/"-inf", exact float32
-values) is that of ``tools/gen_fixtures.py``, whose helpers this script
-imports; read its docstring.  The output is deterministic (fixed seeds, one
-intra-op thread, ATen CPU kernels pinned to the portable "default" capability
-by importing gen_fixtures first).  Compare floats with a tolerance.
+values) is that of ``tools/fixturelib.py``, the generators' common module;
+read its docstring.  The output is deterministic (fixed seeds, one intra-op
+thread, ATen CPU kernels pinned to the portable "default" capability by
+fixturelib).  Compare floats with a tolerance.
 
 File format
 -----------
@@ -58,26 +58,15 @@ Inputs
   error names).
 """
 
-import argparse
-import json
 import math
-import os
 import sys
-import zlib
 from collections import Counter
-from pathlib import Path
 
-os.environ["ATEN_CPU_CAPABILITY"] = "default"  # before torch is imported (as gen_fixtures)
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fixturelib as fl
+from fixturelib import F, FLOATS, INF, NAN, T, encode_tensor, torch
 
-import gen_fixtures as gf  # noqa: E402  (imports torch with the pinned kernels)
-from gen_fixtures import check_outputs, T, encode_tensor, torch  # noqa: E402
-
-F = torch.nn.functional
-DEFAULT_OUT = gf.REPO_ROOT / "packages" / "testing" / "fixtures" / "activations.json"
+DEFAULT_OUT = fl.FIXTURES / "activations.json"
 GENERATOR = "tools/gen_activation_fixtures.py"
-FLOATS = ("float32", "float64")
-NAN, INF = float("nan"), float("inf")
 
 GRID = [0.0, -0.0, 1e-8, -1e-8, 0.25, -0.25, 0.5, -0.5, 1.0, -1.0, 1.5, -1.5, 2.0, -2.0,
         3.0, -3.0, 4.5, -4.5, 6.0, -6.0, 10.0, -10.0, 20.0, -20.0, 90.0, -90.0,
@@ -142,10 +131,9 @@ ELEMENTWISE = {
 # Case collection
 # --------------------------------------------------------------------------
 
-CASES = []
-_IDS = set()
+CASES = fl.Cases()
 
-# PyTorch error messages of these ops -> TS error names (first match wins; then gen_fixtures').
+# PyTorch error messages of these ops -> TS error names (first match wins; then fixturelib's).
 ERROR_RULES = [
     ("Halving dimension must be even", "ShapeError"),
     ("glu does not support scalars", "ShapeError"),
@@ -163,12 +151,12 @@ def classify(exc):
     for pattern, name in ERROR_RULES:
         if pattern in msg:
             return name
-    return gf.classify_error(exc)
+    return fl.classify_error(exc)
 
 
 class Rng:
     def __init__(self, name):
-        self.g = torch.Generator().manual_seed(zlib.crc32(("act/" + name).encode()))
+        self.g = fl.generator("act/" + name)
 
     def odd(self, shape, scale):
         """(k + 1/2) * scale / 128 for k in [-128, 128): never 0 or a kink at a round number."""
@@ -192,7 +180,7 @@ def _opt_id(opts):
 
 
 def _encode_arg(a):
-    if isinstance(a, gf.In):
+    if isinstance(a, fl.In):
         return a.encode()
     if isinstance(a, dict):
         return _encode_options(a)
@@ -206,13 +194,11 @@ def case(cid, op, fn, args, grad_out=None, error=None):
     ``error`` asserts the case fails with that TS error name (a guard against
     PyTorch behaving differently from what the case was written to exercise).
     """
-    assert cid not in _IDS, "duplicate case id " + cid
-    assert cid.split("/")[0] == op, cid
-    _IDS.add(cid)
+    CASES.claim(cid, op)
     torch_args = []
     leaves = []
     for a in args:
-        if isinstance(a, gf.In):
+        if isinstance(a, fl.In):
             t = a.to_torch()
             if t.is_floating_point():
                 t = t.detach().requires_grad_(True)
@@ -239,7 +225,7 @@ def case(cid, op, fn, args, grad_out=None, error=None):
     grads = list(grads)
     encoded = []
     for a in args:
-        if isinstance(a, gf.In) and a.values.is_floating_point():
+        if isinstance(a, fl.In) and a.values.is_floating_point():
             g = grads.pop(0)
             encoded.append(encode_tensor(g if g is not None else torch.zeros_like(a.values)))
         else:
@@ -391,40 +377,16 @@ SECTIONS = [elementwise_cases, error_cases, softmax_cases, glu_cases, prelu_case
             softmax_empty_cases]
 
 
-def render(cases):
-    lines = [json.dumps(c, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
-             for c in cases]
-    head = json.dumps({"generator": GENERATOR, "torch": torch.__version__})[:-1]
-    return head + ', "cases": [\n' + ",\n".join(lines) + "\n]}\n"
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output path (default: %(default)s)")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the file differs from a fresh run")
-    opts = parser.parse_args()
-
-    torch.manual_seed(0)
-    torch.set_num_threads(1)
-    torch.set_default_dtype(torch.float32)
+def generate(opts):
     for section in SECTIONS:
         section()
-    text = render(CASES)
-
-    if opts.check:
-        return check_outputs([(opts.out, text)], "tools/gen_activation_fixtures.py")
-
-    opts.out.parent.mkdir(parents=True, exist_ok=True)
-    opts.out.write_text(text)
     counts = Counter(c["op"] for c in CASES)
     errors = Counter(c["op"] for c in CASES if "error" in c["expected"])
-    print("wrote %s: %d cases, %d bytes" % (opts.out, len(CASES), len(text.encode())))
-    for op in sorted(counts):
-        print("  %-12s %4d cases (%d errors)" % (op, counts[op], errors[op]))
-    return 0
+    summary = ["%d cases" % len(CASES)]
+    summary += ["  %-12s %4d cases (%d errors)" % (op, counts[op], errors[op])
+                for op in sorted(counts)]
+    return [(opts.out, fl.render(GENERATOR, [("cases", CASES)]))], "\n".join(summary)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(fl.main(__doc__, GENERATOR, DEFAULT_OUT, generate))

@@ -9,11 +9,11 @@ file was made with Debian's python3-torch 1.13.1, torch.__version__ "1.13.0a0"):
 
 It writes ``packages/testing/fixtures/grads.json``.  The argument encoding, the
 tensor encoding, the op names and their argument conventions are those of
-``tools/gen_fixtures.py`` (ops.json), whose helpers this script imports; read
-its docstring for TENSOR, NUMBER, VIEW and the int64 -> int32 mapping.  The
+``tools/gen_fixtures.py`` (ops.json), shared through ``tools/fixturelib.py``;
+read its docstring for TENSOR, NUMBER, VIEW and the int64 -> int32 mapping.  The
 output is deterministic (fixed seeds, one intra-op thread, ATen CPU kernels
-pinned to the portable "default" capability by importing gen_fixtures first).
-Compare floats with a tolerance: the TS side computes in its own order.
+pinned to the portable "default" capability by fixturelib).  Compare floats
+with a tolerance: the TS side computes in its own order.
 
 File format
 -----------
@@ -93,24 +93,16 @@ gradient per parameter, and ``hvp`` = d/dparams sum_i (grads_i . V_i) (the
 Hessian times V), computed with ``create_graph=True`` and a second grad.
 """
 
-import argparse
-import json
-import os
 import sys
 import warnings
-import zlib
 from collections import Counter
-from pathlib import Path
 
-os.environ["ATEN_CPU_CAPABILITY"] = "default"  # before torch is imported (as gen_fixtures)
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fixturelib as fl
+from fixturelib import (E, FLOATS, INF, NAN, POSITIVE_DOMAIN, UNARY, In, T, V, dim_name,
+                        encode_tensor, torch)
 
-import gen_fixtures as gf  # noqa: E402  (imports torch with the pinned kernels)
-from gen_fixtures import check_outputs, E, In, T, V, encode_arg, encode_tensor, torch  # noqa: E402
-
-DEFAULT_OUT = gf.REPO_ROOT / "packages" / "testing" / "fixtures" / "grads.json"
+DEFAULT_OUT = fl.FIXTURES / "grads.json"
 GENERATOR = "tools/gen_grad_fixtures.py"
-FLOATS = ("float32", "float64")
 
 # --------------------------------------------------------------------------
 # Random inputs: per-name generators, so cases do not shift each other's data
@@ -119,27 +111,27 @@ FLOATS = ("float32", "float64")
 
 class Rng:
     def __init__(self, name):
-        self.g = torch.Generator().manual_seed(zlib.crc32(("grad/" + name).encode()))
+        self.g = fl.generator("grad/" + name)
 
-    def _odd(self, shape, lo, hi):
+    def odd(self, shape, lo, hi):
         """(k + 1/2) / 64 for integer k in [lo, hi): odd multiples of 1/128."""
         k = torch.randint(lo, hi, list(shape), generator=self.g, dtype=torch.int64)
         return (k.double() + 0.5) / 64
 
     def raw(self, shape, dtype=torch.float64):
-        return self._odd(shape, -128, 128).to(dtype)
+        return self.odd(shape, -128, 128).to(dtype)
 
     def vals(self, shape, dt="float32"):
         """Values in (-2, 2): never 0, integral or half-integral."""
-        return T(self._odd(shape, -128, 128), dt)
+        return T(self.odd(shape, -128, 128), dt)
 
     def pos(self, shape, dt="float32"):
         """Values in (0.25, 2)."""
-        return T(self._odd(shape, 16, 128), dt)
+        return T(self.odd(shape, 16, 128), dt)
 
     def mag(self, shape, dt="float32", lo=16, hi=128):
         """Random sign, magnitude in (lo/64, hi/64)."""
-        m = self._odd(shape, lo, hi)
+        m = self.odd(shape, lo, hi)
         s = torch.randint(0, 2, list(shape), generator=self.g, dtype=torch.int64) * 2 - 1
         return T(m * s, dt)
 
@@ -175,15 +167,15 @@ def _binary(name):
 
 
 def _extremum(fn):
-    return lambda a, b: fn(gf._as_tensor_operand(a), gf._as_tensor_operand(b))
+    return lambda a, b: fn(fl.as_tensor_operand(a), fl.as_tensor_operand(b))
 
 
-OPS = dict(gf.OPS)
+OPS = dict(fl.OPS)
 OPS.update({name: _binary(name) for name in ("add", "sub", "mul", "div", "pow")})
 OPS.update({
     "maximum": _extremum(torch.maximum),
     "minimum": _extremum(torch.minimum),
-    "scatterAdd": lambda x, dim, index, src: torch.scatter_add(x, dim, gf._index(index), src),
+    "scatterAdd": lambda x, dim, index, src: torch.scatter_add(x, dim, fl.as_index(index), src),
     "sumSquaredDiff": lambda p, t: torch.sum(torch.pow(torch.sub(p, t), 2)),
 })
 
@@ -191,8 +183,7 @@ OPS.update({
 # Case collection
 # --------------------------------------------------------------------------
 
-CASES = []
-_IDS = set()
+CASES = fl.Cases()
 FD_CHECKED = Counter()
 
 
@@ -208,7 +199,7 @@ def _build(a, make):
         return make(a)
     if isinstance(a, (list, tuple)) and any(isinstance(x, In) for x in a):
         return [make(x) for x in a]
-    return gf.torch_arg(a)
+    return fl.torch_arg(a)
 
 
 def _outputs(out):
@@ -238,10 +229,8 @@ def gcase(cid, op, *args, grad_out=None, note=None):
     Cases whose id has no "/kink/" are checked against finite differences.
     """
     assert op in OPS, op
-    assert cid not in _IDS, "duplicate case id " + cid
-    assert cid.split("/")[0] == op, cid
+    CASES.claim(cid, op)
     kink = "/kink/" in cid
-    _IDS.add(cid)
     targs = [_build(a, _leaf) for a in args]
     outs = _outputs(_run(op, targs))
     if grad_out is None:
@@ -271,7 +260,7 @@ def gcase(cid, op, *args, grad_out=None, note=None):
             enc.append([encode_tensor(x) for x in g])
         else:
             enc.append(None if g is None else encode_tensor(g))
-    entry = {"id": cid, "op": op, "args": [encode_arg(a) for a in args],
+    entry = {"id": cid, "op": op, "args": [fl.encode_arg(a) for a in args],
              "gradOutput": ([encode_tensor(g) for g in gos] if op == "split"
                             else encode_tensor(gos[0])),
              "expected": {"grads": enc}}
@@ -322,11 +311,6 @@ def _fd_check(cid, op, args, grads, gos):
 # --------------------------------------------------------------------------
 # Sections
 # --------------------------------------------------------------------------
-
-UNARY = ["neg", "abs", "sign", "exp", "expm1", "log", "log1p", "sqrt", "rsqrt",
-         "sin", "cos", "tanh", "erf", "floor", "ceil", "round"]
-POSITIVE_DOMAIN = {"log", "log1p", "sqrt", "rsqrt"}
-
 
 def unary_cases():
     for op in UNARY:
@@ -451,7 +435,7 @@ def where_cases():
         gcase("where/kink/all-true/" + dt, "where", T([[True] * 4] * 3), r.vals([3, 4], dt),
               r.vals([3, 4], dt))
         gcase("where/kink/nonfinite-unselected/" + dt, "where", T([True, False, True, False]),
-              T([1.5, gf.INF, -0.5, gf.NAN], dt), T([gf.NAN, 0.25, -gf.INF, 2.0], dt),
+              T([1.5, INF, -0.5, NAN], dt), T([NAN, 0.25, -INF, 2.0], dt),
               note="inf/nan in the unselected positions do not leak into the gradients")
     gcase("where/promote/float32-float64", "where", T([True, False, True]),
           Rng("where/promote").vals([3], "float32"), Rng("where/promote2").vals([3], "float64"))
@@ -490,12 +474,6 @@ def cast_cases():
               E(r.vals([3, 1], src), [3, 4]), other)
 
 
-def _dim_name(d):
-    if d is None:
-        return "all"
-    return "[%s]" % ",".join(map(str, d)) if isinstance(d, list) else str(d)
-
-
 def reduction_cases():
     for op in ("sum", "mean", "max", "min", "prod", "variance", "std", "logsumexp"):
         r = Rng("reduce/" + op)
@@ -527,7 +505,7 @@ def reduction_cases():
                 for keepdim in (False, True):
                     for corr in corrections:
                         go("%s/[2,3,4]/dim=%s/keepdim=%s/%s" % (
-                            op, _dim_name(d), str(keepdim).lower(), dt), x, d, keepdim, corr)
+                            op, dim_name(d), str(keepdim).lower(), dt), x, d, keepdim, corr)
             c1 = corrections[-1]
             if op != "logsumexp":
                 if op != "std":  # std of one element is 0: its gradient is nan
@@ -778,7 +756,7 @@ def second_order_cases():
     out = []
     for fn, (f, d1, d2) in SECOND_FNS.items():
         for dt in ("float64", "float32"):
-            x = torch.tensor(SECOND_X_POS if fn == "log" else SECOND_X, dtype=gf.DTYPES[dt])
+            x = torch.tensor(SECOND_X_POS if fn == "log" else SECOND_X, dtype=fl.DTYPES[dt])
             xl = x.clone().requires_grad_(True)
             (first,) = torch.autograd.grad(f(xl).sum(), xl, create_graph=True)
             (second,) = torch.autograd.grad(first.sum(), xl)
@@ -795,7 +773,7 @@ def hvp_cases():
     r = Rng("hvp/mlp")
 
     def w(shape, lo=-64, hi=64):
-        return r._odd(shape, lo, hi)  # float64, odd multiples of 1/128 in (-1, 1)
+        return r.odd(shape, lo, hi)  # float64, odd multiples of 1/128 in (-1, 1)
 
     params = [w([4, 3]), w([4]), w([2, 4]), w([2])]
     x, y = r.raw([5, 3]), r.raw([5, 2])
@@ -822,56 +800,24 @@ def hvp_cases():
         assert torch.allclose(hv, (a - b) / (2 * h), rtol=1e-6, atol=1e-8), "hvp check"
     return [{"id": "mlp", "params": [encode_tensor(p) for p in params],
              "x": encode_tensor(x), "y": encode_tensor(y), "v": [encode_tensor(t) for t in v],
-             "loss": gf.encode_float(float(loss)), "grads": [encode_tensor(g) for g in grads],
+             "loss": fl.encode_float(float(loss)), "grads": [encode_tensor(g) for g in grads],
              "hvp": [encode_tensor(t) for t in hvp]}]
 
 
-# --------------------------------------------------------------------------
-# Output
-# --------------------------------------------------------------------------
-
-
-def _lines(items):
-    return ",\n".join(json.dumps(c, separators=(",", ":"), allow_nan=False) for c in items)
-
-
-def render(cases, second, hvp):
-    head = json.dumps({"generator": GENERATOR, "torch": torch.__version__})[:-1]
-    return (head + ', "cases": [\n' + _lines(cases) + '\n], "secondOrder": [\n'
-            + _lines(second) + '\n], "hvp": [\n' + _lines(hvp) + "\n]}\n")
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output path (default: %(default)s)")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the file differs from a fresh run")
-    opts = parser.parse_args()
-
-    torch.manual_seed(0)
-    torch.set_num_threads(1)
-    torch.set_default_dtype(torch.float32)
+def generate(opts):
     for section in SECTIONS:
         section()
     second = second_order_cases()
     hvp = hvp_cases()
-    text = render(CASES, second, hvp)
-
-    if opts.check:
-        return check_outputs([(opts.out, text)], "tools/gen_grad_fixtures.py")
-
-    opts.out.parent.mkdir(parents=True, exist_ok=True)
-    opts.out.write_text(text)
+    text = fl.render(GENERATOR, [("cases", CASES), ("secondOrder", second), ("hvp", hvp)],
+                     sep=", ")
     counts = Counter(c["op"] for c in CASES)
     kinks = Counter(c["op"] for c in CASES if "/kink/" in c["id"])
-    print("wrote %s: %d cases, %d second-order, %d hvp, %d bytes"
-          % (opts.out, len(CASES), len(second), len(hvp), len(text.encode())))
-    for op in sorted(counts):
-        print("  %-15s %4d cases (%d kink, %d finite-difference checked)"
-              % (op, counts[op], kinks[op], FD_CHECKED[op]))
-    return 0
+    summary = ["%d cases, %d second-order, %d hvp" % (len(CASES), len(second), len(hvp))]
+    summary += ["  %-15s %4d cases (%d kink, %d finite-difference checked)"
+                % (op, counts[op], kinks[op], FD_CHECKED[op]) for op in sorted(counts)]
+    return [(opts.out, text)], "\n".join(summary)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(fl.main(__doc__, GENERATOR, DEFAULT_OUT, generate))

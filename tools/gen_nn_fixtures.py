@@ -10,9 +10,9 @@ Run from the repository root with Debian's PyTorch (only /usr/bin/python3 sees i
 It writes ``packages/testing/fixtures/nn.json`` and two safetensors files beside
 it, ``nn-tensors.safetensors`` and ``nn-model.safetensors``.  The tensor
 encoding (TENSOR, non-finite values as "nan"/"inf"/"-inf", int64 written as
-int32) is that of ``tools/gen_fixtures.py``, whose helpers this script imports.
+int32) is that of ``tools/fixturelib.py``, the generators' common module.
 The output is deterministic: per-case seeds, one intra-op thread, ATen's
-portable CPU kernels (pinned by importing gen_fixtures).
+portable CPU kernels (pinned by fixturelib).
 
 PyTorch 1.13 (and Debian) have no safetensors library, so this script
 implements the format itself (``save_safetensors`` / ``load_safetensors``,
@@ -82,28 +82,20 @@ not the defaults), saved with its num_batches_tracked converted to int32.
 safetensors file (the TS test that writes a file checks it this way).
 """
 
-import argparse
 import json
 import math
-import os
 import struct
 import sys
 import warnings
-import zlib
 from pathlib import Path
 
-os.environ["ATEN_CPU_CAPABILITY"] = "default"  # before torch is imported (as gen_fixtures)
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fixturelib as fl
+from fixturelib import F, encode_tensor, torch
 
-import gen_fixtures as gf  # noqa: E402  (imports torch with the pinned kernels)
-from gen_fixtures import check_outputs, encode_tensor, torch  # noqa: E402
+import numpy as np
+import torch.nn as tnn
 
-import numpy as np  # noqa: E402
-import torch.nn as tnn  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
-
-FIXTURES = gf.REPO_ROOT / "packages" / "testing" / "fixtures"
-DEFAULT_OUT = FIXTURES / "nn.json"
+DEFAULT_OUT = fl.FIXTURES / "nn.json"
 TENSORS_FILE = "nn-tensors.safetensors"
 MODEL_FILE = "nn-model.safetensors"
 GENERATOR = "tools/gen_nn_fixtures.py"
@@ -204,7 +196,7 @@ class Rng:
     """Per-name generator: odd multiples of 1/128, exact in float32, never 0."""
 
     def __init__(self, name):
-        self.g = torch.Generator().manual_seed(zlib.crc32(("nn/" + name).encode()))
+        self.g = fl.generator("nn/" + name)
 
     def vals(self, shape, lo=-128, hi=128):
         k = torch.randint(lo, hi, list(shape), generator=self.g, dtype=torch.int64)
@@ -224,7 +216,7 @@ def enc(t):
 
 
 def number(v):
-    return gf.encode_number(float(v)) if isinstance(v, float) else v
+    return fl.encode_number(v) if isinstance(v, float) else v
 
 
 # --------------------------------------------------------------------------
@@ -575,7 +567,7 @@ def init_case(fn, shape, options):
         kwargs = {"a": options.get("a", 0),
                   "mode": "fan_in" if options.get("mode", "fanIn") == "fanIn" else "fan_out",
                   "nonlinearity": options.get("nonlinearity", "leaky_relu")}
-    torch.manual_seed(zlib.crc32(fn.encode()))
+    fl.seed(fn)
     torch_fn(t, **kwargs)
     if fn.endswith("Uniform"):
         assert t.abs().max().item() <= case["bound"], (fn, shape)
@@ -656,31 +648,19 @@ def safetensors_fixtures():
 # --------------------------------------------------------------------------
 
 
-def render(sections):
-    head = json.dumps({"generator": GENERATOR, "torch": torch.__version__})[:-1]
-    parts = []
-    for name, value in sections:
-        if isinstance(value, list):
-            lines = [json.dumps(c, separators=(",", ":"), allow_nan=False) for c in value]
-            parts.append('"%s": [\n%s\n]' % (name, ",\n".join(lines)))
-        else:
-            parts.append('"%s": %s' % (name, json.dumps(value, separators=(",", ":"),
-                                                        allow_nan=False)))
-    return head + ", " + ",\n".join(parts) + "}\n"
-
-
-def generate():
-    torch.manual_seed(0)
-    torch.set_num_threads(1)
+def generate(opts):
     layer_cases()
     layer_edge_cases()
     loss_cases()
     loss_edge_cases()
     init_cases()
     st_case, files = safetensors_fixtures()
-    text = render([("layers", LAYER_CASES), ("losses", LOSS_CASES), ("init", INIT_CASES),
-                   ("gains", GAIN_CASES), ("safetensors", st_case)])
-    return text, files
+    text = fl.render(GENERATOR, [("layers", LAYER_CASES), ("losses", LOSS_CASES),
+                                 ("init", INIT_CASES), ("gains", GAIN_CASES),
+                                 ("safetensors", st_case)])
+    outputs = [(opts.out, text)] + [(opts.out.parent / n, b) for n, b in files.items()]
+    return outputs, "%d layer cases, %d loss cases, %d init cases, %d gains" % (
+        len(LAYER_CASES), len(LOSS_CASES), len(INIT_CASES), len(GAIN_CASES))
 
 
 def read_mode(path):
@@ -699,22 +679,7 @@ def main():
         except (SafetensorsError, ValueError, KeyError) as e:
             print("SafetensorsError: %s" % e, file=sys.stderr)
             return 2
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if a file differs from what would be generated")
-    opts = parser.parse_args()
-    text, files = generate()
-    outputs = [(opts.out, text.encode())] + [(opts.out.parent / n, b) for n, b in files.items()]
-    if opts.check:
-        return check_outputs(outputs, GENERATOR)
-    for path, data in outputs:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        print("wrote %s (%d bytes)" % (path, len(data)))
-    print("%d layer cases, %d loss cases, %d init cases, %d gains" % (
-        len(LAYER_CASES), len(LOSS_CASES), len(INIT_CASES), len(GAIN_CASES)))
-    return 0
+    return fl.main(__doc__, GENERATOR, DEFAULT_OUT, generate)
 
 
 if __name__ == "__main__":

@@ -7,11 +7,11 @@ file was made with Debian's python3-torch 1.13.1, torch.__version__ "1.13.0a0"):
     /usr/bin/python3 tools/gen_optim_fixtures.py           # writes the fixture file
     /usr/bin/python3 tools/gen_optim_fixtures.py --check   # exit 1 if it is stale
 
-It writes ``packages/testing/fixtures/optim.json``.  Tensors are encoded as in
-``tools/gen_fixtures.py`` (TENSOR = {"tensor": {dtype, shape, data, view}},
-non-finite values as "nan"/"inf"/"-inf"), whose helpers this script imports.
-The output is deterministic: fixed data, one intra-op thread, ATen CPU kernels
-pinned to the portable "default" capability (by importing gen_fixtures first).
+It writes ``packages/testing/fixtures/optim.json``.  Tensors are encoded by
+``tools/fixturelib.py``, the generators' common module (TENSOR = {"tensor":
+{dtype, shape, data, view}}, non-finite values as "nan"/"inf"/"-inf").  The
+output is deterministic: fixed data, one intra-op thread, ATen CPU kernels
+pinned to the portable "default" capability (by fixturelib).
 
 Names follow the TypeScript side: optimizer names are the registry names
 ("sgd", "adam", "adamw", "rmsprop", "lbfgs", ...), hyperparameters and state
@@ -84,21 +84,14 @@ File format
             "expected": {"grads": [TENSOR, ...], "norm": TENSOR | absent}}
 """
 
-import argparse
-import json
 import math
-import os
 import sys
 import warnings
-from pathlib import Path
 
-os.environ["ATEN_CPU_CAPABILITY"] = "default"  # before torch is imported (as gen_fixtures)
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fixturelib as fl
+from fixturelib import encode_tensor, torch
 
-import gen_fixtures as gf  # noqa: E402  (imports torch with the pinned kernels)
-from gen_fixtures import check_outputs, encode_tensor, torch  # noqa: E402
-
-DEFAULT_OUT = gf.REPO_ROOT / "packages" / "testing" / "fixtures" / "optim.json"
+DEFAULT_OUT = fl.FIXTURES / "optim.json"
 GENERATOR = "tools/gen_optim_fixtures.py"
 STEPS = 100
 CHECKPOINTS = [1, 2, 3, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]
@@ -629,61 +622,27 @@ def clip_cases():
 # --------------------------------------------------------------------------
 
 
-def build():
+def generate(opts):
     trajectories, steps = [], []
     for name, label, options in CONFIGS:
         for problem in (RB, LS):
-            opts = resolve(options, problem)
-            trajectories.append(trajectory_case(name, label, opts, problem))
+            resolved = resolve(options, problem)
+            trajectories.append(trajectory_case(name, label, resolved, problem))
             if (name, label) not in NO_FLOAT32_STEPS:
-                steps.extend(float32_step_cases(name, label, opts, problem))
+                steps.extend(float32_step_cases(name, label, resolved, problem))
     steps.extend(trap_cases())
     problems = {
         RB: {"init": [encode_tensor(t) for t in PROBLEMS[RB]["init"]]},
         LS: {"init": [encode_tensor(t) for t in PROBLEMS[LS]["init"]],
              "x": encode_tensor(PROBLEMS[LS]["x"]), "y": encode_tensor(PROBLEMS[LS]["y"])},
     }
-    return problems, trajectories, steps, scheduler_cases(), clip_cases()
-
-
-def dumps(x):
-    return json.dumps(x, separators=(",", ":"), allow_nan=False, ensure_ascii=False)
-
-
-def render(problems, sections):
-    head = json.dumps({"generator": GENERATOR, "torch": torch.__version__})[:-1]
-    parts = [head, ', "problems": ' + dumps(problems)]
-    for name, cases in sections:
-        parts.append(',\n"%s": [\n' % name + ",\n".join(dumps(c) for c in cases) + "\n]")
-    return "".join(parts) + "}\n"
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="output path (default: %(default)s)")
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the file differs from a fresh run")
-    opts = parser.parse_args()
-
-    torch.manual_seed(0)
-    torch.set_num_threads(1)
-    torch.set_default_dtype(torch.float32)
-    problems, trajectories, steps, schedulers, clips = build()
-    sections = [("trajectories", trajectories), ("steps", steps), ("schedulers", schedulers),
-                ("clip", clips)]
-    text = render(problems, sections)
-
-    if opts.check:
-        return check_outputs([(opts.out, text)], "tools/gen_optim_fixtures.py")
-
-    opts.out.parent.mkdir(parents=True, exist_ok=True)
-    opts.out.write_text(text)
-    print("wrote %s: %d trajectories, %d step cases, %d scheduler cases, %d clip cases, "
-          "%d bytes" % (opts.out, len(trajectories), len(steps), len(schedulers), len(clips),
-                        len(text.encode())))
-    return 0
+    schedulers, clips = scheduler_cases(), clip_cases()
+    text = fl.render(GENERATOR, [("problems", problems), ("trajectories", trajectories),
+                                 ("steps", steps), ("schedulers", schedulers), ("clip", clips)])
+    return [(opts.out, text)], (
+        "%d trajectories, %d step cases, %d scheduler cases, %d clip cases"
+        % (len(trajectories), len(steps), len(schedulers), len(clips)))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(fl.main(__doc__, GENERATOR, DEFAULT_OUT, generate))

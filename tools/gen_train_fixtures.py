@@ -10,9 +10,9 @@ It writes ``packages/testing/fixtures/train.json``: small MLPs (784 inputs would
 large, so 12) trained and measured exactly as apps/train does, so its training loop, held-out
 evaluation, optimizer presets and the vanishing-gradient lesson are checked against PyTorch.
 The tensor encoding (TENSOR, non-finite values as "nan"/"inf"/"-inf", int64 written as int32)
-is that of ``tools/gen_fixtures.py``, whose helpers this script imports. The output is
+is that of ``tools/fixturelib.py``, the generators' common module. The output is
 deterministic: fixed seeds, one intra-op thread, ATen's portable CPU kernels (pinned by
-importing gen_fixtures).
+fixturelib).
 
 File format
 -----------
@@ -46,24 +46,15 @@ before the step. ``test`` is the evaluation of the final model: mean cross-entro
 Linear layer's weight, first layer first (the app's --compare activation lesson).
 """
 
-import argparse
-import json
-import os
 import sys
-import zlib
-from pathlib import Path
 
-os.environ["ATEN_CPU_CAPABILITY"] = "default"  # before torch is imported (as gen_fixtures)
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import fixturelib as fl
+from fixturelib import F, encode_tensor, torch
 
-import gen_fixtures as gf  # noqa: E402  (imports torch with the pinned kernels)
-from gen_fixtures import check_outputs, encode_tensor, torch  # noqa: E402
-
-import torch.nn as tnn  # noqa: E402
-import torch.nn.functional as F  # noqa: E402
+import torch.nn as tnn
 
 GENERATOR = "tools/gen_train_fixtures.py"
-DEFAULT_OUT = gf.REPO_ROOT / "packages" / "testing" / "fixtures" / "train.json"
+DEFAULT_OUT = fl.FIXTURES / "train.json"
 
 ACTIVATIONS = {"relu": tnn.ReLU, "sigmoid": tnn.Sigmoid, "tanh": tnn.Tanh,
                "leakyRelu": tnn.LeakyReLU}
@@ -78,13 +69,9 @@ OPTIMIZERS = {
 }
 
 
-def generator(name):
-    return torch.Generator().manual_seed(zlib.crc32(("train/" + name).encode()))
-
-
 def build(arch, name):
     """The app's MLP with PyTorch's default initialisation, seeded per case."""
-    torch.manual_seed(zlib.crc32(("train-init/" + name).encode()))
+    fl.seed("train-init/" + name)
     layers, width = [], arch["inputs"]
     for h in arch["hidden"]:
         layers += [tnn.Linear(width, h), ACTIVATIONS[arch["activation"]]()]
@@ -94,7 +81,7 @@ def build(arch, name):
 
 def data(name, n, arch):
     """Inputs: multiples of 1/64 in [-2, 2) (exact in float32); labels in [0, classes)."""
-    g = generator(name)
+    g = fl.generator("train/" + name)
     x = torch.randint(-128, 128, (n, arch["inputs"]), generator=g).float() / 64
     y = torch.randint(0, arch["classes"], (n,), generator=g)
     return x, y
@@ -102,10 +89,6 @@ def data(name, n, arch):
 
 def state(model):
     return {k: encode_tensor(v) for k, v in model.state_dict().items()}
-
-
-def number(v):
-    return gf.encode_number(float(v))
 
 
 def training_case(cid, arch, optimizer, lr, batch_size=16, epochs=2, n=64, n_test=40):
@@ -126,7 +109,7 @@ def training_case(cid, arch, optimizer, lr, batch_size=16, epochs=2, n=64, n_tes
             opt.step()
             loss_sum += loss.item() * len(xb)
             correct += int((logits.argmax(1) == yb).sum())
-        per_epoch.append({"lossSum": number(loss_sum), "correct": correct, "seen": n})
+        per_epoch.append({"lossSum": fl.encode_number(loss_sum), "correct": correct, "seen": n})
     model.eval()
     with torch.no_grad():
         logits = model(xt)
@@ -134,25 +117,24 @@ def training_case(cid, arch, optimizer, lr, batch_size=16, epochs=2, n=64, n_tes
         pred = logits.argmax(1)
     confusion = [[int(((yt == t) & (pred == p)).sum()) for p in range(arch["classes"])]
                  for t in range(arch["classes"])]
-    return {"id": cid, "architecture": arch, "optimizer": optimizer, "lr": number(lr),
+    return {"id": cid, "architecture": arch, "optimizer": optimizer, "lr": fl.encode_number(lr),
             "batchSize": batch_size, "epochs": epochs,
             "x": encode_tensor(x), "y": encode_tensor(y.int()), "initial": initial,
             "perEpoch": per_epoch, "final": state(model),
             "test": {"x": encode_tensor(xt), "y": encode_tensor(yt.int()),
-                     "loss": number(test_loss), "confusion": confusion}}
+                     "loss": fl.encode_number(test_loss), "confusion": confusion}}
 
 
 def grad_norm_case(cid, arch, n=32):
     model = build(arch, cid)
     x, y = data(cid, n, arch)
     F.cross_entropy(model(x), y).backward()
-    norms = [number(m.weight.grad.norm()) for m in model if isinstance(m, tnn.Linear)]
+    norms = [fl.encode_number(m.weight.grad.norm()) for m in model if isinstance(m, tnn.Linear)]
     return {"id": cid, "architecture": arch, "state": state(model),
             "x": encode_tensor(x), "y": encode_tensor(y.int()), "norms": norms}
 
 
-def generate():
-    torch.set_num_threads(1)
+def generate(opts):
     mlp = {"inputs": 12, "hidden": [16, 8], "classes": 5, "activation": "relu"}
     training = [
         training_case("adam/relu", mlp, "adam", 0.01),
@@ -164,29 +146,10 @@ def generate():
     deep = {"inputs": 12, "hidden": [16] * 8, "classes": 5}
     grad_norms = [grad_norm_case("deep/" + a, {**deep, "activation": a})
                   for a in ("sigmoid", "tanh", "relu", "leakyRelu")]
-    head = json.dumps({"generator": GENERATOR, "torch": torch.__version__})[:-1]
-    parts = []
-    for name, cases in (("training", training), ("gradNorms", grad_norms)):
-        lines = [json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases]
-        parts.append('"%s": [\n%s\n]' % (name, ",\n".join(lines)))
-    return head + ", " + ",\n".join(parts) + "}\n", len(training), len(grad_norms)
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
-    parser.add_argument("--check", action="store_true",
-                        help="do not write; exit 1 if the file differs from what would be generated")
-    opts = parser.parse_args()
-    text, n_training, n_norms = generate()
-    if opts.check:
-        return check_outputs([(opts.out, text)], GENERATOR)
-    opts.out.parent.mkdir(parents=True, exist_ok=True)
-    opts.out.write_text(text)
-    print("wrote %s (%d bytes): %d training cases, %d gradient-norm cases"
-          % (opts.out, len(text), n_training, n_norms))
-    return 0
+    text = fl.render(GENERATOR, [("training", training), ("gradNorms", grad_norms)])
+    return [(opts.out, text)], "%d training cases, %d gradient-norm cases" % (
+        len(training), len(grad_norms))
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(fl.main(__doc__, GENERATOR, DEFAULT_OUT, generate))

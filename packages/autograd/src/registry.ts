@@ -2,7 +2,7 @@
  * The gradient registry: op name -> rule. The built-in rules are the registry's own table (no
  * registration side effects); users add rules for their own ops with `registerGradient`.
  */
-import type { Tensor } from "@nn/tensor";
+import { shared, type Tensor } from "@nn/tensor";
 import { GradientError } from "./errors.js";
 import { elementwiseRules } from "./rules/elementwise.js";
 import { indexingRules } from "./rules/indexing.js";
@@ -48,23 +48,23 @@ const custom: GradRule = {
   backward: (ctx) => (ctx.attrs.backward as GradRule["backward"])(ctx),
 };
 
-const table = (): Map<string, GradRule> => {
-  const g = globalThis as { [k: symbol]: Map<string, GradRule> | undefined };
-  const key = Symbol.for("@nn/autograd/rules@1");
-  g[key] ??= new Map(
-    Object.entries({
-      ...tableRules,
-      ...elementwiseRules,
-      ...reduceRules,
-      ...shapeRules,
-      ...linalgRules,
-      ...indexingRules,
-      ...mapRules,
-      custom,
-    }),
+const table = (): Map<string, GradRule> =>
+  shared(
+    "@nn/autograd/rules@1",
+    () =>
+      new Map(
+        Object.entries({
+          ...tableRules,
+          ...elementwiseRules,
+          ...reduceRules,
+          ...shapeRules,
+          ...linalgRules,
+          ...indexingRules,
+          ...mapRules,
+          custom,
+        }),
+      ),
   );
-  return g[key];
-};
 
 /** The rule for `op`, or undefined. */
 export function getGradient(op: string): GradRule | undefined {

@@ -1,8 +1,8 @@
 /**
- * Autograd's process-wide state, on `globalThis` under a `Symbol.for` key so that duplicate
- * copies of this package (CJS + ESM) share one tape and one grad mode.
+ * Autograd's process-wide state, kept through @nn/tensor's `shared` so that duplicate copies of
+ * this package (CJS + ESM) share one tape and one grad mode.
  */
-import type { Tensor } from "@nn/tensor";
+import { shared, type Tensor } from "@nn/tensor";
 import type { Node } from "./node.js";
 
 interface State {
@@ -14,13 +14,13 @@ interface State {
   aliasOf: WeakMap<Tensor, Tensor>;
 }
 
-const KEY = Symbol.for("@nn/autograd/state@1");
-
 /** The shared state (created on first use). */
 export function state(): State {
-  const g = globalThis as { [KEY]?: State };
-  g[KEY] ??= { enabled: true, gradFn: new WeakMap(), aliasOf: new WeakMap() };
-  return g[KEY];
+  return shared<State>("@nn/autograd/state@1", () => ({
+    enabled: true,
+    gradFn: new WeakMap(),
+    aliasOf: new WeakMap(),
+  }));
 }
 
 /** The tensor `t` stands for on the tape (itself, unless it is a saved view or alias). */

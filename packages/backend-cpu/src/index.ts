@@ -19,6 +19,7 @@ import {
   type Kernel,
   type RandomDistribution,
   type ReduceOp,
+  shared,
   type View,
 } from "@nn/tensor";
 import { ElementwiseCompiler } from "./elementwise.js";
@@ -34,10 +35,9 @@ export interface CpuOptions {
   syncRead?: boolean;
 }
 
-// Kept on globalThis, like @nn/tensor's state, so that two copies of this package (the
-// dual-package hazard) never hand out the same label twice.
-const COUNTER = Symbol.for("@nn/backend-cpu/instances@1");
-const counter = ((globalThis as { [COUNTER]?: { next: number } })[COUNTER] ??= { next: 0 });
+// Process-wide, so that two copies of this package (the dual-package hazard) never hand out the
+// same label twice.
+const instances = () => shared("@nn/backend-cpu/instances@1", () => ({ next: 0 }));
 
 /** The CPU backend. Buffers are TypedArrays; kernels run synchronously on the calling thread. */
 export class CpuBackend implements Backend {
@@ -50,7 +50,7 @@ export class CpuBackend implements Backend {
 
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
-    this.label = `cpu:${counter.next++}`;
+    this.label = `cpu:${instances().next++}`;
     this.capabilities = { dtypes: DTYPES, ieeeSpecials: true, syncRead, indexChecks: true };
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
   }

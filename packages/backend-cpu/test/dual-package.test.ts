@@ -100,6 +100,17 @@ describe("two copies of @nn/tensor", () => {
     expect(A.memory(backend).tensors).toBe(before);
   });
 
+  it("share the values kept through shared(), created once", () => {
+    let made = 0;
+    const init = () => ({ made: ++made });
+    const a = A.shared("@nn/test/dual-package@1", init);
+    const b = B.shared("@nn/test/dual-package@1", init);
+    expect(b).toBe(a);
+    expect(made).toBe(1);
+    // A key that names an Object.prototype member is still a fresh slot.
+    expect(B.shared("toString", () => 7)).toBe(7);
+  });
+
   it("two fresh copies of the CPU backend never reuse a label", async () => {
     vi.resetModules();
     const first: CpuModule = await import("../src/index.js");

@@ -16,6 +16,7 @@ import {
   type Kernel,
   type RandomDistribution,
   type ReduceOp,
+  shared,
   type View,
 } from "@nn/tensor";
 import { runElementwise } from "./elementwise.js";
@@ -68,7 +69,9 @@ const WANTED_LIMITS = [
   "maxComputeWorkgroupStorageSize",
 ] as const;
 
-let instances = 0;
+// Process-wide, so that two copies of this package (the dual-package hazard) never hand out the
+// same label twice.
+const instances = () => shared("@nn/backend-webgpu/instances@1", () => ({ next: 0 }));
 
 export class WebGpuBackend implements Backend {
   readonly name = "webgpu";
@@ -89,13 +92,13 @@ export class WebGpuBackend implements Backend {
 
   constructor(device: GPUDevice, options: BackendOptions = {}) {
     this.device = device;
-    this.label = `webgpu:${instances++}`;
+    this.label = `webgpu:${instances().next++}`;
     this.#ownsDevice = options.ownsDevice ?? false;
     this.#runner = new KernelRunner(device, options.maxWorkgroupsPerDimension);
     this.#pool = new BufferPool(device, options.poolBytes ?? 256 * 2 ** 20);
     this.#maxStorage = device.limits.maxStorageBuffersPerShaderStage;
     device.addEventListener?.("uncapturederror", (e) => {
-      const err = (e as GPUUncapturedErrorEvent).error;
+      const err = e.error;
       this.#error ??= new BackendError(`${this.label}: GPU error: ${err.message}`);
     });
     device.lost?.then((info) => {

@@ -54,7 +54,11 @@ export {
   type AdamHyperparameters,
   type AdamOptions,
   type AdamState,
+  AdamW,
+  type AdamWHyperparameters,
+  type AdamWOptions,
   adam,
+  adamw,
 } from "./optimizers/adam.js";
 export {
   Adamax,
@@ -63,7 +67,6 @@ export {
   type AdamaxState,
   adamax,
 } from "./optimizers/adamax.js";
-export { AdamW, type AdamWHyperparameters, type AdamWOptions, adamw } from "./optimizers/adamw.js";
 export {
   ASGD,
   type ASGDHyperparameters,

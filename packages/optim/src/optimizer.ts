@@ -241,14 +241,14 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
     }
     const owner: { param: Tensor; group: number }[] = [];
     const groups = dict.paramGroups.map((saved, i) => {
-      const current = this.paramGroups[i] as ParamGroup<H>;
+      const current = this.paramGroups[i];
       if (!Array.isArray(saved.params) || saved.params.length !== current.params.length) {
         throw new ValueError(
           `${op}: saved group ${i} has ${saved.params?.length} parameters, this optimizer's group ${i} has ${current.params.length}`,
         );
       }
       saved.params.forEach((pos, j) => {
-        owner[pos] = { param: current.params[j] as Tensor, group: i };
+        owner[pos] = { param: current.params[j], group: i };
       });
       const { params: _, ...hyper } = saved;
       const group = this.#withDefaults({ ...hyper, params: current.params });
@@ -279,7 +279,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
               return keep(t.dtype === param.dtype ? clone(t) : cast(t, param.dtype));
             });
           }
-          this.checkLoadedState(param, groups[entry.group] as ParamGroup<H>, state);
+          this.checkLoadedState(param, groups[entry.group], state);
         }
       });
     } catch (e) {

@@ -1,18 +1,17 @@
 /**
  * Constructing optimizers by name. The built-ins live in this module's own table (nothing is
  * registered at load time: the package is side-effect free); plugins are added by the
- * application with `registerOptimizer`. Registrations are process-wide, kept on `globalThis`
- * under a `Symbol.for` key, so two copies of this package (CJS + ESM) share them.
+ * application with `registerOptimizer`. Registrations are process-wide, kept through
+ * @nn/tensor's `shared`, so two copies of this package (CJS + ESM) share them.
  */
-import { ValueError } from "@nn/tensor";
+import { shared, ValueError } from "@nn/tensor";
 import type { OptimizerFactory } from "./define.js";
 import type { Hyperparameters } from "./hyperparameters.js";
 import type { Optimizer } from "./optimizer.js";
 import { adadelta } from "./optimizers/adadelta.js";
 import { adagrad } from "./optimizers/adagrad.js";
-import { adam } from "./optimizers/adam.js";
+import { adam, adamw } from "./optimizers/adam.js";
 import { adamax } from "./optimizers/adamax.js";
-import { adamw } from "./optimizers/adamw.js";
 import { asgd } from "./optimizers/asgd.js";
 import { lbfgs } from "./optimizers/lbfgs.js";
 import { nadam } from "./optimizers/nadam.js";
@@ -44,12 +43,8 @@ function builtIn(name: string): AnyFactory | undefined {
   return Object.hasOwn(BUILT_INS, name) ? BUILT_INS[name] : undefined;
 }
 
-const KEY = Symbol.for("@nn/optim/registry@1");
-
 function plugins(): Map<string, AnyFactory> {
-  const g = globalThis as { [KEY]?: Map<string, AnyFactory> };
-  g[KEY] ??= new Map();
-  return g[KEY];
+  return shared("@nn/optim/registry@1", () => new Map<string, AnyFactory>());
 }
 
 /**
@@ -113,5 +108,5 @@ export function createOptimizer(
       `createOptimizer: no optimizer named "${name}"; known: ${listOptimizers().join(", ")} (register plugins with registerOptimizer)`,
     );
   }
-  return factory.create(params, options as never) as Optimizer;
+  return factory.create(params, options as never);
 }

@@ -3,7 +3,7 @@
  * Tensors become `{ "tensor": { dtype, shape, data } }` (non-finite values as "nan", "inf",
  * "-inf", the convention of the PyTorch fixtures), non-finite numbers `{ "number": "inf" }`.
  */
-import { type Backend, type DType, isTensor, type Tensor, tensor, ValueError } from "@nn/tensor";
+import { type Backend, type DType, isTensor, tensor, ValueError } from "@nn/tensor";
 import type { OptimizerStateDict, ParamState, StateValue } from "./optimizer.js";
 
 /** A JSON value. */
@@ -29,11 +29,11 @@ function decodeNumber(v: unknown): number {
 
 async function encodeValue(v: StateValue | unknown): Promise<JSONValue> {
   if (isTensor(v)) {
-    const values = Array.from(await (v as Tensor).data(), (x) =>
+    const values = Array.from(await v.data(), (x) =>
       Number.isFinite(x) ? x : Number.isNaN(x) ? "nan" : x > 0 ? "inf" : "-inf",
     );
     return {
-      tensor: { dtype: (v as Tensor).dtype, shape: [...(v as Tensor).shape], data: values },
+      tensor: { dtype: v.dtype, shape: [...v.shape], data: values },
     };
   }
   if (Array.isArray(v)) return Promise.all(v.map(encodeValue));
@@ -41,7 +41,7 @@ async function encodeValue(v: StateValue | unknown): Promise<JSONValue> {
   if (v === null || typeof v === "boolean" || typeof v === "string") return v;
   if (typeof v === "object") {
     const out: { [key: string]: JSONValue } = {};
-    for (const [k, x] of Object.entries(v as object)) out[k] = await encodeValue(x);
+    for (const [k, x] of Object.entries(v)) out[k] = await encodeValue(x);
     return out;
   }
   throw new ValueError(`stateDictToJSON: cannot encode a ${typeof v}`);

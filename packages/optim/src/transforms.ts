@@ -18,8 +18,9 @@
  * ```
  *
  * `update` never changes its inputs and returns new tensors only (never one of the old
- * state's), so the old state can always be disposed. Written with ordinary tensor ops: for the
- * fused, in-place form use the optimizer classes.
+ * state's), so the old state can always be disposed. Written with ordinary tensor ops, and
+ * `scaleByAdam` with the Adam optimizer's own expression: for the fused, in-place form use the
+ * optimizer classes.
  */
 import { noGrad } from "@nn/autograd";
 import {
@@ -27,6 +28,7 @@ import {
   add_,
   clamp,
   clone,
+  defineMap,
   div,
   mul,
   sqrt,
@@ -36,6 +38,7 @@ import {
   ValueError,
   zerosLike,
 } from "@nn/tensor";
+import { ADAM_STEP_PARAMS, adamStep, adamStepParams } from "./optimizers/adam.js";
 
 /** A gradient transformation: state in, updates and new state out. */
 export interface GradientTransformation<S = unknown> {
@@ -85,7 +88,7 @@ export function addDecayedWeights(weightDecay: number): GradientTransformation<n
     init: () => null,
     update: (updates, _state, params) => {
       const ps = needParams("addDecayedWeights", params, updates.length);
-      return [updates.map((u, i) => add(u, mul(ps[i] as Tensor, weightDecay))), null];
+      return [updates.map((u, i) => add(u, mul(ps[i], weightDecay))), null];
     },
   };
 }
@@ -114,10 +117,23 @@ export interface ScaleByAdamState {
   nu: Tensor[];
 }
 
+// The Adam optimizer's expression with a step size of 1 / (1 - b1^t): inputs u, mu, nu; params
+// adamStepParams'; outputs direction, mu, nu.
+const adamDirection = /* @__PURE__ */ defineMap({
+  name: "scaleByAdam",
+  inputs: 3,
+  params: ADAM_STEP_PARAMS,
+  build: ([u, mu, nu], params) => {
+    const { m, v, step } = adamStep(u, mu, nu, undefined, params);
+    return [step, m, v];
+  },
+});
+
 /**
- * Adam's direction (Kingma & Ba 2015): m / (1 - b1^t) / (sqrt(v / (1 - b2^t)) + eps), with
- * m, v the moving averages of the updates and their squares (defaults b1 0.9, b2 0.999, eps
- * 1e-8). Chain it with `scale(-lr)` for Adam.
+ * Adam's direction (Kingma & Ba 2015) as the Adam optimizer computes it:
+ * m / (1 - b1^t) / (sqrt(v) / sqrt(1 - b2^t) + eps), with m, v the moving averages of the
+ * updates and their squares (defaults b1 0.9, b2 0.999, eps 1e-8). Chain it with `scale(-lr)`
+ * for Adam.
  */
 export function scaleByAdam(
   options: { b1?: number; b2?: number; eps?: number } = {},
@@ -131,11 +147,16 @@ export function scaleByAdam(
     }),
     update: (updates, state) => {
       const count = state.count + 1;
-      const mu = updates.map((u, i) => add(mul(state.mu[i] as Tensor, b1), mul(u, 1 - b1)));
-      const nu = updates.map((u, i) => add(mul(state.nu[i] as Tensor, b2), mul(mul(u, u), 1 - b2)));
-      const out = mu.map((m, i) =>
-        div(div(m, 1 - b1 ** count), add(sqrt(div(nu[i] as Tensor, 1 - b2 ** count)), eps)),
-      );
+      const k = adamStepParams(1 / (1 - b1 ** count), [b1, b2], eps, count);
+      const out: Tensor[] = [];
+      const mu: Tensor[] = [];
+      const nu: Tensor[] = [];
+      updates.forEach((u, i) => {
+        const [direction, m, v] = adamDirection.apply([u, state.mu[i], state.nu[i]], k);
+        out.push(direction);
+        mu.push(m);
+        nu.push(v);
+      });
       return [out, { count, mu, nu }];
     },
   };
@@ -145,13 +166,12 @@ export function scaleByAdam(
 export function chain(
   ...transforms: readonly GradientTransformation<unknown>[]
 ): GradientTransformation<unknown[]> {
-  const txs = transforms;
   return {
-    init: (params) => txs.map((t) => t.init(params)),
+    init: (params) => transforms.map((t) => t.init(params)),
     update: (updates, state, params) => {
       let current = [...updates];
       const next: unknown[] = [];
-      txs.forEach((t, i) => {
+      transforms.forEach((t, i) => {
         const [u, s] = t.update(current, state[i], params);
         current = u;
         next.push(s);
@@ -169,7 +189,7 @@ export function applyUpdates(params: readonly Tensor[], updates: readonly Tensor
   }
   noGrad(() => {
     params.forEach((p, i) => {
-      add_(p, updates[i] as Tensor);
+      add_(p, updates[i]);
     });
   });
 }

@@ -18,6 +18,7 @@ export * from "./dtype.js";
 export * from "./errors.js";
 export * from "./expr.js";
 export { formatTensor } from "./format.js";
+export { shared } from "./global.js";
 export { dispose, keep, type MemoryInfo, memory, Storage, tidy } from "./memory.js";
 export * from "./op-table.js";
 export * from "./ops/creation.js";

@@ -1,6 +1,7 @@
 /**
- * Reads the PyTorch fixtures written by tools/gen_fixtures.py (format documented there) and
- * turns their tensors and numbers into nn values.
+ * Reads the PyTorch fixtures written by tools/gen_fixtures.py (format documented there; the
+ * tensor and number encoding in tools/fixturelib.py) and turns their tensors and numbers into nn
+ * values.
  */
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -71,7 +72,7 @@ export function buildTensor(t: FixtureTensor, backend: Backend): Tensor {
     for (let b = 0; b < batch; b++)
       for (let i = 0; i < m; i++)
         for (let j = 0; j < n; j++)
-          physical[b * m * n + j * m + i] = logical[b * m * n + i * n + j] as number;
+          physical[b * m * n + j * m + i] = logical[b * m * n + i * n + j];
     const base = tensor(physical, { ...opts, shape: [...shape.slice(0, lead), n, m] });
     const out = transpose(base, -1, -2);
     base.dispose();
@@ -83,8 +84,7 @@ export function buildTensor(t: FixtureTensor, backend: Backend): Tensor {
     const logical = values(t);
     const physical = new Array<number>(2 * d0 * inner).fill(t.dtype === "bool" ? 1 : 7);
     for (let i = 0; i < d0; i++)
-      for (let j = 0; j < inner; j++)
-        physical[2 * i * inner + j] = logical[i * inner + j] as number;
+      for (let j = 0; j < inner; j++) physical[2 * i * inner + j] = logical[i * inner + j];
     const base = tensor(physical, { ...opts, shape: [2 * d0, ...rest] });
     const out = slice(base, 0, 0, null, 2);
     base.dispose();

@@ -208,13 +208,13 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
   #setParams(values: readonly Tensor[]): void {
     noGrad(() => {
       this.params.forEach((p, i) => {
-        copy_(p, values[i] as Tensor);
+        copy_(p, values[i]);
       });
     });
   }
 
   #state(): LBFGSState {
-    const first = this.params[0] as Tensor;
+    const first = this.params[0];
     let state = this.state.get(first) as LBFGSState | undefined;
     if (!state) {
       state = { funcEvals: 0, nIter: 0 };
@@ -233,7 +233,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
         "lbfgs: step needs a closure that zeroes the gradients, computes the loss, runs backward and returns the loss",
       );
     }
-    const group = this.paramGroups[0] as ParamGroup<LBFGSHyperparameters>;
+    const group = this.paramGroups[0];
     const { lr, maxIter, toleranceGrad, toleranceChange, lineSearchFn, historySize } = group;
     const maxEval = group.maxEval as number;
     const state = this.#state();
@@ -295,7 +295,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
           d = await this.#twoLoop(flatGrad, oldDirs, oldStps, ro, hDiag);
           dir.dispose();
         }
-        const direction = d as Tensor;
+        const direction = d;
 
         if (prevFlatGrad === undefined) prevFlatGrad = keep(noGrad(() => clone(flatGrad)));
         else {
@@ -378,14 +378,14 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
     const q = noGrad(() => neg(flatGrad));
     const al: number[] = new Array(oldDirs.length);
     for (let i = oldDirs.length - 1; i >= 0; i--) {
-      al[i] = (await dot(oldStps[i] as Tensor, q)) * (ro[i] as number);
-      noGrad(() => add_(q, oldDirs[i] as Tensor, -(al[i] as number)));
+      al[i] = (await dot(oldStps[i], q)) * ro[i];
+      noGrad(() => add_(q, oldDirs[i], -al[i]));
     }
     const r = keep(noGrad(() => mul(q, hDiag)));
     q.dispose();
     for (let i = 0; i < oldDirs.length; i++) {
-      const be = (await dot(oldDirs[i] as Tensor, r)) * (ro[i] as number);
-      noGrad(() => add_(r, oldStps[i] as Tensor, (al[i] as number) - be));
+      const be = (await dot(oldDirs[i], r)) * ro[i];
+      noGrad(() => add_(r, oldStps[i], al[i] - be));
     }
     return r;
   }

@@ -43,12 +43,12 @@ const rmspropKernel = /* @__PURE__ */ fusedVariants("rmsprop", (v: Variant) => (
     const outputs = [sq];
     let avg: Expr;
     if (v.centered) {
-      const m = (inputs[next++] as Expr).mul(alpha).add(g.mul(oneMinusAlpha));
+      const m = inputs[next++].mul(alpha).add(g.mul(oneMinusAlpha));
       outputs.push(m);
       avg = sq.sub(m.mul(m)).sqrt().add(eps);
     } else avg = sq.sqrt().add(eps);
     if (v.momentum) {
-      const buf = (inputs[next] as Expr).mul(momentum).add(g.div(avg));
+      const buf = inputs[next].mul(momentum).add(g.div(avg));
       outputs.push(buf);
       return [p.sub(buf.mul(lr)), ...outputs];
     }

@@ -148,19 +148,12 @@ export async function strongWolfe(
 
   // Zoom: refine the bracket until a point satisfies the conditions.
   let insufProgress = false;
-  let [lowPos, highPos] = (bracketF[0] as number) <= (bracketF.at(-1) as number) ? [0, 1] : [1, 0];
+  let [lowPos, highPos] = bracketF[0] <= (bracketF.at(-1) as number) ? [0, 1] : [1, 0];
   while (!done && lsIter < maxLs) {
-    const b0 = bracket[0] as number;
-    const b1 = bracket[1] as number;
+    const b0 = bracket[0];
+    const b1 = bracket[1];
     if (Math.abs(b1 - b0) * dNorm < toleranceChange) break;
-    t = cubicInterpolate(
-      b0,
-      bracketF[0] as number,
-      bracketGtd[0] as number,
-      b1,
-      bracketF[1] as number,
-      bracketGtd[1] as number,
-    );
+    t = cubicInterpolate(b0, bracketF[0], bracketGtd[0], b1, bracketF[1], bracketGtd[1]);
     const hi = Math.max(b0, b1);
     const lo = Math.min(b0, b1);
     const eps = 0.1 * (hi - lo);
@@ -177,19 +170,19 @@ export async function strongWolfe(
     gtdNew = await dot(gNew, d);
     lsIter++;
 
-    if (fNew > f + c1 * t * gtd || fNew >= (bracketF[lowPos] as number)) {
+    if (fNew > f + c1 * t * gtd || fNew >= bracketF[lowPos]) {
       bracket[highPos] = t;
       bracketF[highPos] = fNew;
       bracketG[highPos] = own(clone(gNew));
       bracketGtd[highPos] = gtdNew;
-      [lowPos, highPos] = (bracketF[0] as number) <= (bracketF[1] as number) ? [0, 1] : [1, 0];
+      [lowPos, highPos] = bracketF[0] <= bracketF[1] ? [0, 1] : [1, 0];
     } else {
       if (Math.abs(gtdNew) <= -c2 * gtd) done = true;
-      else if (gtdNew * ((bracket[highPos] as number) - (bracket[lowPos] as number)) >= 0) {
-        bracket[highPos] = bracket[lowPos] as number;
-        bracketF[highPos] = bracketF[lowPos] as number;
-        bracketG[highPos] = bracketG[lowPos] as Tensor;
-        bracketGtd[highPos] = bracketGtd[lowPos] as number;
+      else if (gtdNew * (bracket[highPos] - bracket[lowPos]) >= 0) {
+        bracket[highPos] = bracket[lowPos];
+        bracketF[highPos] = bracketF[lowPos];
+        bracketG[highPos] = bracketG[lowPos];
+        bracketGtd[highPos] = bracketGtd[lowPos];
       }
       bracket[lowPos] = t;
       bracketF[lowPos] = fNew;
@@ -197,7 +190,7 @@ export async function strongWolfe(
       bracketGtd[lowPos] = gtdNew;
     }
   }
-  const result = bracketG[lowPos] as Tensor;
+  const result = bracketG[lowPos];
   for (const x of owned) if (x !== result) x.dispose();
-  return { f: bracketF[lowPos] as number, g: result, t: bracket[lowPos] as number, evals };
+  return { f: bracketF[lowPos], g: result, t: bracket[lowPos], evals };
 }

@@ -35,8 +35,7 @@ export class CosineAnnealingLR extends LRScheduler {
     }
     if ((e - 1 - tMax) % (2 * tMax) === 0) {
       return groups.map(
-        (lr, i) =>
-          lr + (((this.baseLrs[i] as number) - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2,
+        (lr, i) => lr + ((this.baseLrs[i] - etaMin) * (1 - Math.cos(Math.PI / tMax))) / 2,
       );
     }
     return groups.map(
@@ -129,7 +128,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     this.lastEpoch = Math.floor(epoch);
     const values = this.getLr();
     this.optimizer.paramGroups.forEach((g, i) => {
-      g.lr = values[i] as number;
+      g.lr = values[i];
     });
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr as number);
   }

@@ -32,7 +32,7 @@ export class LambdaLR extends LRScheduler {
     this.initialStep();
   }
   protected getLr(): number[] {
-    return this.baseLrs.map((b, i) => b * (this.lrLambdas[i] as LrLambda)(this.lastEpoch));
+    return this.baseLrs.map((b, i) => b * this.lrLambdas[i](this.lastEpoch));
   }
 }
 
@@ -50,7 +50,7 @@ export class MultiplicativeLR extends LRScheduler {
   protected getLr(): number[] {
     return this.optimizer.paramGroups.map((g, i) => {
       const lr = groupLr("MultiplicativeLR", g);
-      return this.lastEpoch > 0 ? lr * (this.lrLambdas[i] as LrLambda)(this.lastEpoch) : lr;
+      return this.lastEpoch > 0 ? lr * this.lrLambdas[i](this.lastEpoch) : lr;
     });
   }
 }

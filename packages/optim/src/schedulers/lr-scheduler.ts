@@ -84,7 +84,7 @@ export abstract class LRScheduler {
       values = this.closedFormLr() ?? this.getLr();
     }
     this.optimizer.paramGroups.forEach((g, i) => {
-      g.lr = values[i] as number;
+      g.lr = values[i];
     });
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr as number);
   }

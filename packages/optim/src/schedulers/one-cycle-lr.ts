@@ -129,8 +129,8 @@ export class OneCycleLR extends LRScheduler {
       const baseM = perGroup("baseMomentum", n, baseMomentum);
       if (lastEpoch === -1) {
         groups.forEach((g, i) => {
-          const m = maxM[i] as number;
-          if (useBeta1) g.betas = [m, (g.betas as number[])[1] as number];
+          const m = maxM[i];
+          if (useBeta1) g.betas = [m, (g.betas as number[])[1]];
           else g.momentum = m;
           g.maxMomentum = m;
           g.baseMomentum = baseM[i];
@@ -222,7 +222,7 @@ export class OneCycleLR extends LRScheduler {
         start = phase.endStep;
       }
       if (this.cycleMomentum) {
-        if (this.useBeta1) g.betas = [momentum, (g.betas as number[])[1] as number];
+        if (this.useBeta1) g.betas = [momentum, (g.betas as number[])[1]];
         else g.momentum = momentum;
       }
       return lr;

@@ -106,7 +106,7 @@ export class ReduceLROnPlateau {
     if (this.numBadEpochs > this.patience) {
       this.optimizer.paramGroups.forEach((g, i) => {
         const old = g.lr as number;
-        const next = Math.max(old * this.factor, this.minLrs[i] as number);
+        const next = Math.max(old * this.factor, this.minLrs[i]);
         if (old - next > this.eps) g.lr = next;
       });
       this.cooldownCounter = this.cooldown;

@@ -40,15 +40,15 @@ export class SequentialLR {
     this.lastEpoch = (options.lastEpoch ?? -1) + 1;
     for (const g of optimizer.paramGroups) g.lr = g.initialLr as number;
     for (const s of this.schedulers) s.lastEpoch -= 1;
-    (this.schedulers[0] as LRScheduler).initialStep();
-    this.#lastLr = (this.schedulers[0] as LRScheduler).getLastLr();
+    this.schedulers[0].initialStep();
+    this.#lastLr = this.schedulers[0].getLastLr();
   }
 
   /** Advances one epoch with the scheduler whose stage this is. */
   step(): void {
     this.lastEpoch += 1;
     const idx = this.milestones.filter((m) => m <= this.lastEpoch).length;
-    const scheduler = this.schedulers[idx] as LRScheduler;
+    const scheduler = this.schedulers[idx];
     if (idx > 0 && this.milestones[idx - 1] === this.lastEpoch) scheduler.step(0);
     else scheduler.step();
     this.#lastLr = scheduler.getLastLr();
