@@ -19,6 +19,7 @@ export * from "./errors.js";
 export * from "./expr.js";
 export { formatTensor } from "./format.js";
 export { shared } from "./global.js";
+export { broadcastView } from "./launch.js";
 export { dispose, keep, type MemoryInfo, memory, Storage, tidy } from "./memory.js";
 export * from "./op-table.js";
 export * from "./ops/creation.js";
@@ -43,7 +44,7 @@ export {
   variance,
   variance as var,
 } from "./ops/reduce.js";
-export { broadcastView, type Scalar, type TensorLike } from "./ops/util.js";
+export type { Scalar, TensorLike } from "./ops/util.js";
 export * from "./ops/views.js";
 export {
   boxMuller,

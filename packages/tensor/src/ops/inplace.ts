@@ -5,11 +5,23 @@
 import { recordOp } from "../dispatch.js";
 import { category, type DType } from "../dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../errors.js";
-import { input, kernel, param } from "../expr.js";
+import { input, type Kernel, kernel, param } from "../expr.js";
+import { launch } from "../launch.js";
 import { broadcastShapes, fmt } from "../shape.js";
 import type { Tensor } from "../tensor.js";
-import { backendOf, broadcastView, copyInto, resultDTypeOf, type TensorLike } from "./util.js";
+import { backendOf, copyInto, resultDTypeOf, type TensorLike } from "./util.js";
 import { clone } from "./views.js";
+
+const kernels = new Map<string, Kernel>();
+/** The kernel of an in-place op, built once per op and dtypes. */
+function cached(key: string, build: () => Kernel): Kernel {
+  let k = kernels.get(key);
+  if (!k) {
+    k = build();
+    kernels.set(key, k);
+  }
+  return k;
+}
 
 function checkWritable(op: string, t: Tensor): void {
   if (t.shape.some((d, i) => d > 1 && t.strides[i] === 0)) {
@@ -96,16 +108,13 @@ function inplaceBinary(
     checkBroadcastsTo(op, other, t);
     ({ t: src, owned } = detached(other, t));
   }
-  const x = input(0, dtype);
-  const y = src ? input(1, src.dtype).cast(dtype) : param(1, dtype);
-  const rhs = ir === "add" ? x.add(y.mul(param(0, dtype))) : x.mul(y);
-  const inputs = [t.stridedView(), ...(src ? [broadcastView(src.stridedView(), t.shape)] : [])];
-  backend.elementwise(
-    kernel([rhs]),
-    inputs,
-    [t.stridedView()],
-    src ? [alpha] : [alpha, Number(other)],
-  );
+  const k = cached(`${ir}|${dtype}|${src?.dtype ?? "scalar"}`, () => {
+    const x = input(0, dtype);
+    const y = src ? input(1, src.dtype).cast(dtype) : param(1, dtype);
+    return kernel([ir === "add" ? x.add(y.mul(param(0, dtype))) : x.mul(y)]);
+  });
+  const inputs = [t.stridedView(), ...(src ? [src.stridedView()] : [])];
+  launch(backend, k, inputs, [t.stridedView()], src ? [alpha] : [alpha, Number(other)]);
   if (owned) src?.dispose();
   return bump(op, t, typeof other === "object" ? [other] : [], {
     alpha,
@@ -127,6 +136,7 @@ export function mul_(t: Tensor, other: TensorLike): Tensor {
 export function zero_(t: Tensor): Tensor {
   const backend = backendOf("zero_", [t]);
   checkWritable("zero_", t);
-  backend.elementwise(kernel([param(0, t.dtype)]), [], [t.stridedView()], [0]);
+  const k = cached(`fill|${t.dtype}`, () => kernel([param(0, t.dtype)]));
+  launch(backend, k, [], [t.stridedView()], [0]);
   return bump("zero_", t, [], {});
 }

@@ -9,9 +9,10 @@ import { recordOp } from "../dispatch.js";
 import { type DType, isFloating, resultType } from "../dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../errors.js";
 import { type Expr, input, type Kernel, kernel, param } from "../expr.js";
+import { launch } from "../launch.js";
 import { broadcastShapes, fmt } from "../shape.js";
 import { empty, type Tensor } from "../tensor.js";
-import { backendOf, broadcastView } from "./util.js";
+import { backendOf } from "./util.js";
 
 /** Builds the output expression(s) from the input expressions and the scalar params. */
 export type MapBuild = (inputs: Expr[], params: Expr[]) => Expr | Expr[];
@@ -100,9 +101,10 @@ export function defineMap(spec: MapSpec): MapDef {
       const shape = broadcastShapes(spec.name, ...inputs.map((t) => t.shape));
       const k = def.kernelFor(inputs.map((t) => t.dtype));
       const outputs = k.outputs.map((e) => empty(shape, e.dtype, backend));
-      backend.elementwise(
+      launch(
+        backend,
         k,
-        inputs.map((t) => broadcastView(t.stridedView(), shape)),
+        inputs.map((t) => t.stridedView()),
         outputs.map((t) => t.stridedView()),
         params,
       );
@@ -137,9 +139,10 @@ export function defineMap(spec: MapSpec): MapDef {
           `${spec.name}: inputs ${inputs.map((t) => fmt(t.shape)).join(", ")} do not broadcast to the output shape ${fmt(shape)}`,
         );
       }
-      backend.elementwise(
+      launch(
+        backend,
         k,
-        inputs.map((t) => broadcastView(t.stridedView(), shape)),
+        inputs.map((t) => t.stridedView()),
         outputs.map((t) => t.stridedView()),
         params,
       );

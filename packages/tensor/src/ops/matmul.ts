@@ -1,8 +1,9 @@
 import { recordOp } from "../dispatch.js";
 import { DTypeError, ShapeError } from "../errors.js";
+import { broadcastView } from "../launch.js";
 import { broadcastShapes, contiguousStrides, fmt } from "../shape.js";
 import { empty, type Tensor, viewOf } from "../tensor.js";
-import { backendOf, broadcastView } from "./util.js";
+import { backendOf } from "./util.js";
 
 /**
  * Matrix product with torch.matmul's rules: 1-D @ 1-D is a dot product (0-d result); a 1-D

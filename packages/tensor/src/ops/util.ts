@@ -3,7 +3,8 @@ import { type Backend, getBackend, type View } from "../backend.js";
 import { type DType, type PromotionOperand, resultType, scalarDType } from "../dtype.js";
 import { BackendError, IndexError, ValueError } from "../errors.js";
 import { type Expr, input, type Kernel, kernel, param } from "../expr.js";
-import { broadcastShapes, type Shape } from "../shape.js";
+import { copyView, launch } from "../launch.js";
+import { broadcastShapes } from "../shape.js";
 import { empty, isTensor, type Tensor } from "../tensor.js";
 
 /** A JS number or boolean used where a tensor may be (PyTorch's "wrapped number"). */
@@ -40,16 +41,6 @@ export function noScalar(op: string, x: Tensor): void {
   if (x.ndim === 0) {
     throw new IndexError(`${op}: cannot be applied to a 0-d tensor; reshape it to [1] first`);
   }
-}
-
-/** View `v` seen through `shape` (broadcast dims get stride 0). Assumes the shapes broadcast. */
-export function broadcastView(v: View, shape: Shape): View {
-  const lead = shape.length - v.shape.length;
-  const strides = shape.map((d, i) => {
-    if (i < lead) return 0;
-    return v.shape[i - lead] === 1 && d !== 1 ? 0 : (v.strides[i - lead] as number);
-  });
-  return { ...v, shape, strides };
 }
 
 /**
@@ -129,9 +120,10 @@ export function elementwise(
   }
   const params = args.filter((a): a is Scalar => typeof a !== "object").map(Number);
   const outputs = k.outputs.map((e) => empty(shape, e.dtype, backend));
-  backend.elementwise(
+  launch(
+    backend,
     k,
-    tensors.map((t) => broadcastView(t.stridedView(), shape)),
+    tensors.map((t) => t.stridedView()),
     outputs.map((t) => t.stridedView()),
     params,
   );
@@ -140,6 +132,5 @@ export function elementwise(
 
 /** Writes `src` (broadcast to `dst.shape`, cast to `dst.dtype`) through the view `dst`. */
 export function copyInto(src: Tensor, dst: View): void {
-  const k = kernel([input(0, src.dtype).cast(dst.dtype)]);
-  src.backend.elementwise(k, [broadcastView(src.stridedView(), dst.shape)], [dst], []);
+  copyView(src.backend, src.stridedView(), dst);
 }

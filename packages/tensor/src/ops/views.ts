@@ -5,7 +5,6 @@
  */
 import { recordOp, unrecorded } from "../dispatch.js";
 import { IndexError, ShapeError, ValueError } from "../errors.js";
-import { input, kernel } from "../expr.js";
 import {
   contiguousStrides,
   fmt,
@@ -15,7 +14,7 @@ import {
   sizeOf,
 } from "../shape.js";
 import { empty, type Tensor, viewOf } from "../tensor.js";
-import { backendOf, noScalar } from "./util.js";
+import { backendOf, copyInto, noScalar } from "./util.js";
 
 function inferShape(op: string, shape: readonly number[], size: number, from: Shape): number[] {
   const out = [...shape];
@@ -77,7 +76,7 @@ function viewStrides(
 function copyOf(x: Tensor): Tensor {
   const backend = backendOf("clone", [x]);
   const out = empty(x.shape, x.dtype, backend);
-  backend.elementwise(kernel([input(0, x.dtype)]), [x.stridedView()], [out.stridedView()], []);
+  copyInto(x, out.stridedView());
   return out;
 }
 
@@ -276,7 +275,7 @@ export function sliceScatter(
   end: number | null = null,
   step = 1,
 ): Tensor {
-  const backend = backendOf("sliceScatter", [base, src]);
+  backendOf("sliceScatter", [base, src]); // both live, on one backend
   const out = copyOf(base);
   const window = unrecorded(() => slice(out, dim, start, end, step));
   try {
@@ -285,12 +284,7 @@ export function sliceScatter(
         `sliceScatter: src shape ${fmt(src.shape)} must equal the slice's shape ${fmt(window.shape)}`,
       );
     }
-    backend.elementwise(
-      kernel([input(0, src.dtype).cast(out.dtype)]),
-      [src.stridedView()],
-      [window.stridedView()],
-      [],
-    );
+    copyInto(src, window.stridedView());
   } catch (e) {
     out.dispose();
     throw e;
