@@ -10,6 +10,9 @@
  * const y = softmax(gelu(x, { approximate: "tanh" }), -1);
  * ```
  */
+
+/** `tanh` is `@nn/tensor`'s (one op, owned there); its activation definition is `tanhActivation`. */
+export { tanh } from "@nn/tensor";
 export {
   type Activation,
   type ActivationChoices,
@@ -45,7 +48,7 @@ export {
   silu,
   softplus,
   softsign,
-  tanh,
+  tanhActivation,
   tanhshrink,
 } from "./smooth.js";
 export { logSoftmax, softmax, softmin } from "./softmax.js";

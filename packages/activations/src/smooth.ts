@@ -17,10 +17,12 @@ export const sigmoid = /* @__PURE__ */ defineActivation({
 });
 
 /**
- * Hyperbolic tangent, `(e^x - e^-x) / (e^x + e^-x)`; derivative `1 - tanh(x)^2`; range (-1, 1).
- * The IR's tanh (backends keep it finite for large |x|). Source: torch.tanh (torch.nn.Tanh).
+ * Hyperbolic tangent as an activation definition, for modules (`new Tanh()`) and lists of
+ * activations: `(e^x - e^-x) / (e^x + e^-x)`; derivative `1 - tanh(x)^2`; range (-1, 1).
+ * The function itself is `@nn/tensor`'s `tanh` (a row of its op table), which this package
+ * re-exports: one `tanh`, owned by the tensor package. Source: torch.tanh (torch.nn.Tanh).
  */
-export const tanh = /* @__PURE__ */ defineActivation({
+export const tanhActivation = /* @__PURE__ */ defineActivation({
   name: "tanh",
   forward: (x) => x.tanh(),
   derivative: ({ y }) => k(1, y).sub(y.mul(y)),

@@ -2,11 +2,9 @@
 import {
   cast,
   type DType,
-  DTypeError,
   defineMap,
   indexSelect,
   isFloating,
-  oneHot as oneHotInt,
   type Tensor,
   tensor,
   ValueError,
@@ -43,20 +41,6 @@ export function normalize(x: Tensor, mean: number | Tensor, std: number | Tensor
   } finally {
     for (const t of owned) t.dispose();
   }
-}
-
-/**
- * One-hot rows for int32 class labels: `labels.shape + [numClasses]` of `dtype` (default
- * float32, ready for a loss). ValueError for a label outside [0, numClasses) (checked on the CPU).
- */
-export function oneHot(labels: Tensor, numClasses: number, dtype: DType = "float32"): Tensor {
-  if (labels.dtype !== "int32")
-    throw new DTypeError(`oneHot: labels must be int32, got ${labels.dtype}`);
-  const ints = oneHotInt(labels, numClasses);
-  if (dtype === "int32") return ints;
-  const out = cast(ints, dtype);
-  ints.dispose();
-  return out;
 }
 
 /** Options of trainValSplit. */

@@ -23,8 +23,9 @@ describe("transforms", () => {
     expect(() => normalize(x, 0, 0)).toThrow(/std must be > 0/);
   });
 
-  it("oneHot gives float rows by default", async () => {
-    const h = oneHot(tensor([2, 0]), 3);
+  it("oneHot is @nn/tensor's: int32 rows by default (as PyTorch), float rows on request", async () => {
+    expect(oneHot(tensor([1]), 2).dtype).toBe("int32");
+    const h = oneHot(tensor([2, 0]), 3, "float32");
     expect(h.dtype).toBe("float32");
     expect(await h.array()).toEqual([
       [0, 0, 1],

@@ -29,7 +29,7 @@ import {
   softplus,
   softshrink,
   softsign,
-  tanh,
+  tanhActivation,
   tanhshrink,
   threshold,
 } from "@nn/activations";
@@ -54,7 +54,7 @@ export const GELU = /* @__PURE__ */ activationModule(gelu, "GELU");
 /** torch.nn.Sigmoid. */
 export const Sigmoid = /* @__PURE__ */ activationModule(sigmoid, "Sigmoid");
 /** torch.nn.Tanh. */
-export const Tanh = /* @__PURE__ */ activationModule(tanh, "Tanh");
+export const Tanh = /* @__PURE__ */ activationModule(tanhActivation, "Tanh");
 /** torch.nn.LogSigmoid. */
 export const LogSigmoid = /* @__PURE__ */ activationModule(logSigmoid, "LogSigmoid");
 /** torch.nn.Softplus ({ beta, threshold }). */

@@ -1,5 +1,6 @@
 /** Indexing by int32 index tensors: gather, indexSelect, scatterAdd, oneHot. */
 import { recordOp } from "../dispatch.js";
+import { checkDType, type DType } from "../dtype.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { fmt, normalizeDim } from "../shape.js";
 import { empty, type Tensor } from "../tensor.js";
@@ -124,12 +125,13 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
 }
 
 /**
- * One-hot encoding: int32 `indices` of shape `S` give int32 `S + [numClasses]` with a 1 at
- * each index (torch.nn.functional.one_hot). `numClasses` is required: PyTorch's -1 (infer from
- * the data) would need a read-back, which nn does only where a user asks. ValueError for an
+ * One-hot encoding: int32 `indices` of shape `S` give `S + [numClasses]` of `dtype` (default
+ * int32, as torch.nn.functional.one_hot; pass "float32" for a loss's targets) with a 1 at each
+ * index. `numClasses` is required: PyTorch's -1 (infer from the data) would need a read-back,
+ * which nn does only where a user asks. DTypeError for non-int32 indices; ValueError for an
  * index outside `[0, numClasses)` (where the backend checks indices).
  */
-export function oneHot(indices: Tensor, numClasses: number): Tensor {
+export function oneHot(indices: Tensor, numClasses: number, dtype: DType = "int32"): Tensor {
   const backend = backendOf("oneHot", [indices]);
   requireIndex("oneHot", indices);
   if (!Number.isInteger(numClasses) || numClasses < 0) {
@@ -137,12 +139,13 @@ export function oneHot(indices: Tensor, numClasses: number): Tensor {
       `oneHot: numClasses must be a non-negative integer, got ${numClasses} (nn needs it given: inferring it would read data back)`,
     );
   }
-  const out = zeros([...indices.shape, numClasses], { dtype: "int32", backend });
+  checkDType("oneHot", dtype);
+  const out = zeros([...indices.shape, numClasses], { dtype, backend });
   if (indices.size > 0) {
     if (numClasses === 0) throw new IndexError("oneHot: numClasses is 0 but indices is not empty");
     const shape = [...indices.shape, 1];
     const idx = { ...indices.stridedView(), shape, strides: [...indices.strides, 0] };
-    const ones = full(shape, 1, { dtype: "int32", backend });
+    const ones = full(shape, 1, { dtype, backend });
     try {
       backend.scatterAdd(out.stridedView(), indices.ndim, idx, ones.stridedView());
     } catch (e) {
