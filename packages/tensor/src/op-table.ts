@@ -243,8 +243,7 @@ export const UNARY: { readonly [K in UnaryName]: UnaryRow } = {
   ceil: { arity: 1, promotion: "numeric", primitive: "ceil", jvp: constantZero },
   round: { arity: 1, promotion: "numeric", primitive: "round", jvp: constantZero },
   isnan: { arity: 1, promotion: "predicate", primitive: "isnan", jvp: constantZero },
-  // x == 0 rather than the IR's `not`, which reads NaN as false (torch: logical_not(nan) is false).
-  logicalNot: { arity: 1, promotion: "predicate", forward: (x) => x.eq(0), jvp: constantZero },
+  logicalNot: { arity: 1, promotion: "predicate", primitive: "not", jvp: constantZero },
 };
 
 /** The binary ops. */
