@@ -3,6 +3,7 @@
  * the hook (when set) records it on the tape. Without a hook, recording costs one check.
  */
 import { shared } from "./global.js";
+import { type Disposable, disposeHookSlot } from "./memory.js";
 import type { Tensor } from "./tensor.js";
 
 /** What an op reports after it ran. `attrs` holds its non-tensor arguments (dims, scalars, ...). */
@@ -55,18 +56,12 @@ export function unrecorded<T>(fn: () => T): T {
 /** Receives each tensor as it is disposed (autograd releases tape nodes no live tensor needs). */
 export type DisposeHook = (tensor: Tensor) => void;
 
-const disposeSlot = () =>
-  shared("disposeHook", () => ({ hook: undefined as DisposeHook | undefined }));
-
 /** Installs (or removes) the dispose hook. Returns the previous one. */
 export function setDisposeHook(hook: DisposeHook | undefined): DisposeHook | undefined {
-  const s = disposeSlot();
-  const prev = s.hook;
-  s.hook = hook;
+  const s = disposeHookSlot();
+  const prev = s.hook as DisposeHook | undefined;
+  // `Tensor.dispose` is the only caller of the hook (memory.ts's notifyDispose, typed with
+  // `Disposable` so that tensor.ts need not import this file): it always receives a Tensor.
+  s.hook = hook as ((tensor: Disposable) => void) | undefined;
   return prev;
-}
-
-/** Tells the dispose hook, if any, that `tensor` was disposed. */
-export function notifyDispose(tensor: Tensor): void {
-  disposeSlot().hook?.(tensor);
 }
