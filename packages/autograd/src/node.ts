@@ -140,10 +140,9 @@ function released(t: Tensor): void {
   if (node.unneeded) node.free();
 }
 
-/** The op hook: records every op that has an input requiring grad while grad mode is on. */
+/** The op hook (called only while grad mode is on): records every op that has an input requiring grad. */
 function record({ op, inputs, outputs, attrs }: OpRecord): void {
-  const s = state();
-  if (!s.enabled || !inputs.some((t) => t.requiresGrad)) return;
+  if (!inputs.some((t) => t.requiresGrad)) return;
   if (op.endsWith("_")) {
     const target = inputs[0] as Tensor;
     const leaf = target.requiresGrad && isLeaf(target);

@@ -1,13 +1,11 @@
 /**
  * Autograd's process-wide state, kept through @nn/tensor's `shared` so that duplicate copies of
- * this package (CJS + ESM) share one tape and one grad mode.
+ * this package (CJS + ESM) share one tape (grad mode is @nn/tensor's).
  */
 import { shared, type Tensor } from "@nn/tensor";
 import type { Node } from "./node.js";
 
 interface State {
-  /** Whether ops are recorded (false inside `noGrad`). */
-  enabled: boolean;
   /** The node that produced each non-leaf tensor. */
   gradFn: WeakMap<Tensor, Node>;
   /** Saved or aliased views -> the tensor they stand for (its identity on the tape). */
@@ -16,8 +14,7 @@ interface State {
 
 /** The shared state (created on first use). */
 export function state(): State {
-  return shared<State>("@nn/autograd/state@1", () => ({
-    enabled: true,
+  return shared<State>("@nn/autograd/state@2", () => ({
     gradFn: new WeakMap(),
     aliasOf: new WeakMap(),
   }));
