@@ -20,7 +20,7 @@ import {
 import { type BackwardOptions, checkRoot, runBackward } from "./engine.js";
 import { GradientError } from "./errors.js";
 import { attach } from "./node.js";
-import type { GradContext } from "./registry.js";
+import type { GradContext } from "./rule.js";
 import { isLeaf } from "./state.js";
 
 /**

@@ -12,7 +12,8 @@ import {
   viewOf,
 } from "@nn/tensor";
 import { GradientError } from "./errors.js";
-import { type GradRule, getGradient } from "./registry.js";
+import { getGradient } from "./registry.js";
+import type { GradRule } from "./rule.js";
 import { canon, gradFn, isLeaf, state } from "./state.js";
 
 /** A saved tensor: a view that keeps the storage alive, and the version it had when saved. */
