@@ -19,9 +19,8 @@ import {
 } from "@nn/tensor";
 import { type BackwardOptions, checkRoot, runBackward } from "./engine.js";
 import { GradientError } from "./errors.js";
-import { attach } from "./node.js";
+import { attach, isLeaf } from "./node.js";
 import type { GradContext } from "./rule.js";
-import { isLeaf } from "./state.js";
 
 /**
  * Computes the gradient of `output` w.r.t. every leaf that requires grad and accumulates it

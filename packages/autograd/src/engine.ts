@@ -14,8 +14,7 @@ import {
   withGradMode,
 } from "@nn/tensor";
 import { GradientError } from "./errors.js";
-import { type Node, topoOrder } from "./node.js";
-import { canon, gradFn, isLeaf } from "./state.js";
+import { canon, gradFn, isLeaf, type Node, topoOrder } from "./node.js";
 
 /** Options of a backward pass. */
 export interface BackwardOptions {

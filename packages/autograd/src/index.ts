@@ -22,6 +22,6 @@ export {
 export type { BackwardOptions } from "./engine.js";
 export { GradientError } from "./errors.js";
 export { type GradcheckOptions, gradcheck } from "./gradcheck.js";
+export { gradFn, isLeaf } from "./node.js";
 export { getGradient, listGradients, registerGradient } from "./registry.js";
 export type { GradContext, GradRule } from "./rule.js";
-export { gradFn, isLeaf } from "./state.js";
