@@ -13,10 +13,6 @@ import { reduceRules } from "./rules/reduce.js";
 import { shapeRules } from "./rules/shape.js";
 import { tableRules } from "./rules/table.js";
 
-// rules/elementwise.ts, rules/map.ts and rules/table.ts still take GradRule from here (they
-// are being rewritten for the op table); this re-export goes when they take it from rule.ts.
-export type { GradContext, GradRule } from "./rule.js";
-
 /**
  * Ops recorded as `recordOp("custom", inputs, outputs, { name, backward })` carry their own
  * rule: a package defines a differentiable composite (softmax, a loss) with no registration
