@@ -68,7 +68,8 @@ const BUNDLE_CHECKS = [
     pkg: "@nn/nn",
     imports: ["Linear"],
     absent: ["saveSafetensors", "crossEntropy", "BatchNorm1d", "bceWithLogitsLoss"],
-    foreign: ["node:fs", "CpuBackend"],
+    // topoOrder: autograd's tape; nn needs only tensor's grad mode.
+    foreign: ["node:fs", "CpuBackend", "topoOrder"],
   },
   {
     pkg: "@nn/data",
@@ -80,7 +81,8 @@ const BUNDLE_CHECKS = [
     pkg: "@nn/optim",
     imports: ["Adam"],
     absent: ["cubicInterpolate", "strongWolfe", "clipGradNorm", "OneCycleLR", "stateDictToJSON"],
-    foreign: ["CpuBackend", "requestAdapter"],
+    // topoOrder: autograd's tape; optim needs only tensor's grad mode.
+    foreign: ["CpuBackend", "requestAdapter", "topoOrder"],
   },
   {
     pkg: "@nn/optim-lion",
@@ -360,13 +362,17 @@ if (installed && packedPkgs.some((p) => p.manifest.name === "@nn/autograd")) {
     autograd.backward(esm.sum(esm.mul(x, x)));
     const g = Array.from(await x.grad.data());
     if (g.join() !== "2,4,6") fail("autograd (CJS) did not record ops of the ESM copy: " + g);
+    if (autograd.noGrad !== cjs.noGrad) fail("autograd's noGrad is not @nn/tensor's");
+    if (esm.noGrad(() => cjs.isGradEnabled())) fail("grad mode is not shared");
+    const y = esm.tensor([1, 2], { dtype: "float32", requiresGrad: true });
+    if (cjs.noGrad(() => esm.mul(y, y)).requiresGrad) fail("autograd recorded an op under noGrad of the other copy");
     console.log("ok");
   `;
   const r = tryRun(process.execPath, ["--input-type=module", "-e", script], { cwd: consumer });
   if (r.ok && r.out.trim().endsWith("ok")) {
     report(
       "PASS",
-      "dual-package hazard: require() and import() share backend, registry, tape, errors",
+      "dual-package hazard: require() and import() share backend, registry, tape, grad mode, errors",
     );
   } else {
     report(

@@ -12,13 +12,13 @@ import {
   max,
   mul,
   neg,
+  noGrad,
   normalizeDims,
   recordOp,
   sub,
   sum,
   type Tensor,
   tidy,
-  unrecorded,
   ValueError,
   zerosLike,
 } from "@nn/tensor";
@@ -55,7 +55,7 @@ function softmaxFamily(kind: Kind, x: Tensor, dim: number): Tensor {
   checkInput(kind, x);
   checkDim(kind, dim);
   const dims = normalizeDims(kind, dim, x.ndim);
-  const y = unrecorded(() => tidy(() => forward(kind, x, dims)));
+  const y = noGrad(() => tidy(() => forward(kind, x, dims)));
   recordOp("custom", [x], [y], {
     name: kind,
     dim,

@@ -1,22 +1,26 @@
-/** The public autograd API: PyTorch style (backward, .grad, noGrad) and functional (grad, valueAndGrad). */
+/**
+ * The public autograd API: PyTorch style (backward, .grad) and functional (grad, valueAndGrad).
+ * Grad mode (noGrad, enableGrad) and detach are @nn/tensor's; index.ts re-exports them.
+ */
 import {
   DTypeError,
+  detach,
   dispose,
   isFloating,
+  isGradEnabled,
   isTensor,
   onesLike,
   recordOp,
   type Tensor,
-  unrecorded,
   ValueError,
   viewOf,
+  withGradMode,
   zerosLike,
 } from "@nn/tensor";
-import { type BackwardOptions, checkRoot, runBackward, withGradMode } from "./engine.js";
+import { type BackwardOptions, checkRoot, runBackward } from "./engine.js";
 import { GradientError } from "./errors.js";
-import { attach } from "./node.js";
-import type { GradContext } from "./registry.js";
-import { isLeaf, state } from "./state.js";
+import { attach, isLeaf } from "./node.js";
+import type { GradContext } from "./rule.js";
 
 /**
  * Computes the gradient of `output` w.r.t. every leaf that requires grad and accumulates it
@@ -69,30 +73,6 @@ export function computeGrad(
   return grads;
 }
 
-/** Runs `fn` without recording ops (torch.no_grad). `fn` must be synchronous (ValueError otherwise). */
-export function noGrad<T>(fn: () => T): T {
-  const out = withGradMode(false, fn);
-  if (out instanceof Promise)
-    throw new ValueError("noGrad: fn returned a Promise; pass a synchronous function");
-  return out;
-}
-
-/** Runs `fn` with recording on, even inside `noGrad` (torch.enable_grad). */
-export function enableGrad<T>(fn: () => T): T {
-  return withGradMode(true, fn);
-}
-
-/** Whether ops are being recorded now. */
-export function isGradEnabled(): boolean {
-  return state().enabled;
-}
-
-/** A view of `t`'s data outside the graph: no gradient flows through it (torch `detach`). */
-export function detach(t: Tensor): Tensor {
-  t.assertLive("detach");
-  return viewOf(t, t.shape, t.strides, t.offset);
-}
-
 /** Sets `.grad` of each tensor to null, disposing the old gradients (PyTorch 2's set_to_none). */
 export function zeroGrad(tensors: Iterable<Tensor>): void {
   for (const t of tensors) {
@@ -138,7 +118,7 @@ export function valueAndGrad<A extends unknown[]>(
     }
     // Inside an outer differentiation (an argument already on a tape), keep the graph so the
     // outer one can differentiate these gradients; else differentiate fresh leaves.
-    const nested = state().enabled && idx.some((i) => (args[i] as Tensor).requiresGrad);
+    const nested = isGradEnabled() && idx.some((i) => (args[i] as Tensor).requiresGrad);
     const inputs = idx.map((i) => {
       const a = args[i] as Tensor;
       if (nested) return alias(a);
@@ -205,7 +185,7 @@ export function defineCustomOp<A extends Tensor[]>(
   const rule = ({ inputs, outputs, grads }: GradContext) =>
     def.backward({ inputs, output: outputs[0] as Tensor, grad: grads[0] as Tensor });
   return (...inputs: A) => {
-    const out = withGradMode(false, () => unrecorded(() => def.forward(...inputs)));
+    const out = withGradMode(false, () => def.forward(...inputs));
     recordOp("custom", inputs, [out], { name: def.name, backward: rule });
     return out;
   };

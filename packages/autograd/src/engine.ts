@@ -11,10 +11,10 @@ import {
   ShapeError,
   type Tensor,
   tidy,
+  withGradMode,
 } from "@nn/tensor";
 import { GradientError } from "./errors.js";
-import { type Node, topoOrder } from "./node.js";
-import { canon, gradFn, isLeaf, state } from "./state.js";
+import { canon, gradFn, isLeaf, type Node, topoOrder } from "./node.js";
 
 /** Options of a backward pass. */
 export interface BackwardOptions {
@@ -22,18 +22,6 @@ export interface BackwardOptions {
   retainGraph?: boolean;
   /** Record the backward itself, so gradients can be differentiated again. Default false. */
   createGraph?: boolean;
-}
-
-/** Runs `fn` with grad mode set to `enabled`, restoring it afterwards. */
-export function withGradMode<T>(enabled: boolean, fn: () => T): T {
-  const s = state();
-  const prev = s.enabled;
-  s.enabled = enabled;
-  try {
-    return fn();
-  } finally {
-    s.enabled = prev;
-  }
 }
 
 function checkGrad(node: Node, i: number, g: Tensor): void {

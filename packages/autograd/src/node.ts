@@ -1,6 +1,9 @@
 /**
  * The tape: each recorded op becomes a Node that knows its inputs (tensors, possibly produced by
- * other nodes) and how to push an output gradient back to them, as in micrograd.
+ * other nodes) and how to push an output gradient back to them, as in micrograd. The tape's
+ * process-wide state (which node produced each tensor) is kept through @nn/tensor's `shared`
+ * so that duplicate copies of this package (CJS + ESM) share one tape; grad mode is
+ * @nn/tensor's.
  */
 import {
   isFloating,
@@ -8,12 +11,43 @@ import {
   type OpRecord,
   setDisposeHook,
   setOpHook,
+  shared,
   type Tensor,
   viewOf,
 } from "@nn/tensor";
 import { GradientError } from "./errors.js";
-import { type GradRule, getGradient } from "./registry.js";
-import { canon, gradFn, isLeaf, state } from "./state.js";
+import { getGradient } from "./registry.js";
+import type { GradRule } from "./rule.js";
+
+interface State {
+  /** The node that produced each non-leaf tensor. */
+  gradFn: WeakMap<Tensor, Node>;
+  /** Saved or aliased views -> the tensor they stand for (its identity on the tape). */
+  aliasOf: WeakMap<Tensor, Tensor>;
+}
+
+/** The shared state (created on first use). */
+function state(): State {
+  return shared<State>("@nn/autograd/state@2", () => ({
+    gradFn: new WeakMap(),
+    aliasOf: new WeakMap(),
+  }));
+}
+
+/** The tensor `t` stands for on the tape (itself, unless it is a saved view or alias). */
+export function canon(t: Tensor): Tensor {
+  return state().aliasOf.get(t) ?? t;
+}
+
+/** The node that produced `t`, or undefined for a leaf (or a tensor outside the graph). */
+export function gradFn(t: Tensor): Node | undefined {
+  return state().gradFn.get(canon(t));
+}
+
+/** True for a tensor no recorded op produced (user-created, or detached). */
+export function isLeaf(t: Tensor): boolean {
+  return gradFn(t) === undefined;
+}
 
 /** A saved tensor: a view that keeps the storage alive, and the version it had when saved. */
 interface Saved {
@@ -140,10 +174,9 @@ function released(t: Tensor): void {
   if (node.unneeded) node.free();
 }
 
-/** The op hook: records every op that has an input requiring grad while grad mode is on. */
+/** The op hook (called only while grad mode is on): records every op that has an input requiring grad. */
 function record({ op, inputs, outputs, attrs }: OpRecord): void {
-  const s = state();
-  if (!s.enabled || !inputs.some((t) => t.requiresGrad)) return;
+  if (!inputs.some((t) => t.requiresGrad)) return;
   if (op.endsWith("_")) {
     const target = inputs[0] as Tensor;
     const leaf = target.requiresGrad && isLeaf(target);

@@ -2,8 +2,9 @@
  * The gradient registry: op name -> rule. The built-in rules are the registry's own table (no
  * registration side effects); users add rules for their own ops with `registerGradient`.
  */
-import { shared, type Tensor } from "@nn/tensor";
+import { shared } from "@nn/tensor";
 import { GradientError } from "./errors.js";
+import type { GradRule } from "./rule.js";
 import { elementwiseRules } from "./rules/elementwise.js";
 import { indexingRules } from "./rules/indexing.js";
 import { linalgRules } from "./rules/linalg.js";
@@ -11,31 +12,6 @@ import { mapRules } from "./rules/map.js";
 import { reduceRules } from "./rules/reduce.js";
 import { shapeRules } from "./rules/shape.js";
 import { tableRules } from "./rules/table.js";
-
-/**
- * What a rule sees: the op's inputs and outputs, its attrs, and the output gradients. Inputs
- * and outputs the rule does not save (`saves`) are the original tensors: read only their shape
- * and dtype (they may have been disposed).
- */
-export interface GradContext {
-  readonly inputs: readonly Tensor[];
-  readonly outputs: readonly Tensor[];
-  readonly attrs: Readonly<Record<string, unknown>>;
-  /** Gradient of the loss w.r.t. each output (null where no gradient flows). */
-  readonly grads: readonly (Tensor | null)[];
-  /** Which inputs need a gradient; a rule may return null for the others. */
-  readonly needsGrad: readonly boolean[];
-}
-
-/**
- * A gradient rule: given the output gradients, the gradient w.r.t. each input (null for none),
- * written with ordinary tensor ops so that gradients of gradients work (`createGraph`).
- * `saves` says which tensors the rule reads, so the tape keeps only those alive.
- */
-export interface GradRule {
-  readonly saves: "inputs" | "outputs" | "both" | "none";
-  backward(ctx: GradContext): (Tensor | null)[];
-}
 
 /**
  * Ops recorded as `recordOp("custom", inputs, outputs, { name, backward })` carry their own

@@ -1,6 +1,7 @@
 // The dual-package hazard: two copies of @nn/tensor (as when one package is loaded through
 // require and another through import) must share one default backend, one backend registry,
-// one RNG, one scope stack and one memory count, and recognise each other's tensors.
+// one RNG, one scope stack, one memory count and one grad mode, and recognise each other's
+// tensors.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
 type TensorModule = typeof import("@nn/tensor");
@@ -109,6 +110,28 @@ describe("two copies of @nn/tensor", () => {
     expect(made).toBe(1);
     // A key that names an Object.prototype member is still a fresh slot.
     expect(B.shared("toString", () => 7)).toBe(7);
+  });
+
+  it("share grad mode and the op and dispose hooks", () => {
+    A.setBackend(cpuA.cpu());
+    expect(A.noGrad(() => B.isGradEnabled())).toBe(false);
+    expect(B.noGrad(() => A.enableGrad(() => B.isGradEnabled()))).toBe(true);
+    expect(A.isGradEnabled()).toBe(true);
+    const ops: string[] = [];
+    const disposed: unknown[] = [];
+    const prevOp = A.setOpHook((r) => ops.push(r.op));
+    const prevDispose = A.setDisposeHook((t) => disposed.push(t));
+    try {
+      const x = B.tensor([1, 2]);
+      B.recordOp("seen", [x], [x]);
+      A.noGrad(() => B.recordOp("hidden", [x], [x]));
+      x.dispose();
+      expect(ops).toEqual(["seen"]);
+      expect(disposed).toEqual([x]);
+    } finally {
+      B.setOpHook(prevOp);
+      B.setDisposeHook(prevDispose);
+    }
   });
 
   it("two fresh copies of the CPU backend never reuse a label", async () => {

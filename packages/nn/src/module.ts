@@ -5,7 +5,6 @@
  * `registerBuffer`, since a plain tensor property is not part of the state. Key names are
  * PyTorch's: `fc1.weight`, `0.bias`, `bn.running_mean`.
  */
-import { noGrad } from "@nn/autograd";
 import {
   type Backend,
   copy_,
@@ -14,6 +13,7 @@ import {
   isFloating,
   isTensor,
   keep,
+  noGrad,
   ShapeError,
   type Tensor,
   ValueError,

@@ -2,7 +2,6 @@
  * Gradient clipping, as PyTorch's `torch.nn.utils.clip_grad_norm_` / `clip_grad_value_`,
  * computed entirely with tensor ops: nothing is read back, so it never waits on a GPU.
  */
-import { noGrad } from "@nn/autograd";
 import {
   abs,
   add,
@@ -12,6 +11,7 @@ import {
   isTensor,
   max,
   mul,
+  noGrad,
   pow,
   sqrt,
   stack,

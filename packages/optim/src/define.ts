@@ -3,8 +3,16 @@
  * defaults, a per-parameter state initializer and an update rule. `defineOptimizer` turns such
  * a spec into a definition that constructs optimizers; the built-ins are written this way too.
  */
-import { noGrad } from "@nn/autograd";
-import { DTypeError, isTensor, keep, ShapeError, type Tensor, tidy, ValueError } from "@nn/tensor";
+import {
+  DTypeError,
+  isTensor,
+  keep,
+  noGrad,
+  ShapeError,
+  type Tensor,
+  tidy,
+  ValueError,
+} from "@nn/tensor";
 import type { Defaults, Hyperparameters } from "./hyperparameters.js";
 import {
   type Closure,

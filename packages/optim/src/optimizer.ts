@@ -4,13 +4,13 @@
  * position), `zeroGrad()`, and `stateDict()` / `loadStateDict()` serialized by position within
  * the parameter groups.
  */
-import { noGrad } from "@nn/autograd";
 import {
   BackendError,
   cast,
   clone,
   isTensor,
   keep,
+  noGrad,
   type Tensor,
   ValueError,
   zero_,

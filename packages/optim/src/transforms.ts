@@ -22,7 +22,6 @@
  * `scaleByAdam` with the Adam optimizer's own expression: for the fused, in-place form use the
  * optimizer classes.
  */
-import { noGrad } from "@nn/autograd";
 import {
   add,
   add_,
@@ -31,6 +30,7 @@ import {
   defineMap,
   div,
   mul,
+  noGrad,
   sqrt,
   stack,
   sum,

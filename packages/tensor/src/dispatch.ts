@@ -1,8 +1,13 @@
 /**
- * The one hook `@nn/autograd` installs: every differentiable op reports what it computed, and
- * the hook (when set) records it on the tape. Without a hook, recording costs one check.
+ * Op dispatch: every differentiable op reports what it computed to one hook, which
+ * `@nn/autograd` installs to record the tape; and grad mode, the one switch that says whether
+ * ops are reported at all (`noGrad`, `enableGrad`). It lives here, not in autograd, so that
+ * code which only needs to not record (an optimizer's update, a layer's init) imports nothing
+ * else. Without a hook, or with grad mode off, recording costs one check.
  */
+import { ValueError } from "./errors.js";
 import { shared } from "./global.js";
+import { type Disposable, disposeHookSlot } from "./memory.js";
 import type { Tensor } from "./tensor.js";
 
 /** What an op reports after it ran. `attrs` holds its non-tensor arguments (dims, scalars, ...). */
@@ -16,7 +21,9 @@ export interface OpRecord {
 /** Receives each op as it runs. */
 export type OpHook = (record: OpRecord) => void;
 
-const slot = () => shared("opHook", () => ({ hook: undefined as OpHook | undefined, paused: 0 }));
+const slot = () => shared("opHook", () => ({ hook: undefined as OpHook | undefined }));
+
+const gradMode = () => shared("gradMode", () => ({ enabled: true }));
 
 /** Installs (or, with `undefined`, removes) the op hook. Returns the previous one. */
 export function setOpHook(hook: OpHook | undefined): OpHook | undefined {
@@ -26,7 +33,11 @@ export function setOpHook(hook: OpHook | undefined): OpHook | undefined {
   return prev;
 }
 
-/** Reports an op to the hook, if one is installed and not paused by `unrecorded`. */
+/**
+ * Reports an op to the hook, if one is installed and grad mode is on. A composite op (`std`,
+ * `softmax`, a custom op) computes its parts under `noGrad` and then reports itself as one op,
+ * so autograd applies its registered (more stable) rule instead of differentiating the parts.
+ */
 export function recordOp(
   op: string,
   inputs: readonly Tensor[],
@@ -34,39 +45,57 @@ export function recordOp(
   attrs: Readonly<Record<string, unknown>> = {},
 ): void {
   const s = slot();
-  if (s.hook && s.paused === 0) s.hook({ op, inputs, outputs, attrs });
+  if (s.hook && gradMode().enabled) s.hook({ op, inputs, outputs, attrs });
+}
+
+/** Whether ops are recorded now: true unless inside `noGrad` (torch.is_grad_enabled). */
+export function isGradEnabled(): boolean {
+  return gradMode().enabled;
 }
 
 /**
- * Runs `fn` without reporting its ops: a composite op computes its parts inside and then
- * reports itself as one op, so autograd applies its registered (more stable) rule instead of
- * differentiating the parts.
+ * Runs `fn` with grad mode set to `enabled` and restores the previous mode afterwards, also
+ * when `fn` throws. `noGrad` and `enableGrad` are this; autograd uses it directly where `fn`
+ * is a gradient rule or a custom op's forward.
  */
-export function unrecorded<T>(fn: () => T): T {
-  const s = slot();
-  s.paused++;
+export function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  const mode = gradMode();
+  const prev = mode.enabled;
+  mode.enabled = enabled;
   try {
     return fn();
   } finally {
-    s.paused--;
+    mode.enabled = prev;
   }
+}
+
+/**
+ * Runs `fn` without recording ops (torch.no_grad): for updates of parameters in place and for
+ * inference. `fn` must be synchronous: grad mode is restored when `fn` returns, so an async
+ * function's work after its first `await` would be recorded; a ValueError says so (after the
+ * synchronous part ran).
+ */
+export function noGrad<T>(fn: () => T): T {
+  const out = withGradMode(false, fn);
+  if (out instanceof Promise)
+    throw new ValueError("noGrad: fn returned a Promise; pass a synchronous function");
+  return out;
+}
+
+/** Runs `fn` with recording on, even inside `noGrad` (torch.enable_grad). */
+export function enableGrad<T>(fn: () => T): T {
+  return withGradMode(true, fn);
 }
 
 /** Receives each tensor as it is disposed (autograd releases tape nodes no live tensor needs). */
 export type DisposeHook = (tensor: Tensor) => void;
 
-const disposeSlot = () =>
-  shared("disposeHook", () => ({ hook: undefined as DisposeHook | undefined }));
-
 /** Installs (or removes) the dispose hook. Returns the previous one. */
 export function setDisposeHook(hook: DisposeHook | undefined): DisposeHook | undefined {
-  const s = disposeSlot();
-  const prev = s.hook;
-  s.hook = hook;
+  const s = disposeHookSlot();
+  const prev = s.hook as DisposeHook | undefined;
+  // `Tensor.dispose` is the only caller of the hook (memory.ts's notifyDispose, typed with
+  // `Disposable` so that tensor.ts need not import this file): it always receives a Tensor.
+  s.hook = hook as ((tensor: Disposable) => void) | undefined;
   return prev;
-}
-
-/** Tells the dispose hook, if any, that `tensor` was disposed. */
-export function notifyDispose(tensor: Tensor): void {
-  disposeSlot().hook?.(tensor);
 }

@@ -13,7 +13,7 @@ type Holder = { [KEY]?: Record<string, unknown> };
  * autograd's tape) gets it here, so two copies of that package share one.
  *
  * Keys outside `@nn/tensor` start with the package's name and end with a version that changes
- * when the value's shape does, such as `"@nn/autograd/state@1"`; `@nn/tensor`'s own keys are bare
+ * when the value's shape does, such as `"@nn/autograd/state@2"`; `@nn/tensor`'s own keys are bare
  * names (`"backends"`, `"rng"`). All values live in one record on `globalThis` under
  * `Symbol.for("@nn/tensor/state@1")`.
  *

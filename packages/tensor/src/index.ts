@@ -7,12 +7,15 @@
 export * from "./backend.js";
 export {
   type DisposeHook,
+  enableGrad,
+  isGradEnabled,
+  noGrad,
   type OpHook,
   type OpRecord,
   recordOp,
   setDisposeHook,
   setOpHook,
-  unrecorded,
+  withGradMode,
 } from "./dispatch.js";
 export * from "./dtype.js";
 export * from "./errors.js";

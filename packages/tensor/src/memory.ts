@@ -100,6 +100,15 @@ export function isTensorLike(x: unknown): x is Disposable {
 /** The brand symbol set on every Tensor. */
 export const TENSOR_BRAND: typeof TENSOR = TENSOR;
 
+/** Where `setDisposeHook` (dispatch.ts) keeps the dispose hook; only tensors are passed to it. */
+export const disposeHookSlot = (): { hook: ((tensor: Disposable) => void) | undefined } =>
+  shared("disposeHook", () => ({ hook: undefined as ((tensor: Disposable) => void) | undefined }));
+
+/** Tells the dispose hook, if any, that `tensor` was disposed (called by `Tensor.dispose`). */
+export function notifyDispose(tensor: Disposable): void {
+  disposeHookSlot().hook?.(tensor);
+}
+
 const scopes = () => shared("scopes", () => [] as Set<Disposable>[]);
 
 /** Called for every new tensor: the innermost `tidy` scope owns it. */

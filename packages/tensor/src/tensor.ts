@@ -1,11 +1,10 @@
 import { type Backend, getBackend, type View } from "./backend.js";
-import { notifyDispose } from "./dispatch.js";
 import type { DataArray, DType } from "./dtype.js";
 import { BackendError, DisposedTensorError, DTypeError, ValueError } from "./errors.js";
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
 import { copyView } from "./launch.js";
-import { Storage, stats, TENSOR_BRAND, track } from "./memory.js";
+import { notifyDispose, Storage, stats, TENSOR_BRAND, track } from "./memory.js";
 import type { BinaryName, UnaryName } from "./op-table.js";
 import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 

@@ -19,7 +19,7 @@ import {
   where,
   zerosLike,
 } from "@nn/tensor";
-import type { GradRule } from "../registry.js";
+import type { GradRule } from "../rule.js";
 import { forTensors, operands, unbroadcast } from "./util.js";
 
 type Operand = Tensor | number;

@@ -9,7 +9,7 @@ import {
   zeros,
   zerosLike,
 } from "@nn/tensor";
-import type { GradRule } from "../registry.js";
+import type { GradRule } from "../rule.js";
 
 /** Pads `g` with zeros at the end of each dim up to `shape` (for src larger than index). */
 function padTo(g: Tensor, shape: readonly number[]): Tensor {

@@ -1,6 +1,6 @@
 /** Gradient rule of matmul: dA = dC B^T, dB = A^T dC, summed over broadcast batch dims. */
 import { matmul, reshape, type Tensor, transpose, unsqueeze } from "@nn/tensor";
-import type { GradRule } from "../registry.js";
+import type { GradRule } from "../rule.js";
 import { unbroadcast } from "./util.js";
 
 export const linalgRules: Record<string, GradRule> = {

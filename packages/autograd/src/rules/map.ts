@@ -13,7 +13,7 @@ import {
   type Tensor,
   zerosLike,
 } from "@nn/tensor";
-import type { GradRule } from "../registry.js";
+import type { GradRule } from "../rule.js";
 import { differentiate } from "../symbolic.js";
 import { unbroadcast } from "./util.js";
 

@@ -13,7 +13,7 @@ import {
   type Tensor,
   where,
 } from "@nn/tensor";
-import type { GradRule } from "../registry.js";
+import type { GradRule } from "../rule.js";
 import { keepDims } from "./util.js";
 
 type Attrs = { dims: number[]; keepdim: boolean };

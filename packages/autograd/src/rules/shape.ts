@@ -11,7 +11,7 @@ import {
   zeros,
   zerosLike,
 } from "@nn/tensor";
-import type { GradRule } from "../registry.js";
+import type { GradRule } from "../rule.js";
 import { unbroadcast } from "./util.js";
 
 const identity: GradRule = { saves: "none", backward: ({ grads }) => [grads[0] as Tensor] };

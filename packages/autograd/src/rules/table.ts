@@ -21,7 +21,7 @@ import {
   type UnaryRow,
   unaryForward,
 } from "@nn/tensor";
-import type { GradRule } from "../registry.js";
+import type { GradRule } from "../rule.js";
 import { gradientOf } from "./map.js";
 import { unbroadcast } from "./util.js";
 

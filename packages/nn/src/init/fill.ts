@@ -3,12 +3,12 @@
  * its identity, and draws from the seeded counter-based generator (the global one set by
  * `manualSeed`, or `seed` for this draw alone). Each returns the tensor.
  */
-import { noGrad } from "@nn/autograd";
 import {
   add_,
   DTypeError,
   defineMap,
   isFloating,
+  noGrad,
   rand,
   randn,
   type Tensor,

@@ -1,12 +1,13 @@
 /** Embedding: a lookup table of vectors indexed by int32 ids (torch.nn.Embedding). */
-import { detach, noGrad } from "@nn/autograd";
 import {
   DTypeError,
+  detach,
   eq,
   fmt,
   IndexError,
   indexSelect,
   narrow,
+  noGrad,
   reshape,
   type Tensor,
   tidy,

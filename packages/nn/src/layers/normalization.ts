@@ -3,7 +3,6 @@
  * PyTorch's conventions (biased variance to normalise, unbiased variance in the running
  * estimate, momentum 0.1, eps 1e-5).
  */
-import { noGrad } from "@nn/autograd";
 import {
   add_,
   DTypeError,
@@ -11,6 +10,7 @@ import {
   fmt,
   isFloating,
   mean,
+  noGrad,
   ones,
   reshape,
   ShapeError,

@@ -6,7 +6,6 @@
  * on the parameters flattened into one vector and reads scalars (dot products, the loss) back
  * asynchronously, so `step` always takes a closure and returns a Promise.
  */
-import { noGrad } from "@nn/autograd";
 import {
   abs,
   add_,
@@ -16,6 +15,7 @@ import {
   keep,
   mul,
   neg,
+  noGrad,
   reshape,
   ShapeError,
   slice,

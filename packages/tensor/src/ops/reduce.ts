@@ -3,7 +3,7 @@
  * view; mean, variance, std and logsumexp are composed from sums and elementwise ops.
  */
 import type { ReduceOp } from "../backend.js";
-import { recordOp, unrecorded } from "../dispatch.js";
+import { noGrad, recordOp } from "../dispatch.js";
 import { type DType, isFloating } from "../dtype.js";
 import { DTypeError, IndexError } from "../errors.js";
 import { tidy } from "../memory.js";
@@ -183,7 +183,7 @@ export function variance(x: Tensor, dim?: Dims, keepdim = false, correction = 1)
 export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
   requireFloat("std", x);
   const dims = reductionDims("std", dim, x.ndim);
-  const out = unrecorded(() => tidy(() => sqrt(variance(x, dims, keepdim, correction))));
+  const out = noGrad(() => tidy(() => sqrt(variance(x, dims, keepdim, correction))));
   recordOp("std", [x], [out], { dims, keepdim, correction });
   return out;
 }
@@ -195,7 +195,7 @@ export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Ten
  */
 export function logsumexp(x: Tensor, dim: number | readonly number[], keepdim = false): Tensor {
   const dims = reductionDims("logsumexp", dim, x.ndim);
-  const out = unrecorded(() =>
+  const out = noGrad(() =>
     tidy(() => {
       const xf = isFloating(x.dtype) ? x : cast(x, "float32");
       const outShape = keptShape(x.shape, dims, keepdim);

@@ -3,7 +3,7 @@
  * only when no strides can express the result, as torch.reshape). Each returns a new Tensor
  * that shares the storage; disposing one leaves the others valid.
  */
-import { recordOp, unrecorded } from "../dispatch.js";
+import { noGrad, recordOp } from "../dispatch.js";
 import { IndexError, ShapeError, ValueError } from "../errors.js";
 import {
   contiguousStrides,
@@ -277,7 +277,7 @@ export function sliceScatter(
 ): Tensor {
   backendOf("sliceScatter", [base, src]); // both live, on one backend
   const out = copyOf(base);
-  const window = unrecorded(() => slice(out, dim, start, end, step));
+  const window = noGrad(() => slice(out, dim, start, end, step));
   try {
     if (window.ndim !== src.ndim || window.shape.some((d, i) => d !== src.shape[i])) {
       throw new ShapeError(
@@ -321,4 +321,13 @@ export function t(x: Tensor): Tensor {
   }
   if (x.ndim === 2) return transpose(x, 0, 1);
   return recorded("reshape", x, viewOf(x, x.shape, x.strides, x.offset), { shape: x.shape });
+}
+
+/**
+ * A view of `x`'s data outside the graph (torch `detach`): the same storage, shape and strides,
+ * not recorded, and not requiring grad, so no gradient flows through it.
+ */
+export function detach(x: Tensor): Tensor {
+  x.assertLive("detach");
+  return viewOf(x, x.shape, x.strides, x.offset);
 }
