@@ -143,6 +143,25 @@ async function run(o: Options): Promise<void> {
   process.stdout.write(`${renderTable(report)}\n`);
   if (o.json) writeAtomic(o.json, `${JSON.stringify(report, null, 2)}\n`);
   if (o.markdown) writeAtomic(o.markdown, renderMarkdown(report));
+  // A contestant that fails (rather than lacking a feature or a library) fails the run, so
+  // the bench cannot rot unseen in CI.
+  const failures = [
+    ...report.rows.flatMap((r) =>
+      Object.entries(r.cells)
+        .filter(([, c]) => c.note?.startsWith("error"))
+        .map(([id, c]) => `${r.id} / ${id}: ${c.note}`),
+    ),
+    ...report.columns.filter((c) => c.about.startsWith("error")).map((c) => `${c.id}: ${c.about}`),
+    ...(report.mainJob
+      ? [report.mainJob.nn, report.mainJob.torch]
+          .filter((v): v is string => typeof v === "string" && v.startsWith("failed"))
+          .map((v) => `main-job: ${v}`)
+      : []),
+  ];
+  if (failures.length) {
+    process.stderr.write(`bench: ${failures.length} failure(s):\n  ${failures.join("\n  ")}\n`);
+    process.exitCode = 1;
+  }
 }
 
 const program = new Command("bench")
