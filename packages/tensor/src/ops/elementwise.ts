@@ -1,9 +1,3 @@
-/**
- * Elementwise ops, each one expression of the IR, with PyTorch's dtype promotion
- * (`resultType`) and broadcasting. Float-only math (exp, log, ...) promotes integer and bool
- * inputs to float32, as PyTorch does.
- */
-import { recordOp } from "../dispatch.js";
 import { checkDType, type DType, isFloating } from "../dtype.js";
 import { DTypeError, ValueError } from "../errors.js";
 import type { Expr } from "../expr.js";
@@ -29,11 +23,15 @@ function unaryFn(name: UnaryName): (x: Tensor) => Tensor {
         `${name}: not supported for bool tensors; cast to int32 or a float dtype first`,
       );
     }
-    const [out] = elementwise(name, [x], dtype, ([a]) => unaryForward(row, a as Expr)) as [Tensor];
-    recordOp(name, [x], [out]);
-    return out;
+    return elementwise(name, [x], dtype, ([a]) => unaryForward(row, a as Expr));
   };
 }
+
+/** The scalar operands of a binary op, as recorded (autograd reads them back as `a` / `b`). */
+const scalarsOf = (a: TensorLike, b: TensorLike) => ({
+  a: typeof a === "object" ? undefined : a,
+  b: typeof b === "object" ? undefined : b,
+});
 
 const isBool = (v: TensorLike) =>
   typeof v === "boolean" || (typeof v === "object" && v.dtype === "bool");
@@ -56,19 +54,10 @@ function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Tensor {
     if (row.promotion === "div" && !isFloating(dtype)) dtype = "float32";
     if (row.promotion === "pow") checkPow(b, dtype);
     if (row.promotion === "logical") dtype = "bool";
-    const [out] = elementwise(
-      name,
-      [a, b],
-      dtype,
-      ([x, y]) => binaryForward(row, x as Expr, y as Expr),
-      kind,
-    ) as [Tensor];
-    const inputs = [a, b].filter((t): t is Tensor => typeof t === "object");
-    recordOp(name, inputs, [out], {
-      a: typeof a === "object" ? undefined : a,
-      b: typeof b === "object" ? undefined : b,
+    return elementwise(name, [a, b], dtype, ([x, y]) => binaryForward(row, x as Expr, y as Expr), {
+      key: kind,
+      attrs: scalarsOf(a, b),
     });
-    return out;
   };
 }
 
@@ -167,15 +156,13 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
     );
   }
   const dtype = resultDTypeOf([a, b], "where");
-  const [out] = elementwise("where", [cond, a, b], dtype, ([c, x, y]) =>
-    (c as Expr).where(x as Expr, y as Expr),
-  ) as [Tensor];
-  const inputs = [cond, a, b].filter((t): t is Tensor => typeof t === "object");
-  recordOp("where", inputs, [out], {
-    a: typeof a === "object" ? undefined : a,
-    b: typeof b === "object" ? undefined : b,
-  });
-  return out;
+  return elementwise(
+    "where",
+    [cond, a, b],
+    dtype,
+    ([c, x, y]) => (c as Expr).where(x as Expr, y as Expr),
+    { attrs: scalarsOf(a, b) },
+  );
 }
 
 /**
@@ -191,7 +178,7 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     throw new ValueError("clamp: at least one of min and max must be a number");
   const bounds: Scalar[] = [...(hasMin ? [min] : []), ...(hasMax ? [max] : [])];
   const dtype = resultDTypeOf([x, ...bounds], "clamp");
-  const [out] = elementwise(
+  return elementwise(
     "clamp",
     [x, ...bounds],
     dtype,
@@ -204,10 +191,11 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
       if (hasMax) r = r.gt(upper).logicalOr(upper.isnan()).where(upper, r);
       return r;
     },
-    `clamp:${hasMin}:${hasMax}`,
-  ) as [Tensor];
-  recordOp("clamp", [x], [out], { min: hasMin ? min : undefined, max: hasMax ? max : undefined });
-  return out;
+    {
+      key: `clamp:${hasMin}:${hasMax}`,
+      attrs: { min: hasMin ? min : undefined, max: hasMax ? max : undefined },
+    },
+  );
 }
 
 /**
@@ -216,7 +204,5 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
  */
 export function cast(x: Tensor, dtype: DType): Tensor {
   checkDType("cast", dtype);
-  const [out] = elementwise("cast", [x], dtype, ([v]) => v as Expr, "cast") as [Tensor];
-  recordOp("cast", [x], [out], { dtype });
-  return out;
+  return elementwise("cast", [x], dtype, ([v]) => v as Expr, { attrs: { dtype } });
 }

@@ -1,5 +1,6 @@
 /** Internal helpers shared by the ops: backend checks, broadcast views, elementwise launch. */
 import { type Backend, getBackend, type View } from "../backend.js";
+import { recordOp } from "../dispatch.js";
 import { type DType, type PromotionOperand, resultType, scalarDType } from "../dtype.js";
 import { BackendError, IndexError, ValueError } from "../errors.js";
 import { type Expr, input, type Kernel, kernel, param } from "../expr.js";
@@ -88,46 +89,47 @@ export function resultDTypeOf(args: readonly TensorLike[], op = "resultType"): D
 const kernelCache = new Map<string, Kernel>();
 
 /**
- * Runs an elementwise op over tensors and scalars. Tensors become kernel inputs cast to
- * `computeDType`; scalars become kernel params of that dtype, so changing them never
- * recompiles. `build` maps the operand expressions to the output expression(s); `cacheKey`
- * names the op's structure (the build result is memoised under it and the operand dtypes).
- * Returns one output tensor per output expression, shaped by broadcasting the tensor operands.
+ * Runs an elementwise op over tensors and scalars, and records it for autograd: the one path of
+ * every elementwise op. Tensors become kernel inputs cast to `computeDType`; scalars become
+ * kernel params of that dtype, so changing them never recompiles. `build` maps the operand
+ * expressions to the output expression; `key` names the op's structure (the kernel is cached
+ * under it and the operand dtypes; default `op`); `attrs` are recorded with the op (its
+ * non-tensor arguments). Returns the output, shaped by broadcasting the tensor operands.
  */
 export function elementwise(
   op: string,
   args: readonly TensorLike[],
   computeDType: DType,
-  build: (operands: Expr[]) => Expr | Expr[],
-  cacheKey: string = op,
-): Tensor[] {
+  build: (operands: Expr[]) => Expr,
+  { key = op, attrs = {} }: { key?: string; attrs?: Record<string, unknown> } = {},
+): Tensor {
   checkOperands(op, args);
   const tensors = args.filter((a): a is Tensor => typeof a === "object");
   const backend = backendOf(op, tensors);
   const shape = broadcastShapes(op, ...tensors.map((t) => t.shape));
   const sig = args.map((a) => (typeof a === "object" ? a.dtype : "s")).join(",");
-  const key = `${cacheKey}|${sig}|${computeDType}`;
-  let k = kernelCache.get(key);
+  const cacheKey = `${key}|${sig}|${computeDType}`;
+  let k = kernelCache.get(cacheKey);
   if (!k) {
     let ti = 0;
     let pi = 0;
     const operands = args.map((a) =>
       typeof a === "object" ? input(ti++, a.dtype).cast(computeDType) : param(pi++, computeDType),
     );
-    const out = build(operands);
-    k = kernel(Array.isArray(out) ? out : [out]);
-    kernelCache.set(key, k);
+    k = kernel([build(operands)]);
+    kernelCache.set(cacheKey, k);
   }
   const params = args.filter((a): a is Scalar => typeof a !== "object").map(Number);
-  const outputs = k.outputs.map((e) => empty(shape, e.dtype, backend));
+  const out = empty(shape, (k.outputs[0] as Expr).dtype, backend);
   launch(
     backend,
     k,
     tensors.map((t) => t.stridedView()),
-    outputs.map((t) => t.stridedView()),
+    [out.stridedView()],
     params,
   );
-  return outputs;
+  recordOp(op, tensors, [out], attrs);
+  return out;
 }
 
 /** Writes `src` (broadcast to `dst.shape`, cast to `dst.dtype`) through the view `dst`. */
