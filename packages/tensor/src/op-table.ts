@@ -108,6 +108,18 @@ export type ExprOps<E> = { [K in UnaryName]: () => E } & {
   binary(op: BinaryOp, other: E | number): E;
 };
 
+/**
+ * How an op's operands and result get their dtype (PyTorch's rules):
+ * - `float`: int/bool operands are promoted to float32 (exp, log, ...);
+ * - `numeric`: the operand's dtype is kept; bool is refused (neg, abs, floor, ...);
+ * - `any`: the operand's dtype is kept, bool included (sign);
+ * - `predicate`: any operand, the result is bool (isnan, logicalNot);
+ * - `arith`: operands promote together (see `BinaryRow.bool` for two bools);
+ * - `div`: operands promote together, integers give float32 (true division);
+ * - `pow`: operands promote together; two bools, or an int base to a negative int power, refused;
+ * - `compare`: operands promote together, the result is bool;
+ * - `logical`: operands are read as bool (nonzero, NaN included, is true), the result is bool.
+ */
 export type Promotion =
   | "float"
   | "numeric"
