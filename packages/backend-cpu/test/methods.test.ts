@@ -92,6 +92,14 @@ describe("Tensor methods", () => {
     expect(() => tensor([[[1]]]).t()).toThrow(/at most 2 dims/);
   });
 
+  it("detach is a view of the same storage that requires no grad", async () => {
+    const p = tensor([1, 2], { dtype: "float32", requiresGrad: true });
+    const d = p.detach();
+    expect(d.storage).toBe(p.storage);
+    expect(d.requiresGrad).toBe(false);
+    expect(await d.array()).toEqual([1, 2]);
+  });
+
   it("in-place methods keep the tensor's identity", async () => {
     const p = tensor([1, 2], { dtype: "float32" });
     expect(p.add_(tensor([1, 1], { dtype: "float32" }), 0.5).mul_(2)).toBe(p);

@@ -363,6 +363,8 @@ export type TensorMethods = { [K in UnaryName]: () => Tensor } & {
   slice(dim: number, start?: number, end?: number | null, step?: number): Tensor;
   contiguous(): Tensor;
   clone(): Tensor;
+  /** A view of the same storage that autograd does not record or differentiate through. */
+  detach(): Tensor;
   gather(dim: number, index: Tensor): Tensor;
   indexSelect(dim: number, index: Tensor): Tensor;
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;

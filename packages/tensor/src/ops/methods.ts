@@ -15,6 +15,7 @@ import { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } f
 import {
   clone,
   contiguous,
+  detach,
   expand,
   flatten,
   narrow,
@@ -72,6 +73,7 @@ const functions: Record<string, Fn> = {
   slice: slice as Fn,
   contiguous,
   clone,
+  detach,
   gather: gather as Fn,
   indexSelect: indexSelect as Fn,
   scatterAdd: scatterAdd as Fn,
