@@ -38,8 +38,8 @@ from collections import Counter
 from pathlib import Path
 
 import fixturelib as fl
-from fixturelib import (E, FLOATS, INF, INT32_MAX, INT32_MIN, NAN, OPS, POSITIVE_DOMAIN, T, UNARY,
-                        V, dim_name, seed, torch)
+from fixturelib import (BINARY, E, FLOATS, INF, INT32_MAX, INT32_MIN, NAN, OPS, POSITIVE_DOMAIN,
+                        UNARY, T, V, dim_name, seed, torch)
 
 DEFAULT_OUT = fl.FIXTURES / "ops.json"
 DEFAULT_FORMAT_OUT = fl.FIXTURES / "format.json"
@@ -136,10 +136,6 @@ def unary_cases():
         case(op + "/view/slice", op, V(rnd([4, 3]), "slice"))
         case(op + "/view/expand", op, E(rnd([3, 1]), [2, 3, 4]))
         case(op + "/random/float64", op, rnd([2, 5], "float64"))
-
-
-BINARY = ["add", "sub", "mul", "div", "pow", "maximum", "minimum",
-          "eq", "ne", "lt", "le", "gt", "ge"]
 
 
 def _pair(shape, dtype="float32", op=None):

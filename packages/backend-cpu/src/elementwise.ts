@@ -153,7 +153,9 @@ function compile(k: Kernel, nIn: number, nOut: number, paramTypes: readonly DTyp
   for (let j = 0; j < nIn; j++) L.push(`const x${j} = arrays[${j}];`);
   for (let j = 0; j < nOut; j++) L.push(`const y${j} = arrays[${nIn + j}];`);
   paramTypes.forEach((t, j) => {
-    L.push(`const p${j} = ${round(t === "bool" ? "float64" : t, `params[${j}]`)};`);
+    // A bool param is 0/1 like every bool value: any nonzero number (NaN too) is true.
+    const p = `params[${j}]`;
+    L.push(`const p${j} = ${t === "bool" ? castCode(p, "float64", "bool") : round(t, p)};`);
   });
   L.push("const nd = shape.length, inner = shape[nd - 1];");
   L.push("let total = 1; for (let d = 0; d < nd; d++) total *= shape[d];");
