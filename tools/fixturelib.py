@@ -427,6 +427,8 @@ ELEMENTWISE = {
     "minimum": _tensor_operands(torch.minimum),
     "logicalAnd": _tensor_operands(torch.logical_and),
     "logicalOr": _tensor_operands(torch.logical_or),
+    "atan2": _tensor_operands(torch.atan2),
+    "fmod": _tensor_operands(torch.fmod),
 }
 
 OPS = {

@@ -83,6 +83,8 @@ const CASES: Record<string, Case> = {
   pow: binary(nn.pow, true),
   maximum: binary(nn.maximum),
   minimum: binary(nn.minimum),
+  atan2: binary(nn.atan2),
+  fmod: binary(nn.fmod),
   where: {
     f: (a, b) => nn.where(nn.gt(a, 0), a, b),
     inputs: () => [f64(vals(6, 4), [2, 3]), f64(vals(3, 5), [3])],

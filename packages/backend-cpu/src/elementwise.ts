@@ -93,6 +93,11 @@ function binaryCode(op: string, a: string, b: string, dtype: DType): string {
       return `(${a} & ${b})`;
     case "or":
       return `(${a} | ${b})`;
+    case "atan2":
+      return `Math.atan2(${a}, ${b})`;
+    case "fmod":
+      // JS's % is C's fmod (exact, the dividend's sign); an int32 divisor of 0 gives NaN | 0 = 0.
+      return `${a} % ${b}`;
   }
   throw new Error(`cpu: unknown binary op ${op}`);
 }

@@ -26,6 +26,18 @@ const FLOAT_UNARY: ReadonlySet<string> = new Set(
     .filter((r) => r.promotion === "float" && r.primitive)
     .map((r) => r.primitive as string),
 );
+// Float-only binary primitives (div, atan2) promote int/bool operands to float32.
+const FLOAT_BINARY: ReadonlySet<string> = new Set(
+  Object.values(BINARY)
+    .filter((r) => (r.promotion === "float" || r.promotion === "div") && r.primitive)
+    .map((r) => r.primitive as string),
+);
+// Binary primitives with no bool meaning (fmod): bool operands are a DTypeError.
+const NUMERIC_BINARY: ReadonlySet<string> = new Set(
+  Object.values(BINARY)
+    .filter((r) => r.promotion === "numeric" && r.primitive)
+    .map((r) => r.primitive as string),
+);
 const COMPARISONS: ReadonlySet<BinaryOp> = new Set([
   "eq",
   "ne",
@@ -152,8 +164,13 @@ export function binaryExpr(op: BinaryOp, a: Operand, b: Operand): Expr {
   const eb = lift(b, ea.dtype);
   let common = promoteTypes(ea.dtype, eb.dtype);
   if (op === "and" || op === "or") common = "bool";
-  else if ((op === "div" || (op === "pow" && common === "bool")) && !isFloating(common))
+  else if ((FLOAT_BINARY.has(op) || (op === "pow" && common === "bool")) && !isFloating(common))
     common = "float32";
+  else if (NUMERIC_BINARY.has(op) && common === "bool") {
+    throw new DTypeError(
+      `${op}: not defined for bool expressions; cast to int32 or a float dtype first`,
+    );
+  }
   const dtype = COMPARISONS.has(op) ? "bool" : common;
   return new Expr({ kind: "binary", op, a: coerce(ea, common), b: coerce(eb, common), dtype });
 }

@@ -49,7 +49,9 @@ export type BinaryOp =
   | "gt"
   | "ge"
   | "and"
-  | "or";
+  | "or"
+  | "atan2"
+  | "fmod";
 
 /** The names of the table's unary rows (the compiler checks each has a row, and only those). */
 export type UnaryName =
@@ -88,7 +90,9 @@ export type BinaryName =
   | "gt"
   | "ge"
   | "logicalAnd"
-  | "logicalOr";
+  | "logicalOr"
+  | "atan2"
+  | "fmod";
 
 export type OpName = UnaryName | BinaryName;
 
@@ -108,8 +112,23 @@ export type ExprOps<E> = { [K in UnaryName]: () => E } & {
   binary(op: BinaryOp, other: E | number): E;
 };
 
+/**
+ * How a row's result dtype follows from its operands' (PyTorch's promotion of the operands
+ * first, for a binary row):
+ * - `float`: int and bool give float32 (exp, atan2, ...);
+ * - `floating`: float operands only, DTypeError otherwise (torch has no int kernel: frac, hypot);
+ * - `numeric`: any dtype but bool (DTypeError): neg, floor, fmod, ...;
+ * - `any`: every dtype, kept (sign);
+ * - `predicate`: bool results (isnan);
+ * - `arith`: the promoted dtype, with the row's `bool` meaning for two bools (add, maximum);
+ * - `div`: true division, int and bool give float32;
+ * - `pow`: as `pow`: two bools or a negative integer exponent of an int are errors, and a bool
+ *   base to an integer power gives int32 (torch's int64; a unary row: `square` of a bool);
+ * - `compare`, `logical`: bool results.
+ */
 export type Promotion =
   | "float"
+  | "floating"
   | "numeric"
   | "any"
   | "predicate"
@@ -160,6 +179,8 @@ export function addTangents<E extends ExprOps<E>>(a: E | null, b: E | null): E |
   return a === null ? b : b === null ? a : a.add(b);
 }
 const times = <E extends ExprOps<E>>(d: E | null, f: E): E | null => (d === null ? null : d.mul(f));
+/** Rounds toward zero: ceil below 0, floor elsewhere (so trunc(-0.5) is -0, as C's trunc). */
+const truncate = <E extends ExprOps<E>>(x: E): E => x.lt(0).where(x.ceil(), x.floor());
 const constantZero = () => null;
 
 /** Gradient of maximum/minimum: the winner's tangent, ties split in half (torch). */
@@ -317,6 +338,23 @@ export const BINARY: { readonly [K in BinaryName]: BinaryRow } = {
     promotion: "logical",
     primitive: "or",
     jvp: constantZero,
+  },
+  atan2: {
+    arity: 2,
+    promotion: "float",
+    primitive: "atan2",
+    // torch: grad * other / (self^2 + other^2), grad * -self / (self^2 + other^2).
+    jvp: (da, db, a, b) => {
+      const r = a.mul(a).add(b.mul(b));
+      return addTangents(da?.mul(b).div(r) ?? null, db?.mul(a).neg().div(r) ?? null);
+    },
+  },
+  fmod: {
+    arity: 2,
+    promotion: "numeric",
+    primitive: "fmod",
+    // torch: grad, -grad * self.div(other, rounding_mode="trunc").
+    jvp: (da, db, a, b) => addTangents(da, db?.mul(truncate(a.div(b))).neg() ?? null),
   },
 };
 

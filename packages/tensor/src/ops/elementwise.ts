@@ -24,11 +24,8 @@ function unaryFn(name: UnaryName): (x: Tensor) => Tensor {
   return (x) => {
     let dtype = x.dtype;
     if (row.promotion === "float" && !isFloating(dtype)) dtype = "float32";
-    if (row.promotion === "numeric" && dtype === "bool") {
-      throw new DTypeError(
-        `${name}: not supported for bool tensors; cast to int32 or a float dtype first`,
-      );
-    }
+    if (row.promotion === "pow" && dtype === "bool") dtype = "int32";
+    checkClass(name, row.promotion, dtype, "tensors");
     const [out] = elementwise(name, [x], dtype, ([a]) => unaryForward(row, a as Expr)) as [Tensor];
     recordOp(name, [x], [out]);
     return out;
@@ -53,8 +50,10 @@ function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Tensor {
       kind = row.bool;
       row = BINARY[row.bool];
     }
-    if (row.promotion === "div" && !isFloating(dtype)) dtype = "float32";
+    if ((row.promotion === "div" || row.promotion === "float") && !isFloating(dtype))
+      dtype = "float32";
     if (row.promotion === "pow") checkPow(b, dtype);
+    checkClass(name, row.promotion, dtype, "operands");
     if (row.promotion === "logical") dtype = "bool";
     const [out] = elementwise(
       name,
@@ -70,6 +69,20 @@ function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Tensor {
     });
     return out;
   };
+}
+
+/** DTypeError where the row's class refuses the (promoted) dtype: bool for `numeric`, int and bool for `floating`. */
+function checkClass(name: string, promotion: string, dtype: DType, what: string): void {
+  if (promotion === "numeric" && dtype === "bool") {
+    throw new DTypeError(
+      `${name}: not supported for bool ${what}; cast to int32 or a float dtype first`,
+    );
+  }
+  if (promotion === "floating" && !isFloating(dtype)) {
+    throw new DTypeError(
+      `${name}: only float ${what} are supported (as torch), got ${dtype}; cast to float32 first`,
+    );
+  }
 }
 
 function checkPow(b: TensorLike, dtype: DType): void {
@@ -154,6 +167,19 @@ export const ge = binaryFn("ge");
 export const logicalAnd = binaryFn("logicalAnd");
 /** Logical or of the operands read as bool, as bool. */
 export const logicalOr = binaryFn("logicalOr");
+/**
+ * The angle of the point (b, a) in radians, in [-pi, pi] (C's atan2(a, b): atan2(±0, +0) = ±0,
+ * atan2(±0, -0) = ±pi, atan2(±inf, ±inf) = ±pi/4 or ±3pi/4; NaN if either is NaN). Int and bool
+ * operands give float32 (torch.atan2).
+ */
+export const atan2 = binaryFn("atan2");
+/**
+ * C's fmod: `a - trunc(a / b) * b`, computed exactly, with the sign of the dividend `a`
+ * (fmod(-5, 3) = -2, fmod(-0, 3) = -0); fmod(x, 0), fmod(±inf, y) and NaN operands give NaN,
+ * fmod(x, ±inf) = x (torch.fmod). Integers stay integers; an integer divisor of 0 gives 0 (torch
+ * raises ZeroDivisionError, which a kernel cannot); bool operands: DTypeError.
+ */
+export const fmod = binaryFn("fmod");
 
 /**
  * `cond ? a : b` elementwise, broadcasting all three. `cond` must be bool (DTypeError
