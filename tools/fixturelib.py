@@ -427,8 +427,9 @@ ELEMENTWISE = {
     "minimum": _tensor_operands(torch.minimum),
     "logicalAnd": _tensor_operands(torch.logical_and),
     "logicalOr": _tensor_operands(torch.logical_or),
-    "atan2": _tensor_operands(torch.atan2),
-    "fmod": _tensor_operands(torch.fmod),
+    # (torch.atan2, fmod, ... take no Python number for one operand or the other)
+    **{name: _tensor_operands(getattr(torch, name)) for name in (
+        "atan2", "fmod")},
 }
 
 OPS = {

@@ -106,6 +106,8 @@ export type ExprOps<E> = { [K in UnaryName]: () => E } & {
 } & {
   /** `this ? a : b` elementwise (this is the condition). */
   where(a: E | number, b: E | number): E;
+  /** The number as a constant of this expression's dtype (`x.fullLike(1).div(x)` is 1 / x). */
+  fullLike(value: number): E;
   /** One primitive IR node: `op(this)`. */
   unary(op: UnaryOp): E;
   /** One primitive IR node: `op(this, other)`, promoting both to a common dtype. */
