@@ -418,7 +418,8 @@ ELEMENTWISE = {
     # unary
     **{name: getattr(torch, name) for name in (
         "neg", "abs", "sign", "exp", "expm1", "log", "log1p", "sqrt", "rsqrt",
-        "sin", "cos", "tanh", "erf", "floor", "ceil", "round", "isnan")},
+        "sin", "cos", "tanh", "erf", "floor", "ceil", "round", "isnan", "tan", "asin", "acos",
+        "atan")},
     "logicalNot": torch.logical_not,
     # binary
     **{name: getattr(torch, name) for name in (

@@ -17,8 +17,14 @@ const vals = (n: number, seed = 1) =>
     return frac < 0.1 || frac > 0.4 ? v + 0.2 : v;
   });
 const pos = (n: number, seed = 1) => vals(n, seed).map((v) => Math.abs(v) + 0.3);
+/** Values in (-0.8, 0.8), 0 included: asin, acos, atanh's domain. */
+const unit = (n: number, seed = 1) => [0, ...vals(n - 1, seed).map((v) => v / 2)];
 
 type Case = { f: (...xs: Tensor[]) => Tensor; inputs: () => Tensor[]; eps?: number };
+const on = (op: (x: Tensor) => Tensor, values: number[]): Case => ({
+  f: op,
+  inputs: () => [f64(values, [values.length])],
+});
 const unary = (op: (x: Tensor) => Tensor, positive = false): Case => ({
   f: op,
   inputs: () => [f64(positive ? pos(6) : vals(6), [2, 3])],
@@ -85,6 +91,10 @@ const CASES: Record<string, Case> = {
   minimum: binary(nn.minimum),
   atan2: binary(nn.atan2),
   fmod: binary(nn.fmod),
+  tan: unary(nn.tan),
+  asin: on(nn.asin, unit(6)),
+  acos: on(nn.acos, unit(6)),
+  atan: unary(nn.atan),
   where: {
     f: (a, b) => nn.where(nn.gt(a, 0), a, b),
     inputs: () => [f64(vals(6, 4), [2, 3]), f64(vals(3, 5), [3])],

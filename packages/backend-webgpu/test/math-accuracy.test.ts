@@ -2,6 +2,9 @@
 // values the CPU backend gives. Bounds hold on SwiftShader with margin; they hold on any driver
 // that rounds + - * / and sqrt to within an ulp, since the transcendentals are our own code.
 import {
+  acos,
+  asin,
+  atan,
   atan2,
   cos,
   erf,
@@ -15,6 +18,7 @@ import {
   sin,
   sqrt,
   type Tensor,
+  tan,
   tanh,
   tensor,
 } from "@nn/tensor";
@@ -75,6 +79,11 @@ const CASES: [string, (t: Tensor) => Tensor, (x: number) => number, Float32Array
   ["tanh", tanh, Math.tanh, grid(-12, 12, N), 3],
   ["sqrt", sqrt, Math.sqrt, grid(1e-20, 1e20, N, true), 3],
   ["rsqrt", rsqrt, (x) => 1 / Math.sqrt(x), grid(1e-20, 1e20, N, true), 3],
+  // The op table's composites of the primitives above (and atan2).
+  ["tan", tan, Math.tan, grid(-1e4, 1e4, N), 4],
+  ["asin", asin, Math.asin, grid(-1, 1, N), 4],
+  ["acos", acos, Math.acos, grid(-1, 1, N), 5],
+  ["atan", atan, Math.atan, grid(-1e4, 1e4, N), 3],
 ];
 
 describe.skipIf(!adapter)("webgpu math accuracy (float32)", () => {

@@ -72,7 +72,11 @@ export type UnaryName =
   | "ceil"
   | "round"
   | "isnan"
-  | "logicalNot";
+  | "logicalNot"
+  | "tan"
+  | "asin"
+  | "acos"
+  | "atan";
 
 /** The names of the table's binary rows. */
 export type BinaryName =
@@ -268,6 +272,32 @@ export const UNARY: { readonly [K in UnaryName]: UnaryRow } = {
   isnan: { arity: 1, promotion: "predicate", primitive: "isnan", jvp: constantZero },
   // x == 0 rather than the IR's `not`, which reads NaN as false (torch: logical_not(nan) is false).
   logicalNot: { arity: 1, promotion: "predicate", forward: (x) => x.eq(0), jvp: constantZero },
+  tan: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => x.sin().div(x.cos()),
+    jvp: (d, _x, y) => d.mul(y.mul(y).add(1)),
+    savesOutput: true,
+  },
+  // (1 - x)(1 + x) rather than 1 - x^2: exact where x is near ±1.
+  asin: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => x.atan2(x.neg().add(1).mul(x.add(1)).sqrt()),
+    jvp: (d, x) => d.mul(x.mul(x).neg().add(1).rsqrt()),
+  },
+  acos: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => x.neg().add(1).mul(x.add(1)).sqrt().atan2(x),
+    jvp: (d, x) => d.mul(x.mul(x).neg().add(1).rsqrt()).neg(),
+  },
+  atan: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => x.atan2(1),
+    jvp: (d, x) => d.div(x.mul(x).add(1)),
+  },
 };
 
 /** The binary ops. */

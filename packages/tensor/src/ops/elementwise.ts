@@ -136,6 +136,17 @@ export const round = unaryFn("round");
 export const isnan = unaryFn("isnan");
 /** `x == 0` as bool: logical not, reading any nonzero (NaN included) as true (torch.logical_not). */
 export const logicalNot = unaryFn("logicalNot");
+/** Tangent (radians), `sin(x) / cos(x)`; NaN at ±inf; int/bool give float32 (torch.tan). */
+export const tan = unaryFn("tan");
+/**
+ * Arcsine in [-pi/2, pi/2], `atan2(x, sqrt((1 - x)(1 + x)))`: ±pi/2 at ±1, NaN outside [-1, 1],
+ * asin(-0) = -0; int/bool give float32 (torch.asin).
+ */
+export const asin = unaryFn("asin");
+/** Arccosine in [0, pi], `atan2(sqrt((1 - x)(1 + x)), x)`: 0 at 1, pi at -1, NaN outside [-1, 1] (torch.acos). */
+export const acos = unaryFn("acos");
+/** Arctangent in (-pi/2, pi/2), `atan2(x, 1)`: ±pi/2 at ±inf, atan(-0) = -0 (torch.atan). */
+export const atan = unaryFn("atan");
 
 /** `a + b` with broadcasting and PyTorch promotion (bool + bool is logical or). */
 export const add = binaryFn("add");
