@@ -419,7 +419,7 @@ ELEMENTWISE = {
     **{name: getattr(torch, name) for name in (
         "neg", "abs", "sign", "exp", "expm1", "log", "log1p", "sqrt", "rsqrt",
         "sin", "cos", "tanh", "erf", "floor", "ceil", "round", "isnan", "tan", "asin", "acos",
-        "atan")},
+        "atan", "sinh", "cosh", "asinh", "acosh", "atanh")},
     "logicalNot": torch.logical_not,
     # binary
     **{name: getattr(torch, name) for name in (

@@ -95,6 +95,11 @@ const CASES: Record<string, Case> = {
   asin: on(nn.asin, unit(6)),
   acos: on(nn.acos, unit(6)),
   atan: unary(nn.atan),
+  sinh: on(nn.sinh, [0, ...vals(5), 3.5, -20]),
+  cosh: on(nn.cosh, [0, ...vals(5), 3.5, -20]),
+  asinh: on(nn.asinh, [0, ...vals(5), 30]),
+  acosh: on(nn.acosh, [...pos(5).map((v) => v + 1), 30]),
+  atanh: on(nn.atanh, unit(6)),
   where: {
     f: (a, b) => nn.where(nn.gt(a, 0), a, b),
     inputs: () => [f64(vals(6, 4), [2, 3]), f64(vals(3, 5), [3])],
@@ -166,6 +171,22 @@ describe("gradcheck (float64, central differences)", () => {
       x: Tensor,
     ) => Tensor;
     await gradcheck((x) => inner(x), [f64(vals(3, 16), [3])]);
+  });
+  it("the op table's composite forwards differentiate right at 0 (no abs'(0) = 0 on the way)", async () => {
+    // The rows' own jvps give their gradients; a composite inside another expression (here a
+    // fused map) is differentiated through its forward, twice over for the second derivative.
+    const odd = nn.defineMap({
+      name: "test.composites",
+      inputs: 1,
+      build: ([x]) => {
+        const e = x as nn.Expr;
+        return e.sinh().add(e.asinh()).add(e.atanh()).add(e.tan()).add(e.asin()).add(e.cosh());
+      },
+    });
+    const x = f64([0, -0, 0.25, -0.5, 0.75], [5]);
+    await gradcheck((x) => odd.apply([x])[0] as Tensor, [x]);
+    const inner = grad((x: Tensor) => nn.sum(odd.apply([x])[0] as Tensor)) as (x: Tensor) => Tensor;
+    await gradcheck((x) => inner(x), [x]);
   });
   it("prod is twice differentiable at zeros (no, one, two and three zeros per row)", async () => {
     // The gradient of prod at a zero is a product of the other entries: its own gradient is not

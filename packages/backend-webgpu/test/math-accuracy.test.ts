@@ -3,10 +3,14 @@
 // that rounds + - * / and sqrt to within an ulp, since the transcendentals are our own code.
 import {
   acos,
+  acosh,
   asin,
+  asinh,
   atan,
   atan2,
+  atanh,
   cos,
+  cosh,
   erf,
   exp,
   expm1,
@@ -16,6 +20,7 @@ import {
   pow,
   rsqrt,
   sin,
+  sinh,
   sqrt,
   type Tensor,
   tan,
@@ -84,6 +89,11 @@ const CASES: [string, (t: Tensor) => Tensor, (x: number) => number, Float32Array
   ["asin", asin, Math.asin, grid(-1, 1, N), 4],
   ["acos", acos, Math.acos, grid(-1, 1, N), 5],
   ["atan", atan, Math.atan, grid(-1e4, 1e4, N), 3],
+  ["sinh", sinh, Math.sinh, grid(-89, 89, N), 4],
+  ["cosh", cosh, Math.cosh, grid(-89, 89, N), 4],
+  ["asinh", asinh, Math.asinh, grid(-1e30, 1e30, N), 3],
+  ["acosh", acosh, Math.acosh, grid(1, 1e30, N, true), 4],
+  ["atanh", atanh, Math.atanh, grid(-0.9999, 0.9999, N), 5],
 ];
 
 describe.skipIf(!adapter)("webgpu math accuracy (float32)", () => {

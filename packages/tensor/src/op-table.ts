@@ -76,7 +76,12 @@ export type UnaryName =
   | "tan"
   | "asin"
   | "acos"
-  | "atan";
+  | "atan"
+  | "sinh"
+  | "cosh"
+  | "asinh"
+  | "acosh"
+  | "atanh";
 
 /** The names of the table's binary rows. */
 export type BinaryName =
@@ -179,6 +184,8 @@ export interface BinaryRow {
 export type Row = UnaryRow | BinaryRow;
 
 const TWO_OVER_SQRT_PI = 1.1283791670955126;
+/** Above this, asinh(x) = log(2x) and acosh(x) = log(2x) to the last bit (glibc's 2^28). */
+const HUGE = 2 ** 28;
 
 /** `a + b` for tangents, null being zero. */
 export function addTangents<E extends ExprOps<E>>(a: E | null, b: E | null): E | null {
@@ -187,6 +194,21 @@ export function addTangents<E extends ExprOps<E>>(a: E | null, b: E | null): E |
 const times = <E extends ExprOps<E>>(d: E | null, f: E): E | null => (d === null ? null : d.mul(f));
 /** Rounds toward zero: ceil below 0, floor elsewhere (so trunc(-0.5) is -0, as C's trunc). */
 const truncate = <E extends ExprOps<E>>(x: E): E => x.lt(0).where(x.ceil(), x.floor());
+/** `e^x / 2` as `h * (h / 2)` with h = e^(x/2): finite wherever the result is (float32 e^89 / 2). */
+const halfExp = <E extends ExprOps<E>>(x: E): E => {
+  const h = x.mul(0.5).exp();
+  return h.mul(h.mul(0.5));
+};
+/**
+ * An odd function from its values at x >= 0: f(x), -f(-x) below 0, x itself at ±0 (so f(-0) is
+ * -0). The reflection is a `where`, not `abs`, so that the derivative at 0 is f'(0), not the 0
+ * that abs'(0) = 0 would give.
+ */
+function odd<E extends ExprOps<E>>(x: E, f: (a: E) => E): E {
+  const neg = x.lt(0);
+  const r = f(neg.where(x.neg(), x));
+  return x.eq(0).where(x, neg.where(r.neg(), r));
+}
 const constantZero = () => null;
 
 /** Gradient of maximum/minimum: the winner's tangent, ties split in half (torch). */
@@ -297,6 +319,59 @@ export const UNARY: { readonly [K in UnaryName]: UnaryRow } = {
     promotion: "float",
     forward: (x) => x.atan2(1),
     jvp: (d, x) => d.div(x.mul(x).add(1)),
+  },
+  // (e + e / (e + 1)) / 2 with e = expm1(x) below |x| = 1 (no cancellation near 0), else
+  // e^x / 2 - e^-x / 2, each term as halfExp, so that float32 sinh(89) is finite.
+  sinh: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => {
+      const e = x.expm1();
+      const small = e.add(e.div(e.add(1))).mul(0.5);
+      return x
+        .abs()
+        .lt(1)
+        .where(small, halfExp(x).sub(halfExp(x.neg())));
+    },
+    jvp: (d, x) => d.mul(x.cosh()),
+  },
+  // e^x / 2 + e^-x / 2, each term as halfExp: finite wherever cosh is.
+  cosh: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => halfExp(x).add(halfExp(x.neg())),
+    jvp: (d, x) => d.mul(x.sinh()),
+  },
+  // log1p(a + a^2 / (1 + sqrt(1 + a^2))) for a = x >= 0, log(a) + ln 2 above 2^28 (glibc).
+  asinh: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) =>
+      odd(x, (a) => {
+        const a2 = a.mul(a);
+        const small = a.add(a2.div(a2.add(1).sqrt().add(1))).log1p();
+        return a.gt(HUGE).where(a.log().add(Math.LN2), small);
+      }),
+    jvp: (d, x) => d.mul(x.mul(x).add(1).rsqrt()),
+  },
+  // log1p(t + sqrt(t (t + 2))) for t = x - 1 (exact near 1), log(x) + ln 2 above 2^28; NaN
+  // below 1 (where t (t + 2) is positive again below -1, and the sum may round to -1).
+  acosh: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => {
+      const t = x.sub(1);
+      const small = t.add(t.mul(t.add(2)).sqrt()).log1p();
+      return x.lt(1).where(Number.NaN, x.gt(HUGE).where(x.log().add(Math.LN2), small));
+    },
+    jvp: (d, x) => d.mul(x.mul(x).sub(1).rsqrt()),
+  },
+  // log1p(2a / (1 - a)) / 2 for a = x >= 0.
+  atanh: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => odd(x, (a) => a.mul(2).div(a.neg().add(1)).log1p().mul(0.5)),
+    jvp: (d, x) => d.div(x.mul(x).neg().add(1)),
   },
 };
 

@@ -147,6 +147,28 @@ export const asin = unaryFn("asin");
 export const acos = unaryFn("acos");
 /** Arctangent in (-pi/2, pi/2), `atan2(x, 1)`: ±pi/2 at ±inf, atan(-0) = -0 (torch.atan). */
 export const atan = unaryFn("atan");
+/**
+ * Hyperbolic sine, through expm1 below |x| = 1 (accurate near 0) and `e^(x/2)^2 / 2 - e^(-x/2)^2 / 2`
+ * above, finite wherever the result is (float32 sinh(89) = 2.24e38); sinh(-0) = -0 (torch.sinh).
+ */
+export const sinh = unaryFn("sinh");
+/** Hyperbolic cosine, `e^(x/2)^2 / 2 + e^(-x/2)^2 / 2`: finite wherever the result is, >= 1 (torch.cosh). */
+export const cosh = unaryFn("cosh");
+/**
+ * Inverse hyperbolic sine, `log1p(|x| + x^2 / (1 + sqrt(1 + x^2)))` with x's sign (glibc's
+ * formula: accurate near 0, `log(2|x|)` above 2^28); ±inf at ±inf (torch.asinh).
+ */
+export const asinh = unaryFn("asinh");
+/**
+ * Inverse hyperbolic cosine, `log1p(t + sqrt(t (t + 2)))` with t = x - 1 (accurate near 1,
+ * `log(2x)` above 2^28): 0 at 1, NaN below 1, inf at inf (torch.acosh).
+ */
+export const acosh = unaryFn("acosh");
+/**
+ * Inverse hyperbolic tangent, `log1p(2|x| / (1 - |x|)) / 2` with x's sign: ±inf at ±1, NaN
+ * outside [-1, 1] (torch.atanh).
+ */
+export const atanh = unaryFn("atanh");
 
 /** `a + b` with broadcasting and PyTorch promotion (bool + bool is logical or). */
 export const add = binaryFn("add");
