@@ -100,6 +100,11 @@ const CASES: Record<string, Case> = {
   asinh: on(nn.asinh, [0, ...vals(5), 30]),
   acosh: on(nn.acosh, [...pos(5).map((v) => v + 1), 30]),
   atanh: on(nn.atanh, unit(6)),
+  log2: unary(nn.log2, true),
+  log10: unary(nn.log10, true),
+  exp2: unary(nn.exp2),
+  reciprocal: unary(nn.reciprocal),
+  square: unary(nn.square),
   where: {
     f: (a, b) => nn.where(nn.gt(a, 0), a, b),
     inputs: () => [f64(vals(6, 4), [2, 3]), f64(vals(3, 5), [3])],

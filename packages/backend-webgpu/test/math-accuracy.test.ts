@@ -13,10 +13,13 @@ import {
   cosh,
   erf,
   exp,
+  exp2,
   expm1,
   fmod,
   log,
   log1p,
+  log2,
+  log10,
   pow,
   rsqrt,
   sin,
@@ -94,6 +97,12 @@ const CASES: [string, (t: Tensor) => Tensor, (x: number) => number, Float32Array
   ["asinh", asinh, Math.asinh, grid(-1e30, 1e30, N), 3],
   ["acosh", acosh, Math.acosh, grid(1, 1e30, N, true), 4],
   ["atanh", atanh, Math.atanh, grid(-0.9999, 0.9999, N), 5],
+  ["log2", log2, Math.log2, grid(1e-30, 1e30, N, true), 5],
+  ["log10", log10, Math.log10, grid(1e-30, 1e30, N, true), 6],
+  // pow(2, x), through pow's exp(x log 2) off the integers up to 64: rounding x log 2 to float32
+  // costs up to 64 ulps (4e-6) near |x| = 126, exp a few more; the fixtures allow 1e-5 (2^-126
+  // itself is flushed to 0 on SwiftShader).
+  ["exp2", exp2, (x) => 2 ** x, grid(-125, 127, N), 80],
 ];
 
 describe.skipIf(!adapter)("webgpu math accuracy (float32)", () => {

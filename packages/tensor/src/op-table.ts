@@ -81,7 +81,12 @@ export type UnaryName =
   | "cosh"
   | "asinh"
   | "acosh"
-  | "atanh";
+  | "atanh"
+  | "log2"
+  | "log10"
+  | "exp2"
+  | "reciprocal"
+  | "square";
 
 /** The names of the table's binary rows. */
 export type BinaryName =
@@ -372,6 +377,39 @@ export const UNARY: { readonly [K in UnaryName]: UnaryRow } = {
     promotion: "float",
     forward: (x) => odd(x, (a) => a.mul(2).div(a.neg().add(1)).log1p().mul(0.5)),
     jvp: (d, x) => d.div(x.mul(x).neg().add(1)),
+  },
+  log2: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => x.log().div(Math.LN2),
+    jvp: (d, x) => d.div(x.mul(Math.LN2)),
+  },
+  log10: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => x.log().div(Math.LN10),
+    jvp: (d, x) => d.div(x.mul(Math.LN10)),
+  },
+  // C's pow(2, x): exact at integers.
+  exp2: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => x.fullLike(2).pow(x),
+    jvp: (d, _x, y) => d.mul(y).mul(Math.LN2),
+    savesOutput: true,
+  },
+  reciprocal: {
+    arity: 1,
+    promotion: "float",
+    forward: (x) => x.fullLike(1).div(x),
+    jvp: (d, _x, y) => d.mul(y.mul(y)).neg(),
+    savesOutput: true,
+  },
+  square: {
+    arity: 1,
+    promotion: "pow",
+    forward: (x) => x.mul(x),
+    jvp: (d, x) => d.mul(x.mul(2)),
   },
 };
 

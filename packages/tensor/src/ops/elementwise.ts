@@ -169,6 +169,16 @@ export const acosh = unaryFn("acosh");
  * outside [-1, 1] (torch.atanh).
  */
 export const atanh = unaryFn("atanh");
+/** Base-2 log, `log(x) / ln 2`: -inf at 0, NaN below 0; int/bool give float32 (torch.log2). */
+export const log2 = unaryFn("log2");
+/** Base-10 log, `log(x) / ln 10`: -inf at 0, NaN below 0 (torch.log10). */
+export const log10 = unaryFn("log10");
+/** `2^x` (C's pow(2, x): exact at integers), 0 at -inf, inf at inf; int/bool give float32 (torch.exp2). */
+export const exp2 = unaryFn("exp2");
+/** `1 / x`: ±inf at ±0, ±0 at ±inf; int/bool give float32 (torch.reciprocal). */
+export const reciprocal = unaryFn("reciprocal");
+/** `x * x`. Ints stay int32; bool gives int32 (torch.square, as pow(x, 2), gives int64). */
+export const square = unaryFn("square");
 
 /** `a + b` with broadcasting and PyTorch promotion (bool + bool is logical or). */
 export const add = binaryFn("add");
