@@ -419,8 +419,8 @@ ELEMENTWISE = {
     **{name: getattr(torch, name) for name in (
         "neg", "abs", "sign", "exp", "expm1", "log", "log1p", "sqrt", "rsqrt",
         "sin", "cos", "tanh", "erf", "floor", "ceil", "round", "isnan", "tan", "asin", "acos",
-        "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2", "log10", "exp2", "reciprocal",
-        "square")},
+        "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2", "log10", "exp2", "trunc",
+        "frac", "reciprocal", "square")},
     "logicalNot": torch.logical_not,
     # binary
     **{name: getattr(torch, name) for name in (

@@ -103,6 +103,8 @@ const CASES: Record<string, Case> = {
   log2: unary(nn.log2, true),
   log10: unary(nn.log10, true),
   exp2: unary(nn.exp2),
+  trunc: unary(nn.trunc),
+  frac: unary(nn.frac),
   reciprocal: unary(nn.reciprocal),
   square: unary(nn.square),
   where: {

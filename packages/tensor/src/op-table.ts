@@ -85,6 +85,8 @@ export type UnaryName =
   | "log2"
   | "log10"
   | "exp2"
+  | "trunc"
+  | "frac"
   | "reciprocal"
   | "square";
 
@@ -397,6 +399,13 @@ export const UNARY: { readonly [K in UnaryName]: UnaryRow } = {
     forward: (x) => x.fullLike(2).pow(x),
     jvp: (d, _x, y) => d.mul(y).mul(Math.LN2),
     savesOutput: true,
+  },
+  trunc: { arity: 1, promotion: "numeric", forward: truncate, jvp: constantZero },
+  frac: {
+    arity: 1,
+    promotion: "floating",
+    forward: (x) => x.sub(truncate(x)),
+    jvp: (d) => d,
   },
   reciprocal: {
     arity: 1,

@@ -175,6 +175,16 @@ export const log2 = unaryFn("log2");
 export const log10 = unaryFn("log10");
 /** `2^x` (C's pow(2, x): exact at integers), 0 at -inf, inf at inf; int/bool give float32 (torch.exp2). */
 export const exp2 = unaryFn("exp2");
+/**
+ * Rounds toward zero (trunc(-0.5) = -0; ±inf and NaN kept). Integers are returned unchanged (as
+ * a copy); bool: DTypeError (torch.trunc).
+ */
+export const trunc = unaryFn("trunc");
+/**
+ * Fractional part `x - trunc(x)`, with x's sign (frac(-2.75) = -0.75); NaN at ±inf. Float
+ * tensors only, as torch.frac (DTypeError for int32 and bool).
+ */
+export const frac = unaryFn("frac");
 /** `1 / x`: ±inf at ±0, ±0 at ±inf; int/bool give float32 (torch.reciprocal). */
 export const reciprocal = unaryFn("reciprocal");
 /** `x * x`. Ints stay int32; bool gives int32 (torch.square, as pow(x, 2), gives int64). */
