@@ -431,7 +431,7 @@ ELEMENTWISE = {
     "logicalOr": _tensor_operands(torch.logical_or),
     # (torch.atan2, fmod, ... take no Python number for one operand or the other)
     **{name: _tensor_operands(getattr(torch, name)) for name in (
-        "atan2", "fmod")},
+        "atan2", "fmod", "remainder", "copysign", "hypot", "logaddexp", "xlogy")},
 }
 
 OPS = {

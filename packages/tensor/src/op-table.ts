@@ -108,7 +108,12 @@ export type BinaryName =
   | "logicalAnd"
   | "logicalOr"
   | "atan2"
-  | "fmod";
+  | "fmod"
+  | "remainder"
+  | "copysign"
+  | "hypot"
+  | "logaddexp"
+  | "xlogy";
 
 export type OpName = UnaryName | BinaryName;
 
@@ -201,6 +206,10 @@ export function addTangents<E extends ExprOps<E>>(a: E | null, b: E | null): E |
 const times = <E extends ExprOps<E>>(d: E | null, f: E): E | null => (d === null ? null : d.mul(f));
 /** Rounds toward zero: ceil below 0, floor elsewhere (so trunc(-0.5) is -0, as C's trunc). */
 const truncate = <E extends ExprOps<E>>(x: E): E => x.lt(0).where(x.ceil(), x.floor());
+/** C's signbit: x < 0, -0 and -inf included (1 / -0 is -inf), NaN excluded. */
+const signbit = <E extends ExprOps<E>>(x: E): E => x.lt(0).logicalOr(x.fullLike(1).div(x).lt(0));
+/** C's copysign: |m| with the sign bit of s. */
+const withSign = <E extends ExprOps<E>>(m: E, s: E): E => signbit(s).where(m.abs().neg(), m.abs());
 /** `e^x / 2` as `h * (h / 2)` with h = e^(x/2): finite wherever the result is (float32 e^89 / 2). */
 const halfExp = <E extends ExprOps<E>>(x: E): E => {
   const h = x.mul(0.5).exp();
@@ -215,6 +224,21 @@ function odd<E extends ExprOps<E>>(x: E, f: (a: E) => E): E {
   const neg = x.lt(0);
   const r = f(neg.where(x.neg(), x));
   return x.eq(0).where(x, neg.where(r.neg(), r));
+}
+/**
+ * torch's floor division (`div(a, b, rounding_mode="floor")`, c10's div_floor_floating): the
+ * exact quotient's floor from fmod, not floor(a / b), which rounds up at 1 / 0.1.
+ */
+function floorDivide<E extends ExprOps<E>>(a: E, b: E): E {
+  const mod = a.fmod(b);
+  const q = a.sub(mod).div(b);
+  const div = mod
+    .ne(0)
+    .logicalAnd(b.lt(0).ne(mod.lt(0)))
+    .where(q.sub(1), q);
+  const fl = div.floor();
+  const floored = div.sub(fl).gt(0.5).where(fl.add(1), fl);
+  return b.eq(0).where(a.div(b), div.ne(0).where(floored, withSign(a.fullLike(0), a.div(b))));
 }
 const constantZero = () => null;
 
@@ -509,6 +533,66 @@ export const BINARY: { readonly [K in BinaryName]: BinaryRow } = {
     primitive: "fmod",
     // torch: grad, -grad * self.div(other, rounding_mode="trunc").
     jvp: (da, db, a, b) => addTangents(da, db?.mul(truncate(a.div(b))).neg() ?? null),
+  },
+  // fmod, moved by b where it is nonzero and its sign differs from b's (torch's remainder).
+  remainder: {
+    arity: 2,
+    promotion: "numeric",
+    forward: (a, b) => {
+      const m = a.fmod(b);
+      return m
+        .ne(0)
+        .logicalAnd(b.lt(0).ne(m.lt(0)))
+        .where(m.add(b), m);
+    },
+    // torch: grad, -grad * self.div(other, rounding_mode="floor").
+    jvp: (da, db, a, b) => addTangents(da, db?.mul(floorDivide(a, b)).neg() ?? null),
+  },
+  copysign: {
+    arity: 2,
+    promotion: "float",
+    forward: (a, b) => withSign(a, b),
+    // torch: grad * result / self, 0 where self == 0; none for other.
+    jvp: (da, _db, a, _b, y) => da?.mul(a.eq(0).where(0, y.div(a))) ?? null,
+  },
+  // max * sqrt(1 + (min / max)^2) of |a|, |b|: no overflow or underflow before the result's;
+  // inf if either is ±inf (NaN or not), 0 at (0, 0).
+  hypot: {
+    arity: 2,
+    promotion: "floating",
+    forward: (a, b) => {
+      const [x, y] = [a.abs(), b.abs()];
+      const [m, n] = [x.maximum(y), x.minimum(y)];
+      const r = n.div(m);
+      const v = m.eq(0).where(0, m.mul(r.mul(r).add(1).sqrt()));
+      return x.eq(Infinity).logicalOr(y.eq(Infinity)).where(Infinity, v);
+    },
+    // torch: grad * self / result, grad * other / result.
+    jvp: (da, db, a, b, y) => addTangents(da?.mul(a).div(y) ?? null, db?.mul(b).div(y) ?? null),
+  },
+  // max + log1p(exp(-|a - b|)), or a where a == b == ±inf (torch's logaddexp).
+  logaddexp: {
+    arity: 2,
+    promotion: "floating",
+    forward: (a, b) => {
+      const bothInf = a.eq(b).logicalAnd(a.abs().eq(Infinity));
+      return bothInf.where(a, a.maximum(b).add(a.sub(b).abs().neg().exp().log1p()));
+    },
+    // torch: grad / (1 + exp(other - self)), grad / (1 + exp(self - other)).
+    jvp: (da, db, a, b) =>
+      addTangents(da?.div(b.sub(a).exp().add(1)) ?? null, db?.div(a.sub(b).exp().add(1)) ?? null),
+  },
+  // NaN where b is NaN, else 0 where a == 0, else a log b (torch's xlogy).
+  xlogy: {
+    arity: 2,
+    promotion: "float",
+    forward: (a, b) => b.isnan().where(Number.NaN, a.eq(0).where(0, a.mul(b.log()))),
+    // torch: xlogy(grad, other) masked to 0 where self == 0 and other <= 0; grad * self / other.
+    jvp: (da, db, a, b) =>
+      addTangents(
+        da?.mul(a.eq(0).logicalAnd(b.le(0)).where(0, b.log())) ?? null,
+        db?.mul(a).div(b) ?? null,
+      ),
   },
 };
 

@@ -233,6 +233,34 @@ export const atan2 = binaryFn("atan2");
  * raises ZeroDivisionError, which a kernel cannot); bool operands: DTypeError.
  */
 export const fmod = binaryFn("fmod");
+/**
+ * Python's modulo: `a - floor(a / b) * b` with the sign of the divisor `b`, as fmod(a, b) + b
+ * where that is nonzero and its sign differs from b's (remainder(-5, 3) = 1,
+ * remainder(5, -inf) = -inf, remainder(-0, 3) = -0); NaN for b = 0 or a = ±inf. Integers stay
+ * integers (a divisor of 0 gives 0, where torch raises); bool operands: DTypeError (torch.remainder).
+ */
+export const remainder = binaryFn("remainder");
+/**
+ * `|a|` with the sign bit of `b` (copysign(1, -0) = -1, copysign(x, NaN) = |x| for the NaNs nn
+ * makes from numbers). Int and bool operands give float32 (torch.copysign).
+ */
+export const copysign = binaryFn("copysign");
+/**
+ * `sqrt(a^2 + b^2)` without overflow or underflow in between (max * sqrt(1 + (min/max)^2)):
+ * inf if either is ±inf, even with a NaN; hypot(0, 0) = 0. Float operands only, as
+ * torch.hypot (DTypeError for int32 and bool).
+ */
+export const hypot = binaryFn("hypot");
+/**
+ * `log(exp(a) + exp(b))` as `max(a, b) + log1p(exp(-|a - b|))`, which never overflows;
+ * logaddexp(-inf, -inf) = -inf, logaddexp(inf, inf) = inf. Float operands only (torch.logaddexp).
+ */
+export const logaddexp = binaryFn("logaddexp");
+/**
+ * `a * log(b)`, 0 where a == 0 (even where log b is -inf or NaN) unless b is NaN, which gives
+ * NaN (xlogy(0, 0) = 0, xlogy(0, nan) = nan). Int and bool operands give float32 (torch.xlogy).
+ */
+export const xlogy = binaryFn("xlogy");
 
 /**
  * `cond ? a : b` elementwise, broadcasting all three. `cond` must be bool (DTypeError
