@@ -499,8 +499,12 @@ BINARY = [r["name"] for r in OP_TABLE if r["arity"] == 2]
 # The rows with a gradient (grads.json): those whose results are not bool.
 DIFFERENTIABLE = {r["name"] for r in OP_TABLE
                   if r["promotion"] not in ("compare", "logical", "predicate")}
-# The unary ops given positive inputs.
-POSITIVE_DOMAIN = {"log", "log1p", "sqrt", "rsqrt"}
+# Where the random inputs of a unary op are drawn: "positive", "unit" (inside (-1, 1)) or
+# "above-one"; values of either sign for the ops not listed.
+DOMAIN = {"log": "positive", "log1p": "positive", "sqrt": "positive", "rsqrt": "positive",
+          "log2": "positive", "log10": "positive", "asin": "unit", "acos": "unit",
+          "atanh": "unit", "acosh": "above-one"}
+POSITIVE_DOMAIN = {op for op, d in DOMAIN.items() if d == "positive"}
 
 
 def dim_name(d):
