@@ -3,9 +3,10 @@
 Each generator imports this module first and lists only its own cases; this module holds what
 they share: the pinned, deterministic PyTorch (``deterministic``), the encoding of tensors,
 numbers and arguments, PyTorch's errors mapped onto the TS error names, the TS op names'
-PyTorch equivalents (``OPS``, used by ops.json and grads.json), per-name random generators,
-the JSON layout of a fixture file (``render``) and the command line (``main``: ``--out``,
-``--check``).
+PyTorch equivalents (``OPS``, used by ops.json and grads.json), the lists of elementwise ops
+the generators loop over (``UNARY``, ``BINARY``: read from the op table's ``op-table.json``),
+per-name random generators, the JSON layout of a fixture file (``render``) and the command
+line (``main``: ``--out``, ``--check``).
 
 Determinism
 -----------
@@ -406,16 +407,35 @@ def _eye(n, m):
     return torch.eye(n) if m is None else torch.eye(n, m)
 
 
-OPS = {
-    # unary elementwise
+def _tensor_operands(fn):
+    """A binary op whose PyTorch function takes no Python number (torch.maximum, logical_and,
+    ...): numbers are passed as 0-d tensors, which promote as the numbers would."""
+    return lambda a, b: fn(as_tensor_operand(a), as_tensor_operand(b))
+
+
+# The op table's rows (op-table.json), by TS name: the PyTorch function computing the same.
+ELEMENTWISE = {
+    # unary
     **{name: getattr(torch, name) for name in (
         "neg", "abs", "sign", "exp", "expm1", "log", "log1p", "sqrt", "rsqrt",
-        "sin", "cos", "tanh", "erf", "floor", "ceil", "round")},
-    # binary elementwise
+        "sin", "cos", "tanh", "erf", "floor", "ceil", "round", "isnan", "tan", "asin", "acos",
+        "atan", "sinh", "cosh", "asinh", "acosh", "atanh", "log2", "log10", "exp2", "trunc",
+        "frac", "reciprocal", "square")},
+    "logicalNot": torch.logical_not,
+    # binary
     **{name: getattr(torch, name) for name in (
         "add", "sub", "mul", "div", "pow", "eq", "ne", "lt", "le", "gt", "ge")},
-    "maximum": lambda a, b: torch.maximum(a, as_tensor_operand(b)),
-    "minimum": lambda a, b: torch.minimum(a, as_tensor_operand(b)),
+    "maximum": _tensor_operands(torch.maximum),
+    "minimum": _tensor_operands(torch.minimum),
+    "logicalAnd": _tensor_operands(torch.logical_and),
+    "logicalOr": _tensor_operands(torch.logical_or),
+    # (torch.atan2, fmod, ... take no Python number for one operand or the other)
+    **{name: _tensor_operands(getattr(torch, name)) for name in (
+        "atan2", "fmod", "remainder", "copysign", "hypot", "logaddexp", "xlogy")},
+}
+
+OPS = {
+    **ELEMENTWISE,
     "where": lambda c, a, b: torch.where(c, as_tensor_operand(a), as_tensor_operand(b)),
     "clamp": _clamp,
     "cast": lambda x, dtype: x.to(DTYPES[dtype]),
@@ -459,10 +479,32 @@ OPS = {
 }
 
 
-# The unary elementwise ops of ops.json and grads.json, and those given positive inputs.
-UNARY = ["neg", "abs", "sign", "exp", "expm1", "log", "log1p", "sqrt", "rsqrt",
-         "sin", "cos", "tanh", "erf", "floor", "ceil", "round"]
-POSITIVE_DOMAIN = {"log", "log1p", "sqrt", "rsqrt"}
+# --------------------------------------------------------------------------
+# The op table: the elementwise ops, from the TS side
+# --------------------------------------------------------------------------
+#
+# packages/testing/fixtures/op-table.json is @nn/tensor's op table as data (opTableSummary():
+# name, arity, promotion class per row), kept up to date by packages/tensor/test/op-table.test.ts.
+# The generators take their lists of elementwise ops from it; this module only maps each name
+# onto PyTorch (ELEMENTWISE above) and checks that every row has a mapping.
+
+OP_TABLE = json.loads((FIXTURES / "op-table.json").read_text())["ops"]
+_unmapped = [r["name"] for r in OP_TABLE if r["name"] not in ELEMENTWISE]
+assert not _unmapped, ("op-table.json rows without a PyTorch equivalent in "
+                       "fixturelib.ELEMENTWISE: %s" % ", ".join(_unmapped))
+
+# The unary and binary elementwise ops of ops.json, in table order.
+UNARY = [r["name"] for r in OP_TABLE if r["arity"] == 1]
+BINARY = [r["name"] for r in OP_TABLE if r["arity"] == 2]
+# The rows with a gradient (grads.json): those whose results are not bool.
+DIFFERENTIABLE = {r["name"] for r in OP_TABLE
+                  if r["promotion"] not in ("compare", "logical", "predicate")}
+# Where the random inputs of a unary op are drawn: "positive", "unit" (inside (-1, 1)) or
+# "above-one"; values of either sign for the ops not listed.
+DOMAIN = {"log": "positive", "log1p": "positive", "sqrt": "positive", "rsqrt": "positive",
+          "log2": "positive", "log10": "positive", "asin": "unit", "acos": "unit",
+          "atanh": "unit", "acosh": "above-one"}
+POSITIVE_DOMAIN = {op for op, d in DOMAIN.items() if d == "positive"}
 
 
 def dim_name(d):

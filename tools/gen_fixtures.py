@@ -38,8 +38,8 @@ from collections import Counter
 from pathlib import Path
 
 import fixturelib as fl
-from fixturelib import (E, FLOATS, INF, INT32_MAX, INT32_MIN, NAN, OPS, POSITIVE_DOMAIN, T, UNARY,
-                        V, dim_name, seed, torch)
+from fixturelib import (BINARY, E, FLOATS, INF, INT32_MAX, INT32_MIN, NAN, OPS, UNARY, T, V,
+                        dim_name, seed, torch)
 
 DEFAULT_OUT = fl.FIXTURES / "ops.json"
 DEFAULT_FORMAT_OUT = fl.FIXTURES / "format.json"
@@ -104,6 +104,23 @@ def randpos(shape, dtype="float32", q=256):
     return T(torch.round(t * q) / q, dtype)
 
 
+def randunit(shape, dtype="float32", q=256):
+    """Samples in (-1, 1), quantised to multiples of 1/q."""
+    t = (torch.rand(shape, dtype=torch.float64) * 2 - 1) * 0.99
+    return T(torch.round(t * q) / q, dtype)
+
+
+def randabove1(shape, dtype="float32", q=256):
+    """Samples in [1.0625, 5.0625), quantised to multiples of 1/q."""
+    t = torch.rand(shape, dtype=torch.float64) * 4 + 1.0625
+    return T(torch.round(t * q) / q, dtype)
+
+
+# The random inputs and the 0-d value of a unary op, by its domain (fl.DOMAIN).
+RANDOM = {"positive": randpos, "unit": randunit, "above-one": randabove1}
+ZERO_D = {"positive": 2.5, "unit": -0.625, "above-one": 2.5}
+
+
 def randint(shape, lo=-5, hi=6, dtype="int32"):
     return T(torch.randint(lo, hi, shape, dtype=torch.int64), dtype)
 
@@ -123,12 +140,13 @@ UNARY_GRID = [0.0, -0.0, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 1e-8, -1e-8, 1.0, -1.0
 def unary_cases():
     for op in UNARY:
         seed("unary/" + op)
-        rnd = randpos if op in POSITIVE_DOMAIN else randn
+        domain = fl.DOMAIN.get(op)
+        rnd = RANDOM.get(domain, randn)
         for dt in FLOATS:
             case("%s/grid/%s" % (op, dt), op, T(UNARY_GRID, dt))
         case(op + "/int32", op, T([-3, -2, -1, 0, 1, 2, 3, 100], "int32"))
         case(op + "/bool", op, T([True, False, True], "bool"))
-        case(op + "/0d/float32", op, T(2.5 if op in POSITIVE_DOMAIN else -2.5))
+        case(op + "/0d/float32", op, T(ZERO_D.get(domain, -2.5)))
         case(op + "/0d/float64", op, T(0.75, "float64"))
         case(op + "/empty/[0]", op, T([]))
         case(op + "/empty/[2,0]", op, T(torch.zeros(2, 0)))
@@ -138,21 +156,24 @@ def unary_cases():
         case(op + "/random/float64", op, rnd([2, 5], "float64"))
 
 
-BINARY = ["add", "sub", "mul", "div", "pow", "maximum", "minimum",
-          "eq", "ne", "lt", "le", "gt", "ge"]
-
-
 def _pair(shape, dtype="float32", op=None):
     """Two random tensors of one shape sharing every third element (ties)."""
     if op == "pow":
         a = randpos(shape, dtype)
         b = randn(shape, dtype, scale=1.0, q=16)
+    elif op == "xlogy":
+        a = randpos(shape, dtype)
+        b = randpos(shape, dtype)
     else:
         a = randn(shape, dtype)
         b = randn(shape, dtype)
     bv = b.values.clone().reshape(-1)
     bv[::3] = a.values.reshape(-1)[::3]
     return a, T(bv.reshape(shape), dtype)
+
+
+# Ops whose integer results divide (a zero integer divisor is an error in torch, 0 in nn).
+INT_DIVISION = {"fmod", "remainder"}
 
 
 def binary_cases():
@@ -168,6 +189,8 @@ def binary_cases():
 
         def rhs(shape, dtype="float32"):
             # pow: small exponents on a coarse grid, to keep results moderate
+            if op == "xlogy":
+                return randpos(shape, dtype)  # log's domain
             return randn(shape, dtype, scale=1.0, q=16) if is_pow else randn(shape, dtype)
 
         for dt in FLOATS:
@@ -201,7 +224,8 @@ def binary_cases():
         case(op + "/promote/float32-with-0d-float64", op, lhs([3]), T(1.25, "float64"))
         case(op + "/promote/0d-float64-with-int32", op, T(1.25, "float64"), ib)
         case(op + "/promote/int32-with-0d-float64", op, ib, T(1.25, "float64"))
-        case(op + "/promote/0d-int32-with-bool", op, T(3, "int32"), randbool([3]))
+        if op not in INT_DIVISION:  # a False divisor: torch raises ZeroDivisionError
+            case(op + "/promote/0d-int32-with-bool", op, T(3, "int32"), randbool([3]))
         case(op + "/promote/0d-float32-with-float64", op, T(1.25), rhs([3], "float64"))
         case(op + "/promote/0d-0d-float64-int32", op, T(1.25, "float64"), T(3, "int32"))
         case(op + "/special/float32", op, T(special_a), T(special_b))
@@ -778,9 +802,128 @@ def creation_cases():
     case("full/error/negative-dim", "full", [-1, 2], 1.5, error="ShapeError")
 
 
-SECTIONS = [unary_cases, binary_cases, where_cases, clamp_cases, cast_cases,
-            reduction_cases, matmul_cases, join_split_cases, indexing_cases,
-            view_cases, creation_cases]
+# Values at the edges of the ops' domains, beyond UNARY_GRID: near ±1 for asin, near 1 for
+# acosh, where sinh and cosh overflow, integers and halves, powers of 2 and 10, ... (float32
+# subnormals left out of the finite cases: WGSL lets a GPU flush them to zero).
+UNARY_EDGES = {
+    "tan": [1.5707963267948966, -1.5707963267948966, 1.5707964, 3.141592653589793,
+            0.7853981633974483, 1e-20, 355.0, 1e3],
+    "asin": [1.0, -1.0, 0.9999999, -0.9999999, 1.0000001, 0.999999999999, 1e-20, -1e-20,
+             0.70710678],
+    "acos": [1.0, -1.0, 0.9999999, -0.9999999, 1.0000001, 0.999999999999, 1e-20, -0.70710678],
+    "atan": [1e20, -1e20, 3e38, 1e-20, 0.41421356, 2.41421356, 1e300],
+    "sinh": [88.0, 88.7, 89.0, -89.0, 89.4, 89.5, 709.0, 710.0, -710.4, 711.0, 0.9999, 1.0001,
+             1e-10, -0.25],
+    "cosh": [88.0, 88.7, 89.0, -89.0, 89.4, 89.5, 709.0, 710.0, -710.4, 711.0, 0.9999, 1.0001,
+             1e-10, -0.25],
+    "asinh": [1e-20, -1e-10, 1e-5, 268435456.0, 268435457.0, 1e20, -3e38, 1e300, 0.25],
+    "acosh": [1.0, 1.0000001, 1.000000000001, 0.9999999, 268435456.0, 268435457.0, 1e20, 3e38,
+              1e300, 0.0, -1.0],
+    "atanh": [1.0, -1.0, 0.9999999, -0.9999999, 1.0000001, 0.999999999999, 1e-20, -1e-10, 0.5],
+    "log2": [2.0, 8.0, 1024.0, 0.125, 9.5367431640625e-07, 3.0, 10.0, 1e30, 3e38, 2e-38, 1e300,
+             1e-300],
+    "log10": [10.0, 100.0, 1e5, 0.001, 2.0, 1e30, 3e38, 2e-38, 1e300, 1e-300],
+    "exp2": [-149.0, -126.0, -1.0, 0.5, 127.0, 127.5, 128.0, -150.0, 1023.0, 1023.5, 1024.0,
+             -1074.0, 1e-10],
+    "trunc": [2.75, -2.75, 0.999, -0.999, 8388607.5, -8388607.5, 1e30, -1e30, 4503599627370495.5],
+    "frac": [2.75, -2.75, 0.999, -0.999, 8388607.5, -8388607.5, 1e30, -1e30, 4503599627370495.5],
+    "reciprocal": [3.0, -7.0, 2e-38, -2e-38, 1e38, 1e-300, 1e300, 1e-310],
+    "square": [1e19, 2e19, -1e19, 1e154, 1e155, 1e-23, 1e-30, 3.0],
+}
+
+
+def _finite_split(op, args):
+    """The positions where every argument and PyTorch's result are finite, and the rest: cases
+    of the first kind run on backends without IEEE special values too."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = OPS[op](*[a.values for a in args])
+    ok = torch.isfinite(out)
+    for a in args:
+        ok &= torch.isfinite(a.values)
+    return ok, ~ok
+
+
+def _split_cases(cid, op, *args):
+    """``cid`` over the finite positions of ``args`` (1-d, one shape), ``cid``-nonfinite over
+    the others."""
+    for mask, suffix in zip(_finite_split(op, args), ("", "-nonfinite")):
+        if bool(mask.any()):
+            case(cid + suffix, op, *[T(a.values[mask]) for a in args])
+
+
+def unary_edge_cases():
+    """Domain edges (UNARY_EDGES), signed zeros and non-finite values, float32 and float64 (the
+    cases split into finite ones and the rest, "-nonfinite"); the integer ops' int32 overflow.
+    Values that float32 cannot hold become inf or 0 there."""
+    for op, values in UNARY_EDGES.items():
+        for dt in FLOATS:
+            _split_cases("%s/edges/%s" % (op, dt), op,
+                         T(values + [0.0, -0.0, INF, -INF, NAN], dt))
+    case("square/int32/overflow", "square", T([46340, 46341, -46341, 65536, INT32_MAX], "int32"))
+    case("trunc/int32/extremes", "trunc", T([INT32_MIN, INT32_MAX, -7, 7], "int32"))
+
+
+ZEROS_AND_INFS = [0.0, -0.0, 1.0, -1.0, 2.5, -2.5, INF, -INF, NAN]
+# Dividends and divisors of fmod and remainder: signs, zeros, infinities, huge ratios.
+DIVIDENDS = [5.0, -5.0, 5.5, -5.5, 6.0, -6.0, 0.0, -0.0, 1e30, -1e30, 3e38, 1e-30, INF, -INF, NAN]
+DIVISORS = [3.0, -3.0, 0.5, -0.5, 1.5, 0.0, -0.0, 1e-30, INF, -INF, NAN]
+
+
+def _all_pairs(xs, ys, dt):
+    """Every (x, y) of two lists, as two 1-d tensors."""
+    return T([x for x in xs for _ in ys], dt), T([y for _ in xs for y in ys], dt)
+
+
+def binary_edge_cases():
+    """All pairs of signed zeros, ±1, ±inf and NaN, and each op's own edges, float32 and float64
+    (split into finite cases and "-nonfinite" ones); int32 and bool operands where the op takes
+    them."""
+    for op in ("atan2", "copysign", "hypot", "logaddexp", "xlogy", "fmod", "remainder"):
+        for dt in FLOATS:
+            _split_cases("%s/zeros-infs/%s" % (op, dt), op, *_all_pairs(ZEROS_AND_INFS,
+                                                                         ZEROS_AND_INFS, dt))
+    for op in ("fmod", "remainder"):
+        for dt in FLOATS:
+            _split_cases("%s/edges/%s" % (op, dt), op, *_all_pairs(DIVIDENDS, DIVISORS, dt))
+        case(op + "/int32/signs", op, T([7, -7, 7, -7, 0, 6, -6, INT32_MIN, INT32_MAX], "int32"),
+             T([2, 2, -2, -2, 3, 3, -3, 10, -1], "int32"))
+        case(op + "/int32/scalar-negative", op, T([7, -7, 0, 5, -5], "int32"), -3)
+        case(op + "/int32-float", op, T([7, -7, 0, 5], "int32"), T([2.5, 2.5, -1.5, -0.5]))
+        case(op + "/float32-scalar-0", op, T([1.5, -1.5, 0.0]), 0)
+        case(op + "/error/bool-bool", op, T([True, False]), T([True, True]), error="DTypeError")
+    case("remainder/scalar-first", "remainder", 5.5, T([3.0, -3.0, 2.0, -0.5, INF]))
+    case("remainder/scalar-first-int", "remainder", 7, T([3, -3, 2, 7], "int32"))
+    for dt in FLOATS:
+        _split_cases("atan2/large-ratios/" + dt, "atan2",
+                     T([1e30, 1e-30, 3e38, -3e38, 1e-38, 1.0], dt),
+                     T([1e-30, 1e30, 3e38, 3e38, -1.0, -1e-38], dt))
+        _split_cases("hypot/large-small/" + dt, "hypot",
+                     T([3.0, 1e38, -1e38, 1e-45, 1e300, 1e-300, 1e20, 5e-324], dt),
+                     T([4.0, 1e38, 3e38, 1e-45, 1e300, 1e-300, 1.0, 5e-324], dt))
+        _split_cases("logaddexp/large/" + dt, "logaddexp",
+                     T([100.0, -100.0, 1e30, -1e4, 88.0, 1e-8], dt),
+                     T([100.0, 100.0, 1e30, -10001.0, 89.0, -1e-8], dt))
+        _split_cases("copysign/magnitudes/" + dt, "copysign",
+                     T([1e30, -1e-30, 3e38, 5e-324, 7.25], dt),
+                     T([-1e-30, 1e30, -0.0, -3.0, -0.0], dt))
+    for op in ("atan2", "copysign", "xlogy"):  # int and bool operands give float32
+        case(op + "/int32-int32", op, T([-3, 0, 2, 0, 5], "int32"), T([2, -2, 0, 0, -1], "int32"))
+        case(op + "/bool-bool", op, T([True, False, True, False]), T([True, True, False, False]))
+        case(op + "/int32-scalar-int", op, T([-3, 0, 2], "int32"), 2)
+    for op in ("hypot", "logaddexp"):  # float operands only
+        case(op + "/error/int32", op, T([3, 4], "int32"), T([4, 3], "int32"), error="DTypeError")
+        case(op + "/error/bool", op, T([True, False]), T([True, True]), error="DTypeError")
+        case(op + "/int32-float32", op, T([3, 4], "int32"), T([4.0, 2.5]))
+    case("xlogy/scalar-first", "xlogy", 2.5, T([0.5, 2.0, 0.0, -1.0, NAN]))
+    case("xlogy/scalar-first-zero", "xlogy", 0, T([0.5, 0.0, -1.0, INF, NAN]))
+    case("xlogy/scalar-nan", "xlogy", T([0.0, 1.0, -2.0]), NAN)
+    case("copysign/0d-negzero", "copysign", T([1.5, -2.0, 0.0]), T(-0.0))
+
+
+SECTIONS = [unary_cases, binary_cases, unary_edge_cases, binary_edge_cases, where_cases,
+            clamp_cases, cast_cases, reduction_cases, matmul_cases, join_split_cases,
+            indexing_cases, view_cases, creation_cases]
 
 
 # --------------------------------------------------------------------------

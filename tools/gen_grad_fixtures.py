@@ -64,24 +64,32 @@ dtype as the output, contiguous) and compares each argument's ``.grad``.
   amin split it evenly among the tied elements, clamp passes the gradient at
   exactly min or max, pow's exponent gradient is masked to 0 where base == 0
   and exponent >= 0, and sqrt'(0) is +-inf by the sign of the zero and of
-  gradOutput.  Every other case is checked against central finite differences
+  gradOutput; likewise the domain edges of asin, acos, atanh, acosh, log2,
+  log10 and reciprocal (±inf, NaN beyond), atan2 and hypot at the origin (NaN),
+  copysign at zeros, logaddexp at infinities, xlogy where self is 0, fmod and
+  remainder at exact multiples and where torch's floor division differs from
+  floor(self / other) (1 / 0.1).  Every other case (``/large/`` ones included:
+  sinh(88.5), exp2(127.25), ...) is checked against central finite differences
   (in float64) when this script runs, so its inputs are well away from kinks.
 * Random inputs are odd multiples of 1/128 in (-2, 2) (never 0, an integer or
-  a half-integer; exact in float32), positive ones in (0.25, 2); gradOutputs
-  likewise, so they are never 0 (the float32 and float64 versions of a case
-  share their gradOutput values).
+  a half-integer; exact in float32), positive ones in (0.25, 2), in (-0.875,
+  0.875) for asin, acos, atanh and tan, in (1.25, 3) for acosh; fmod and
+  remainder divide by nonzero even multiples of 1/128, so that the quotient is
+  never near an integer; gradOutputs likewise, so they are never 0 (the float32
+  and float64 versions of a case share their gradOutput values).
 
 Second-order and Hessian-vector cases
 -------------------------------------
 ::
 
-    SCASE = {"id": "<fn>/<dtype>", "fn": "tanh"|"sigmoid"|"exp"|"log",
+    SCASE = {"id": "<fn>/<dtype>", "fn": "tanh"|"sigmoid"|"exp"|"log"|<a unary op>,
              "x": TENSOR, "first": TENSOR, "second": TENSOR}
 
 ``first`` = d/dx sum(f(x)) from ``torch.autograd.grad(create_graph=True)`` and
 ``second`` = d/dx sum(first), i.e. the elementwise f'(x) and f''(x).
 ``sigmoid`` is the composite ``1 / (1 + exp(-x))`` (built from div, add, exp,
-neg); log gets positive inputs.
+neg); any other ``fn`` is the TS op of that name (tan, asinh, exp2, ...); each
+gets inputs inside its domain (``SECOND_X_BY_FN``).
 
     HCASE = {"id": "mlp", "params": [W1, b1, W2, b2], "x": X, "y": Y,
              "v": [V1, ..., V4], "loss": NUMBER, "grads": [G1, ..., G4],
@@ -93,13 +101,14 @@ gradient per parameter, and ``hvp`` = d/dparams sum_i (grads_i . V_i) (the
 Hessian times V), computed with ``create_graph=True`` and a second grad.
 """
 
+import math
 import sys
 import warnings
 from collections import Counter
 
 import fixturelib as fl
-from fixturelib import (E, FLOATS, INF, NAN, POSITIVE_DOMAIN, UNARY, In, T, V, dim_name,
-                        encode_tensor, torch)
+from fixturelib import (E, FLOATS, INF, NAN, POSITIVE_DOMAIN, In, T, V, dim_name, encode_tensor,
+                        torch)
 
 DEFAULT_OUT = fl.FIXTURES / "grads.json"
 GENERATOR = "tools/gen_grad_fixtures.py"
@@ -128,6 +137,14 @@ class Rng:
     def pos(self, shape, dt="float32"):
         """Values in (0.25, 2)."""
         return T(self.odd(shape, 16, 128), dt)
+
+    def unit(self, shape, dt="float32"):
+        """Values in (-0.875, 0.875)."""
+        return T(self.odd(shape, -56, 56), dt)
+
+    def above1(self, shape, dt="float32"):
+        """Values in (1.25, 3)."""
+        return T(self.odd(shape, 16, 128) + 1, dt)
 
     def mag(self, shape, dt="float32", lo=16, hi=128):
         """Random sign, magnitude in (lo/64, hi/64)."""
@@ -312,10 +329,16 @@ def _fd_check(cid, op, args, grads, gos):
 # Sections
 # --------------------------------------------------------------------------
 
+UNARY = [op for op in fl.UNARY if op in fl.DIFFERENTIABLE]
+# tan's random inputs stay inside (-0.875, 0.875), away from its poles.
+DOMAIN = dict(fl.DOMAIN, tan="unit")
+
+
 def unary_cases():
     for op in UNARY:
         r = Rng("unary/" + op)
-        rnd = r.pos if op in POSITIVE_DOMAIN else r.vals
+        rnd = {"positive": r.pos, "unit": r.unit, "above-one": r.above1}.get(DOMAIN.get(op),
+                                                                             r.vals)
         for dt in FLOATS:
             gcase("%s/random/%s" % (op, dt), op, rnd([3, 4], dt))
             gcase("%s/0d/%s" % (op, dt), op, rnd([], dt))
@@ -333,9 +356,42 @@ def unary_cases():
               grad_out=[1.0, 1.0, -0.5, -0.5, 0.75, 1.25],
               note="sqrt'(0) = gradOutput / (2 * sqrt(x)): +-inf by the signs of the zero and of "
                    "gradOutput (sqrt(-0.0) is -0.0)")
+    unary_edge_cases()
 
 
-BINARY = ["add", "sub", "mul", "div", "pow", "maximum", "minimum"]
+# Inputs at the edges of the domains of the unary ops (kinks: not finite-difference checked),
+# and large ones (checked).
+UNARY_KINKS = {
+    "asin": [1.0, -1.0, 0.0, -0.0, 0.5, 1.5],
+    "acos": [1.0, -1.0, 0.0, -0.0, 0.5, 1.5],
+    "atanh": [1.0, -1.0, 0.0, -0.0, 0.5, 1.5],
+    "acosh": [1.0, 1.5, 0.5, 0.0],
+    "reciprocal": [0.0, -0.0, 2.0, -0.5],
+    "log2": [0.0, -0.0, 1.0, -1.0],
+    "log10": [0.0, -0.0, 1.0, -1.0],
+    "trunc": [0.0, -0.0, 1.0, -2.0, 0.5, 1.5, -0.5, -2.5],
+    "frac": [0.0, -0.0, 1.0, -2.0, 0.5, 1.5, -0.5, -2.5],
+    "tan": [1.5707963267948966, -1.5707963267948966, 0.0, -0.0],
+}
+# (One magnitude a case: the finite-difference check sums the output.)
+UNARY_LARGE = {
+    "sinh": [20.0, -88.5], "cosh": [-20.0, 88.5], "exp2": [-100.0, 127.25], "tan": [1.5, 1.56],
+    "atan": [1e3, -1e4], "asinh": [1e3, -1e4], "acosh": [1e3, 1e4], "atanh": [0.99, -0.999],
+    "asin": [0.99, -0.999], "acos": [0.99, -0.999], "square": [1e3],
+}
+
+
+def unary_edge_cases():
+    for dt in FLOATS:
+        for op, values in UNARY_KINKS.items():
+            gcase("%s/kink/domain-edges/%s" % (op, dt), op, T(values, dt))
+        for op, values in UNARY_LARGE.items():
+            for v in values:
+                gcase("%s/large/%r/%s" % (op, v, dt), op, T([v, -v if op != "acosh" else v], dt))
+
+
+# The differentiable elementwise ops of the op table.
+BINARY = [op for op in fl.BINARY if op in fl.DIFFERENTIABLE]
 
 
 def binary_cases():
@@ -348,14 +404,20 @@ def binary_cases():
             return r.pos(shape, dt) if is_pow else r.vals(shape, dt)
 
         def rhs(shape, dt):
+            if op == "xlogy":
+                return r.pos(shape, dt)  # log's domain
+            if op in ("fmod", "remainder"):
+                # odd / even multiples of 1/128: self / other is never within 1/256 of an
+                # integer, where these jump
+                return r.evens(shape, dt)
             if op == "div":
                 return r.mag(shape, dt)  # |divisor| > 0.25
             if is_ext:
                 return r.evens(shape, dt)  # never ties with lhs values
             return r.vals(shape, dt)  # pow: exponents in (-2, 2)
 
-        num_r = 2 if is_pow else -0.75
-        num_l = 1.5 if is_pow else 0.75
+        num_r = 2 if is_pow or op == "xlogy" else -0.75
+        num_l = 1.5 if is_pow else 0.7578125 if op in ("fmod", "remainder") else 0.75
         for dt in FLOATS:
             gcase("%s/same/%s" % (op, dt), op, lhs([3, 4], dt), rhs([3, 4], dt))
             gcase("%s/broadcast/[3,1]x[1,4]/%s" % (op, dt), op, lhs([3, 1], dt), rhs([1, 4], dt))
@@ -402,6 +464,28 @@ def binary_cases():
         gcase("pow/kink/zero-zero/" + dt, "pow", T([0.0, -0.0, 0.0], dt), T([0.0, 0.0, -0.0], dt))
         gcase("pow/kink/zero-zero-0d/" + dt, "pow", T(0.0, dt), T(0.0, dt))
         gcase("pow/kink/number-base-zero/" + dt, "pow", 0, T([0.0, 0.5, 2.0, 1.5, -1.0], dt))
+
+    for dt in FLOATS:
+        gcase("atan2/kink/zeros/" + dt, "atan2", T([0.0, -0.0, 0.0, 1.5, 0.0], dt),
+              T([0.0, 0.0, -0.0, 0.0, -2.0], dt), note="0 / 0 at the origin: NaN (torch)")
+        gcase("hypot/kink/zeros/" + dt, "hypot", T([0.0, -0.0, 0.0, 3.0, -3.0], dt),
+              T([0.0, 0.0, 2.0, 0.0, -0.0], dt), note="self / result at the origin: NaN (torch)")
+        gcase("copysign/kink/zeros/" + dt, "copysign", T([0.0, -0.0, 1.5, -1.5, 0.0, 2.5], dt),
+              T([1.0, -1.0, -0.0, 0.0, 0.0, -2.0], dt),
+              note="result / self, 0 where self == 0; other's gradient is 0")
+        gcase("logaddexp/kink/infinities/" + dt, "logaddexp",
+              T([-INF, INF, INF, -INF, 0.0, 50.0], dt), T([-INF, INF, -INF, 5.0, 0.0, -50.0], dt))
+        gcase("xlogy/kink/zero-self/" + dt, "xlogy", T([0.0, 0.0, 0.0, -0.0, 1.5, 0.0], dt),
+              T([0.0, -1.0, 2.0, 0.5, 0.0, INF], dt),
+              note="self's gradient is masked to 0 where self == 0 and other <= 0")
+        for op in ("fmod", "remainder"):
+            gcase("%s/kink/exact-multiples/%s" % (op, dt), op,
+                  T([3.0, -3.0, 1.5, -4.5, 0.75, 0.0], dt),
+                  T([1.5, 1.5, -0.5, 1.5, 0.25, -2.0], dt))
+            gcase("%s/kink/quotient-rounding/%s" % (op, dt), op, T([1.0, -1.0, 1.0, 0.3], dt),
+                  T([0.1, 0.1, -0.1, 0.1], dt),
+                  note="other's gradient is -trunc(self / other) (fmod) or torch's floor "
+                       "division (remainder), which is 9 at 1 / 0.1 where floor(1 / 0.1) is 10")
 
     for dt in FLOATS:
         r = Rng("sumSquaredDiff/" + dt)
@@ -748,15 +832,38 @@ SECOND_FNS = {
     "exp": (torch.exp, torch.exp, torch.exp),
     "log": (torch.log, lambda x: 1 / x, lambda x: -1 / x ** 2),
 }
+LN2, LN10 = math.log(2), math.log(10)
+SECOND_FNS.update({
+    "tan": (torch.tan, lambda x: 1 + torch.tan(x) ** 2,
+            lambda x: 2 * torch.tan(x) * (1 + torch.tan(x) ** 2)),
+    "asin": (torch.asin, lambda x: (1 - x ** 2) ** -0.5, lambda x: x * (1 - x ** 2) ** -1.5),
+    "acos": (torch.acos, lambda x: -(1 - x ** 2) ** -0.5, lambda x: -x * (1 - x ** 2) ** -1.5),
+    "atan": (torch.atan, lambda x: 1 / (1 + x ** 2), lambda x: -2 * x / (1 + x ** 2) ** 2),
+    "sinh": (torch.sinh, torch.cosh, torch.sinh),
+    "cosh": (torch.cosh, torch.sinh, torch.cosh),
+    "asinh": (torch.asinh, lambda x: (1 + x ** 2) ** -0.5, lambda x: -x * (1 + x ** 2) ** -1.5),
+    "acosh": (torch.acosh, lambda x: (x ** 2 - 1) ** -0.5, lambda x: -x * (x ** 2 - 1) ** -1.5),
+    "atanh": (torch.atanh, lambda x: 1 / (1 - x ** 2), lambda x: 2 * x / (1 - x ** 2) ** 2),
+    "log2": (torch.log2, lambda x: 1 / (x * LN2), lambda x: -1 / (x ** 2 * LN2)),
+    "log10": (torch.log10, lambda x: 1 / (x * LN10), lambda x: -1 / (x ** 2 * LN10)),
+    "exp2": (torch.exp2, lambda x: 2 ** x * LN2, lambda x: 2 ** x * LN2 ** 2),
+    "reciprocal": (torch.reciprocal, lambda x: -1 / x ** 2, lambda x: 2 / x ** 3),
+    "square": (torch.square, lambda x: 2 * x, lambda x: 2 + 0 * x),
+})
 SECOND_X = [-1.75, -0.5, 0.0, 0.375, 1.25, 2.5]
 SECOND_X_POS = [0.125, 0.5, 1.0, 1.375, 2.25, 3.5]
+SECOND_X_UNIT = [-0.75, -0.5, 0.0, 0.375, 0.625, 0.875]
+SECOND_X_ABOVE1 = [1.125, 1.5, 2.0, 2.75, 4.0, 10.0]
+SECOND_X_BY_FN = {"log": SECOND_X_POS, "log2": SECOND_X_POS, "log10": SECOND_X_POS,
+                  "reciprocal": SECOND_X_POS, "asin": SECOND_X_UNIT, "acos": SECOND_X_UNIT,
+                  "atanh": SECOND_X_UNIT, "acosh": SECOND_X_ABOVE1}
 
 
 def second_order_cases():
     out = []
     for fn, (f, d1, d2) in SECOND_FNS.items():
         for dt in ("float64", "float32"):
-            x = torch.tensor(SECOND_X_POS if fn == "log" else SECOND_X, dtype=fl.DTYPES[dt])
+            x = torch.tensor(SECOND_X_BY_FN.get(fn, SECOND_X), dtype=fl.DTYPES[dt])
             xl = x.clone().requires_grad_(True)
             (first,) = torch.autograd.grad(f(xl).sum(), xl, create_graph=True)
             (second,) = torch.autograd.grad(first.sum(), xl)

@@ -93,6 +93,11 @@ function binaryCode(op: string, a: string, b: string, dtype: DType): string {
       return `(${a} & ${b})`;
     case "or":
       return `(${a} | ${b})`;
+    case "atan2":
+      return `Math.atan2(${a}, ${b})`;
+    case "fmod":
+      // JS's % is C's fmod (exact, the dividend's sign); an int32 divisor of 0 gives NaN | 0 = 0.
+      return `${a} % ${b}`;
   }
   throw new Error(`cpu: unknown binary op ${op}`);
 }
@@ -153,7 +158,9 @@ function compile(k: Kernel, nIn: number, nOut: number, paramTypes: readonly DTyp
   for (let j = 0; j < nIn; j++) L.push(`const x${j} = arrays[${j}];`);
   for (let j = 0; j < nOut; j++) L.push(`const y${j} = arrays[${nIn + j}];`);
   paramTypes.forEach((t, j) => {
-    L.push(`const p${j} = ${round(t === "bool" ? "float64" : t, `params[${j}]`)};`);
+    // A bool param is 0/1 like every bool value: any nonzero number (NaN too) is true.
+    const p = `params[${j}]`;
+    L.push(`const p${j} = ${t === "bool" ? castCode(p, "float64", "bool") : round(t, p)};`);
   });
   L.push("const nd = shape.length, inner = shape[nd - 1];");
   L.push("let total = 1; for (let d = 0; d < nd; d++) total *= shape[d];");

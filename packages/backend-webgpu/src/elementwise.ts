@@ -160,6 +160,16 @@ function binaryCode(op: string, a: string, b: string, t: DType, uses: Set<string
       return `(${a} && ${b})`;
     case "or":
       return `(${a} || ${b})`;
+    case "atan2":
+      uses.add("atan2");
+      return `nn_atan2(${a}, ${b})`;
+    case "fmod":
+      if (isF) {
+        uses.add("fmod");
+        return `nn_fmod(${a}, ${b})`;
+      }
+      // WGSL's i32 % truncates as C's; a divisor of 0 gives 0, as on the CPU backend.
+      return `select(${a} % ${b}, 0i, ${b} == 0i)`;
   }
   throw new BackendError(`webgpu elementwise: unknown binary op ${op}`);
 }

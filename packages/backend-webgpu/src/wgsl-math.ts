@@ -13,6 +13,12 @@
  *   accurate for |x| up to about 1e4.
  * - pow: C semantics (pow(1, y) = pow(x, 0) = 1, negative base only with integer exponents),
  *   repeated squaring for integer exponents up to 64, exp(y log|x|) otherwise.
+ * - atan2: C semantics at zeros and infinities; atan of min/max of |y|, |x| in [0, 1] by Cephes'
+ *   atanf (above tan(pi/8) through atan(t) = pi/4 + atan((t - 1) / (t + 1))), then the octant.
+ *   Within 2 ulps.
+ * - fmod: exact, as C's: long division of |x| by |y| * 2^k for k down to 0, each step a
+ *   subtraction of two numbers within a factor 2 of each other (exact by Sterbenz' lemma).
+ *   WGSL's own % on f32 is x - y * trunc(x / y), which is not exact.
  */
 
 interface Helper {
@@ -224,6 +230,65 @@ const H: Record<string, Helper> = {
   if (a < 0.0 && !isInt) { return nn_bits(0x7fc00000u); }
   let r = nn_exp(b * nn_log(ab));
   return select(r, -r, a < 0.0 && odd);
+}`,
+  },
+  atan_ratio: {
+    deps: [],
+    // atan(s / b) for 0 <= s <= b (Cephes atanf); above tan(pi/8) by pi/4 + atan((s - b) / (s + b)),
+    // from s and b rather than the rounded ratio (scaled down first, so that s + b is finite).
+    code: `fn nn_atan_ratio(s0: f32, b0: f32) -> f32 {
+  var s = s0;
+  var b = b0;
+  if (b > 1.0e38) { s = s * 0.25; b = b * 0.25; }
+  var x = s / b;
+  var base = 0.0;
+  if (s > 0.41421356237309505 * b) {
+    x = (s - b) / (s + b);
+    base = 0.78539816339744831;
+  }
+  let z = x * x;
+  return base + ((((8.05374449538e-2 * z - 1.38776856032e-1) * z + 1.99777106478e-1) * z
+    - 3.33329491539e-1) * z * x + x);
+}`,
+  },
+  atan2: {
+    deps: ["atan_ratio", "isnan", "bits"],
+    code: `fn nn_atan2(y: f32, x: f32) -> f32 {
+  if (nn_isnan(x) || nn_isnan(y)) { return nn_bits(0x7fc00000u); }
+  let inf = nn_bits(0x7f800000u);
+  let ay = abs(y);
+  let ax = abs(x);
+  let xneg = (bitcast<u32>(x) >> 31u) == 1u;
+  var r: f32;
+  if (ay == 0.0 || (ax == inf && ay != inf)) {
+    r = select(0.0, 3.14159265358979324, xneg);
+  } else if (ax == 0.0 || (ay == inf && ax != inf)) {
+    r = 1.57079632679489662;
+  } else if (ax == inf) {
+    r = select(0.78539816339744831, 2.35619449019234492, xneg);
+  } else {
+    var a = nn_atan_ratio(min(ax, ay), max(ax, ay));
+    if (ay > ax) { a = 1.57079632679489662 - a; }
+    r = select(a, 3.14159265358979324 - a, xneg);
+  }
+  return select(r, -r, (bitcast<u32>(y) >> 31u) == 1u);
+}`,
+  },
+  fmod: {
+    deps: ["isnan", "isfinite", "bits", "ldexp"],
+    code: `fn nn_fmod(a: f32, b: f32) -> f32 {
+  let ax = abs(a);
+  let ab = abs(b);
+  if (nn_isnan(a) || nn_isnan(b) || !nn_isfinite(a) || ab == 0.0) { return nn_bits(0x7fc00000u); }
+  if (ax < ab) { return a; }
+  let k = frexp(ax).exp - frexp(ab).exp;
+  var d = nn_ldexp(ab, k);
+  var r = ax;
+  for (var i = k; i >= 0i; i = i - 1i) {
+    if (r >= d) { r = r - d; }
+    d = d * 0.5;
+  }
+  return select(r, -r, a < 0.0);
 }`,
   },
   ipow: {

@@ -2,17 +2,31 @@
 // values the CPU backend gives. Bounds hold on SwiftShader with margin; they hold on any driver
 // that rounds + - * / and sqrt to within an ulp, since the transcendentals are our own code.
 import {
+  acos,
+  acosh,
+  asin,
+  asinh,
+  atan,
+  atan2,
+  atanh,
   cos,
+  cosh,
   erf,
   exp,
+  exp2,
   expm1,
+  fmod,
   log,
   log1p,
+  log2,
+  log10,
   pow,
   rsqrt,
   sin,
+  sinh,
   sqrt,
   type Tensor,
+  tan,
   tanh,
   tensor,
 } from "@nn/tensor";
@@ -73,6 +87,22 @@ const CASES: [string, (t: Tensor) => Tensor, (x: number) => number, Float32Array
   ["tanh", tanh, Math.tanh, grid(-12, 12, N), 3],
   ["sqrt", sqrt, Math.sqrt, grid(1e-20, 1e20, N, true), 3],
   ["rsqrt", rsqrt, (x) => 1 / Math.sqrt(x), grid(1e-20, 1e20, N, true), 3],
+  // The op table's composites of the primitives above (and atan2).
+  ["tan", tan, Math.tan, grid(-1e4, 1e4, N), 4],
+  ["asin", asin, Math.asin, grid(-1, 1, N), 4],
+  ["acos", acos, Math.acos, grid(-1, 1, N), 5],
+  ["atan", atan, Math.atan, grid(-1e4, 1e4, N), 3],
+  ["sinh", sinh, Math.sinh, grid(-89, 89, N), 4],
+  ["cosh", cosh, Math.cosh, grid(-89, 89, N), 4],
+  ["asinh", asinh, Math.asinh, grid(-1e30, 1e30, N), 3],
+  ["acosh", acosh, Math.acosh, grid(1, 1e30, N, true), 4],
+  ["atanh", atanh, Math.atanh, grid(-0.9999, 0.9999, N), 5],
+  ["log2", log2, Math.log2, grid(1e-30, 1e30, N, true), 5],
+  ["log10", log10, Math.log10, grid(1e-30, 1e30, N, true), 6],
+  // pow(2, x), through pow's exp(x log 2) off the integers up to 64: rounding x log 2 to float32
+  // costs up to 64 ulps (4e-6) near |x| = 126, exp a few more; the fixtures allow 1e-5 (2^-126
+  // itself is flushed to 0 on SwiftShader).
+  ["exp2", exp2, (x) => 2 ** x, grid(-125, 127, N), 80],
 ];
 
 describe.skipIf(!adapter)("webgpu math accuracy (float32)", () => {
@@ -124,5 +154,62 @@ describe.skipIf(!adapter)("webgpu math accuracy (float32)", () => {
     expect(Array.from(p.subarray(3, 5))).toEqual([1, 0]);
     expect(p[5]).toBeNaN();
     expect(p[6]).toBe(1);
+  });
+
+  it("atan2 is within 2 ulps, with C's values at zeros and infinities", async () => {
+    const ys: number[] = [];
+    const xs: number[] = [];
+    for (let i = 0; i < 64; i++)
+      for (let j = 0; j < 64; j++) {
+        ys.push(Math.fround(Math.sinh((i - 31.5) / 4)));
+        xs.push(Math.fround(Math.sinh((j - 31.5) / 5)));
+      }
+    ys.push(3e38, 2e38, -3.3e38, 1e-30, 2.5e38);
+    xs.push(2e38, 3e38, 3.4e38, 3e38, -1e38);
+    const y = Float32Array.from(ys);
+    const x = Float32Array.from(xs);
+    const got = await atan2(tensor(y, { backend: gpu }), tensor(x, { backend: gpu })).data();
+    let worst = 0;
+    y.forEach((v, i) => {
+      const r = Math.atan2(v, x[i] as number);
+      const e = Math.abs((got[i] as number) - Math.fround(r)) / ulp(r);
+      worst = Math.max(worst, e);
+    });
+    expect(worst).toBeLessThanOrEqual(2);
+    const inf = Number.POSITIVE_INFINITY;
+    const sy = [0, -0, 0, -0, 1, -1, inf, inf, -inf, 3, 3, -0];
+    const sx = [0, 0, -0, -0, 0, -0, inf, -inf, 2, inf, -inf, -2];
+    const s = await atan2(
+      tensor(sy, { dtype: "float32", backend: gpu }),
+      tensor(sx, { dtype: "float32", backend: gpu }),
+    ).data();
+    expect(Array.from(s)).toEqual(sy.map((v, i) => Math.fround(Math.atan2(v, sx[i] as number))));
+  });
+
+  it("fmod is exact (C's fmod, as JS's %), whatever the ratio of the operands", async () => {
+    const as: number[] = [];
+    const bs: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const a = Math.fround(Math.sin(i * 12.9898) * 10 ** ((i % 77) / 2 - 19));
+      const b = Math.fround(Math.cos(i * 78.233) * 10 ** (((i * 7) % 61) / 3 - 10));
+      as.push(a);
+      bs.push(b === 0 ? 1 : b);
+    }
+    as.push(-0, 0, 5, -5, 6, -6, Math.fround(1e30), Math.fround(3.4e38));
+    bs.push(3, -3, 0.5, 0.5, -3, 3, 3, Math.fround(1e-30));
+    const got = await fmod(
+      tensor(as, { dtype: "float32", backend: gpu }),
+      tensor(bs, { dtype: "float32", backend: gpu }),
+    ).data();
+    const want = as.map((a, i) => a % (bs[i] as number));
+    const off = want
+      .map((w, i) => [as[i], bs[i], w, got[i]])
+      .filter(([, , w, g]) => !Object.is(w, g));
+    expect(off).toEqual([]);
+    const ints = await fmod(
+      tensor([7, -7, 7, -7, 5, -2147483648], { dtype: "int32", backend: gpu }),
+      tensor([2, 2, -2, -2, 0, -1], { dtype: "int32", backend: gpu }),
+    ).data();
+    expect(Array.from(ints)).toEqual([1, -1, 1, -1, 0, 0]);
   });
 });

@@ -12,6 +12,7 @@ import {
   type BinaryOp,
   binaryForward,
   type ExprOps,
+  type Promotion,
   UNARY,
   type UnaryName,
   type UnaryOp,
@@ -24,6 +25,18 @@ export type { BinaryOp, UnaryOp };
 const FLOAT_UNARY: ReadonlySet<string> = new Set(
   Object.values(UNARY)
     .filter((r) => r.promotion === "float" && r.primitive)
+    .map((r) => r.primitive as string),
+);
+// Float-only binary primitives (div, atan2) promote int/bool operands to float32.
+const FLOAT_BINARY: ReadonlySet<string> = new Set(
+  Object.values(BINARY)
+    .filter((r) => (r.promotion === "float" || r.promotion === "div") && r.primitive)
+    .map((r) => r.primitive as string),
+);
+// Binary primitives with no bool meaning (fmod): bool operands are a DTypeError.
+const NUMERIC_BINARY: ReadonlySet<string> = new Set(
+  Object.values(BINARY)
+    .filter((r) => r.promotion === "numeric" && r.primitive)
     .map((r) => r.primitive as string),
 );
 const COMPARISONS: ReadonlySet<BinaryOp> = new Set([
@@ -89,18 +102,44 @@ export class Expr {
   where(a: Operand, b: Operand): Expr {
     return whereExpr(this, a, b);
   }
+  /** The number as a constant of this expression's dtype (an int32 one if it is a bool). */
+  fullLike(value: number): Expr {
+    return lift(value, this.dtype);
+  }
+}
+
+/**
+ * The dtype a composite row computes in, from its operands' (promoted) dtype, by the row's
+ * promotion class (a primitive's node does this itself: `unaryExpr`, `binaryExpr`).
+ */
+function rowDType(name: string, promotion: Promotion, dtype: DType): DType {
+  if ((promotion === "float" || promotion === "div") && !isFloating(dtype)) return "float32";
+  if (promotion === "pow" && dtype === "bool") return "int32";
+  if (
+    (promotion === "numeric" && dtype === "bool") ||
+    (promotion === "floating" && !isFloating(dtype))
+  ) {
+    throw new DTypeError(
+      `${name}: not defined for ${dtype} expressions; cast to a float dtype first`,
+    );
+  }
+  return dtype;
 }
 
 // The builder methods, one per row of the op table.
 const methods = Expr.prototype as unknown as Record<string, (this: Expr, b?: Operand) => Expr>;
 for (const [name, row] of Object.entries(UNARY)) {
   methods[name as UnaryName] = function (this: Expr) {
-    return unaryForward(row, this);
+    if (row.primitive) return unaryForward(row, this);
+    return unaryForward(row, castExpr(this, rowDType(name, row.promotion, this.dtype)));
   };
 }
 for (const [name, row] of Object.entries(BINARY)) {
   methods[name as BinaryName] = function (this: Expr, b?: Operand) {
-    return binaryForward(row, this, lift(b as Operand, this.dtype));
+    const other = lift(b as Operand, this.dtype);
+    if (row.primitive) return binaryForward(row, this, other);
+    const dtype = rowDType(name, row.promotion, promoteTypes(this.dtype, other.dtype));
+    return binaryForward(row, coerce(this, dtype), coerce(other, dtype));
   };
 }
 
@@ -152,8 +191,13 @@ export function binaryExpr(op: BinaryOp, a: Operand, b: Operand): Expr {
   const eb = lift(b, ea.dtype);
   let common = promoteTypes(ea.dtype, eb.dtype);
   if (op === "and" || op === "or") common = "bool";
-  else if ((op === "div" || (op === "pow" && common === "bool")) && !isFloating(common))
+  else if ((FLOAT_BINARY.has(op) || (op === "pow" && common === "bool")) && !isFloating(common))
     common = "float32";
+  else if (NUMERIC_BINARY.has(op) && common === "bool") {
+    throw new DTypeError(
+      `${op}: not defined for bool expressions; cast to int32 or a float dtype first`,
+    );
+  }
   const dtype = COMPARISONS.has(op) ? "bool" : common;
   return new Expr({ kind: "binary", op, a: coerce(ea, common), b: coerce(eb, common), dtype });
 }

@@ -1,9 +1,11 @@
 /**
  * The gradients of the op table's rows (`@nn/tensor`'s `op-table.ts`), with no rule written per
  * op: the row's forward is seen as a fused map and differentiated symbolically through the
- * primitives' `jvp`s, so every input's gradient comes from one kernel, and that kernel, being a
- * map, can be differentiated again. A row whose derivative reads only its output
- * (`savesOutput`: exp, tanh, ...) gets `g * jvp(1, y)` from the saved output instead.
+ * primitives' `jvp`s (or, for a composite row that has one, through its own `jvp`, which gives
+ * PyTorch's values at edges such as asin'(1) = inf), so every input's gradient comes from one
+ * kernel, and that kernel, being a map, can be differentiated again. A row whose derivative
+ * reads only its output (`savesOutput`: exp, tanh, ...) gets `g * jvp(1, y)` from the saved
+ * output instead.
  */
 import {
   BINARY,
@@ -35,21 +37,47 @@ function forwardMap(name: string, row: Row, scalarAt: readonly boolean[], dtype:
   const key = `${name}|${scalarAt.join(",")}|${dtype}`;
   let def = forwardMaps.get(key);
   if (!def) {
+    const operands = (xs: Expr[], ps: Expr[]) => {
+      let [ti, pi] = [0, 0];
+      return scalarAt.map((s) => (s ? (ps[pi++] as Expr) : (xs[ti++] as Expr)).cast(dtype));
+    };
     def = defineMap({
       name,
       inputs: scalarAt.filter((s) => !s).length,
       params: scalarAt.filter((s) => s).length,
       build: (xs, ps) => {
-        let [ti, pi] = [0, 0];
-        const ops = scalarAt.map((s) => (s ? (ps[pi++] as Expr) : (xs[ti++] as Expr)).cast(dtype));
+        const ops = operands(xs, ps);
         return row.arity === 1
           ? unaryForward(row, ops[0] as Expr)
           : binaryForward(row, ops[0] as Expr, ops[1] as Expr);
       },
+      derivative:
+        row.primitive || !row.jvp
+          ? undefined
+          : (xs, y, ps) => rowDerivative(row, operands(xs, ps), y, scalarAt, dtype),
     });
     forwardMaps.set(key, def);
   }
   return def;
+}
+
+/**
+ * `d y / d operand` for each tensor operand of a composite row, from the row's `jvp` with a unit
+ * tangent (null where it is zero).
+ */
+function rowDerivative(
+  row: Row,
+  ops: Expr[],
+  y: Expr,
+  scalarAt: readonly boolean[],
+  dtype: DType,
+): (Expr | null)[] {
+  const one = constant(1, dtype);
+  const [a, b] = ops as [Expr, Expr];
+  if (row.arity === 1) return [row.jvp?.(one, a, y) ?? null];
+  return scalarAt.flatMap((s, i) =>
+    s ? [] : [(i === 0 ? row.jvp?.(one, null, a, b, y) : row.jvp?.(null, one, a, b, y)) ?? null],
+  );
 }
 
 function throughForward(name: string, row: Row): GradRule {

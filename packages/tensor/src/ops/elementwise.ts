@@ -18,11 +18,8 @@ function unaryFn(name: UnaryName): (x: Tensor) => Tensor {
   return (x) => {
     let dtype = x.dtype;
     if (row.promotion === "float" && !isFloating(dtype)) dtype = "float32";
-    if (row.promotion === "numeric" && dtype === "bool") {
-      throw new DTypeError(
-        `${name}: not supported for bool tensors; cast to int32 or a float dtype first`,
-      );
-    }
+    if (row.promotion === "pow" && dtype === "bool") dtype = "int32";
+    checkClass(name, row.promotion, dtype, "tensors");
     return elementwise(name, [x], dtype, ([a]) => unaryForward(row, a as Expr));
   };
 }
@@ -51,14 +48,30 @@ function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Tensor {
       kind = row.bool;
       row = BINARY[row.bool];
     }
-    if (row.promotion === "div" && !isFloating(dtype)) dtype = "float32";
+    if ((row.promotion === "div" || row.promotion === "float") && !isFloating(dtype))
+      dtype = "float32";
     if (row.promotion === "pow") checkPow(b, dtype);
+    checkClass(name, row.promotion, dtype, "operands");
     if (row.promotion === "logical") dtype = "bool";
     return elementwise(name, [a, b], dtype, ([x, y]) => binaryForward(row, x as Expr, y as Expr), {
       key: kind,
       attrs: scalarsOf(a, b),
     });
   };
+}
+
+/** DTypeError where the row's class refuses the (promoted) dtype: bool for `numeric`, int and bool for `floating`. */
+function checkClass(name: string, promotion: string, dtype: DType, what: string): void {
+  if (promotion === "numeric" && dtype === "bool") {
+    throw new DTypeError(
+      `${name}: not supported for bool ${what}; cast to int32 or a float dtype first`,
+    );
+  }
+  if (promotion === "floating" && !isFloating(dtype)) {
+    throw new DTypeError(
+      `${name}: only float ${what} are supported (as torch), got ${dtype}; cast to float32 first`,
+    );
+  }
 }
 
 function checkPow(b: TensorLike, dtype: DType): void {
@@ -112,6 +125,59 @@ export const round = unaryFn("round");
 export const isnan = unaryFn("isnan");
 /** `x == 0` as bool: logical not, reading any nonzero (NaN included) as true (torch.logical_not). */
 export const logicalNot = unaryFn("logicalNot");
+/** Tangent (radians), `sin(x) / cos(x)`; NaN at ±inf; int/bool give float32 (torch.tan). */
+export const tan = unaryFn("tan");
+/**
+ * Arcsine in [-pi/2, pi/2], `atan2(x, sqrt((1 - x)(1 + x)))`: ±pi/2 at ±1, NaN outside [-1, 1],
+ * asin(-0) = -0; int/bool give float32 (torch.asin).
+ */
+export const asin = unaryFn("asin");
+/** Arccosine in [0, pi], `atan2(sqrt((1 - x)(1 + x)), x)`: 0 at 1, pi at -1, NaN outside [-1, 1] (torch.acos). */
+export const acos = unaryFn("acos");
+/** Arctangent in (-pi/2, pi/2), `atan2(x, 1)`: ±pi/2 at ±inf, atan(-0) = -0 (torch.atan). */
+export const atan = unaryFn("atan");
+/**
+ * Hyperbolic sine, through expm1 below |x| = 1 (accurate near 0) and `e^(x/2)^2 / 2 - e^(-x/2)^2 / 2`
+ * above, finite wherever the result is (float32 sinh(89) = 2.24e38); sinh(-0) = -0 (torch.sinh).
+ */
+export const sinh = unaryFn("sinh");
+/** Hyperbolic cosine, `e^(x/2)^2 / 2 + e^(-x/2)^2 / 2`: finite wherever the result is, >= 1 (torch.cosh). */
+export const cosh = unaryFn("cosh");
+/**
+ * Inverse hyperbolic sine, `log1p(|x| + x^2 / (1 + sqrt(1 + x^2)))` with x's sign (glibc's
+ * formula: accurate near 0, `log(2|x|)` above 2^28); ±inf at ±inf (torch.asinh).
+ */
+export const asinh = unaryFn("asinh");
+/**
+ * Inverse hyperbolic cosine, `log1p(t + sqrt(t (t + 2)))` with t = x - 1 (accurate near 1,
+ * `log(2x)` above 2^28): 0 at 1, NaN below 1, inf at inf (torch.acosh).
+ */
+export const acosh = unaryFn("acosh");
+/**
+ * Inverse hyperbolic tangent, `log1p(2|x| / (1 - |x|)) / 2` with x's sign: ±inf at ±1, NaN
+ * outside [-1, 1] (torch.atanh).
+ */
+export const atanh = unaryFn("atanh");
+/** Base-2 log, `log(x) / ln 2`: -inf at 0, NaN below 0; int/bool give float32 (torch.log2). */
+export const log2 = unaryFn("log2");
+/** Base-10 log, `log(x) / ln 10`: -inf at 0, NaN below 0 (torch.log10). */
+export const log10 = unaryFn("log10");
+/** `2^x` (C's pow(2, x): exact at integers), 0 at -inf, inf at inf; int/bool give float32 (torch.exp2). */
+export const exp2 = unaryFn("exp2");
+/**
+ * Rounds toward zero (trunc(-0.5) = -0; ±inf and NaN kept). Integers are returned unchanged (as
+ * a copy); bool: DTypeError (torch.trunc).
+ */
+export const trunc = unaryFn("trunc");
+/**
+ * Fractional part `x - trunc(x)`, with x's sign (frac(-2.75) = -0.75); NaN at ±inf. Float
+ * tensors only, as torch.frac (DTypeError for int32 and bool).
+ */
+export const frac = unaryFn("frac");
+/** `1 / x`: ±inf at ±0, ±0 at ±inf; int/bool give float32 (torch.reciprocal). */
+export const reciprocal = unaryFn("reciprocal");
+/** `x * x`. Ints stay int32; bool gives int32 (torch.square, as pow(x, 2), gives int64). */
+export const square = unaryFn("square");
 
 /** `a + b` with broadcasting and PyTorch promotion (bool + bool is logical or). */
 export const add = binaryFn("add");
@@ -143,6 +209,47 @@ export const ge = binaryFn("ge");
 export const logicalAnd = binaryFn("logicalAnd");
 /** Logical or of the operands read as bool, as bool. */
 export const logicalOr = binaryFn("logicalOr");
+/**
+ * The angle of the point (b, a) in radians, in [-pi, pi] (C's atan2(a, b): atan2(±0, +0) = ±0,
+ * atan2(±0, -0) = ±pi, atan2(±inf, ±inf) = ±pi/4 or ±3pi/4; NaN if either is NaN). Int and bool
+ * operands give float32 (torch.atan2).
+ */
+export const atan2 = binaryFn("atan2");
+/**
+ * C's fmod: `a - trunc(a / b) * b`, computed exactly, with the sign of the dividend `a`
+ * (fmod(-5, 3) = -2, fmod(-0, 3) = -0); fmod(x, 0), fmod(±inf, y) and NaN operands give NaN,
+ * fmod(x, ±inf) = x (torch.fmod). Integers stay integers; an integer divisor of 0 gives 0 (torch
+ * raises ZeroDivisionError, which a kernel cannot); bool operands: DTypeError.
+ */
+export const fmod = binaryFn("fmod");
+/**
+ * Python's modulo: `a - floor(a / b) * b` with the sign of the divisor `b`, as fmod(a, b) + b
+ * where that is nonzero and its sign differs from b's (remainder(-5, 3) = 1,
+ * remainder(5, -inf) = -inf, remainder(-0, 3) = -0); NaN for b = 0 or a = ±inf. Integers stay
+ * integers (a divisor of 0 gives 0, where torch raises); bool operands: DTypeError (torch.remainder).
+ */
+export const remainder = binaryFn("remainder");
+/**
+ * `|a|` with the sign bit of `b` (copysign(1, -0) = -1, copysign(x, NaN) = |x| for the NaNs nn
+ * makes from numbers). Int and bool operands give float32 (torch.copysign).
+ */
+export const copysign = binaryFn("copysign");
+/**
+ * `sqrt(a^2 + b^2)` without overflow or underflow in between (max * sqrt(1 + (min/max)^2)):
+ * inf if either is ±inf, even with a NaN; hypot(0, 0) = 0. Float operands only, as
+ * torch.hypot (DTypeError for int32 and bool).
+ */
+export const hypot = binaryFn("hypot");
+/**
+ * `log(exp(a) + exp(b))` as `max(a, b) + log1p(exp(-|a - b|))`, which never overflows;
+ * logaddexp(-inf, -inf) = -inf, logaddexp(inf, inf) = inf. Float operands only (torch.logaddexp).
+ */
+export const logaddexp = binaryFn("logaddexp");
+/**
+ * `a * log(b)`, 0 where a == 0 (even where log b is -inf or NaN) unless b is NaN, which gives
+ * NaN (xlogy(0, 0) = 0, xlogy(0, nan) = nan). Int and bool operands give float32 (torch.xlogy).
+ */
+export const xlogy = binaryFn("xlogy");
 
 /**
  * `cond ? a : b` elementwise, broadcasting all three. `cond` must be bool (DTypeError
