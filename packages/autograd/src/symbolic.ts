@@ -6,7 +6,7 @@
  * max/min split ties in half, pow masked as torch's pow_backward). Zero is `null`, which prunes
  * whole branches from the gradient kernel.
  */
-import { constant, type Expr, type ExprNode, PRIMITIVE_ROWS } from "@nn/tensor";
+import { constant, type Expr, type ExprNode, primitiveRow } from "@nn/tensor";
 
 type D = Expr | null;
 
@@ -37,14 +37,14 @@ export function differentiate(e: Expr, wrt: ExprNode, memo = new Map<ExprNode, D
     }
     case "unary": {
       const da = d(n.a);
-      const jvp = PRIMITIVE_ROWS.unary[n.op]?.jvp;
+      const jvp = primitiveRow(n.op, false)?.jvp;
       r = da === null || !jvp ? null : jvp(da, n.a, e);
       break;
     }
     case "binary": {
       const da = d(n.a);
       const db = d(n.b);
-      const jvp = PRIMITIVE_ROWS.binary[n.op]?.jvp;
+      const jvp = primitiveRow(n.op, true)?.jvp;
       r = (da === null && db === null) || !jvp ? null : jvp(da, db, n.a, n.b, e);
       break;
     }

@@ -605,22 +605,23 @@ export function binaryForward<E extends ExprOps<E>>(row: BinaryRow, a: E, b: E):
   return row.primitive ? a.binary(row.primitive, b) : row.forward!(a, b);
 }
 
-/** The rows of the IR primitives, by primitive (symbolic differentiation reads their jvp). */
-export const PRIMITIVE_ROWS: {
-  readonly unary: Readonly<Partial<Record<UnaryOp, UnaryRow>>>;
-  readonly binary: Readonly<Partial<Record<BinaryOp, BinaryRow>>>;
-} = {
-  unary: Object.fromEntries(
-    Object.values(UNARY as Record<string, UnaryRow>)
+let primitives: Map<string, Row> | undefined;
+
+/**
+ * The row of an IR primitive (symbolic differentiation reads its jvp), or undefined for one
+ * without a row; `binary` picks between the unary and binary primitives of one name (`neg`).
+ * Built on first use, so a bundle that never differentiates keeps none of it.
+ */
+export function primitiveRow(op: UnaryOp, binary: false): UnaryRow | undefined;
+export function primitiveRow(op: BinaryOp, binary: true): BinaryRow | undefined;
+export function primitiveRow(op: string, binary: boolean): Row | undefined {
+  primitives ??= new Map(
+    [...Object.values(UNARY as Record<string, Row>), ...Object.values(BINARY)]
       .filter((r) => r.primitive)
-      .map((r) => [r.primitive, r]),
-  ),
-  binary: Object.fromEntries(
-    Object.values(BINARY as Record<string, BinaryRow>)
-      .filter((r) => r.primitive)
-      .map((r) => [r.primitive, r]),
-  ),
-};
+      .map((r) => [`${r.arity}${r.primitive}`, r]),
+  );
+  return primitives.get(`${binary ? 2 : 1}${op}`);
+}
 
 /** The row of an op by name, or undefined for a name that is not in the table. */
 export function opRow(name: string): Row | undefined {

@@ -13,7 +13,7 @@ import type { Tensor } from "../tensor.js";
 import { backendOf, elementwise, resultDTypeOf, type Scalar, type TensorLike } from "./util.js";
 
 /** The tensor function of a unary row: dtype by the row's promotion class, one kernel, recorded. */
-function unaryFn(name: UnaryName): (x: Tensor) => Tensor {
+export function unaryFn(name: UnaryName): (x: Tensor) => Tensor {
   const row = UNARY[name];
   return (x) => {
     let dtype = x.dtype;
@@ -34,7 +34,7 @@ const isBool = (v: TensorLike) =>
   typeof v === "boolean" || (typeof v === "object" && v.dtype === "bool");
 
 /** The tensor function of a binary row: PyTorch promotion of tensors and scalars, broadcasting. */
-function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Tensor {
+export function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Tensor {
   return (a, b) => {
     let row = BINARY[name];
     let dtype = resultDTypeOf([a, b], name);

@@ -5,9 +5,9 @@
  * ops, which import it), and `index.ts` re-exports `TENSOR_METHODS` so bundlers keep it.
  */
 import type { DType } from "../dtype.js";
-import { BINARY, UNARY } from "../op-table.js";
+import { BINARY, type BinaryName, UNARY, type UnaryName } from "../op-table.js";
 import { Tensor } from "../tensor.js";
-import * as elementwise from "./elementwise.js";
+import { binaryFn, cast, clamp, unaryFn, where } from "./elementwise.js";
 import { gather, indexSelect, scatterAdd } from "./indexing.js";
 import { add_, copy_, mul_, zero_ } from "./inplace.js";
 import { matmul } from "./matmul.js";
@@ -31,20 +31,19 @@ import {
 
 type Fn = (x: Tensor, ...args: never[]) => Tensor;
 
-const table = Object.fromEntries(
-  [...Object.keys(UNARY), ...Object.keys(BINARY)].map((name) => [
-    name,
-    (elementwise as unknown as Record<string, Fn>)[name] as Fn,
-  ]),
-);
+// One method per row of the op table, made as the row's free function is.
+const table = Object.fromEntries([
+  ...(Object.keys(UNARY) as UnaryName[]).map((name) => [name, unaryFn(name) as Fn]),
+  ...(Object.keys(BINARY) as BinaryName[]).map((name) => [name, binaryFn(name) as Fn]),
+]);
 
-const castTo = (dtype: DType) => (x: Tensor) => elementwise.cast(x, dtype);
+const castTo = (dtype: DType) => (x: Tensor) => cast(x, dtype);
 
 const functions: Record<string, Fn> = {
   ...table,
-  where: ((x: Tensor, cond: Tensor, other: Tensor) => elementwise.where(cond, x, other)) as Fn,
-  clamp: elementwise.clamp as Fn,
-  cast: elementwise.cast as Fn,
+  where: ((x: Tensor, cond: Tensor, other: Tensor) => where(cond, x, other)) as Fn,
+  clamp: clamp as Fn,
+  cast: cast as Fn,
   float: castTo("float32"),
   double: castTo("float64"),
   int: castTo("int32"),
