@@ -27,8 +27,8 @@ const MC_PANELS = 16; // 64 rows of A per block
 function gemmFunction(relaxed: boolean): WasmFunction {
   const [pa, pb, pc, mp, np, kc, sa, sb, ldc] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const [jp, ip, a, ak, b, c, k, bcol, ccol] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
-  const acc = (r: number, h: number) => 18 + 2 * r + h; // 18..25
-  const [bv0, bv1, av] = [26, 27, 28];
+  const acc = (r: number, h: number) => 18 + 2 * r + h; // 18 .. 18 + 2 MR - 1
+  const [bv0, bv1, av] = [18 + 2 * MR, 19 + 2 * MR, 20 + 2 * MR];
   const { get, set, i32, i32Add, i32Sub, i32Mul, block, loop, end, brIf } = op;
   const row = (r: number) =>
     r === 0 ? get(c) : [...get(c), ...get(ldc), ...i32(r), ...i32Mul, ...i32Add];
@@ -75,7 +75,7 @@ function gemmFunction(relaxed: boolean): WasmFunction {
     name: "gemm",
     params: Array(9).fill(I32),
     results: [],
-    locals: [...Array(9).fill(I32), ...Array(11).fill(V128)],
+    locals: [...Array(9).fill(I32), ...Array(2 * MR + 3).fill(V128)],
     body,
   };
 }
