@@ -139,14 +139,31 @@ function check(c: Case, run: (a: View, b: View, out: View) => void): void {
   }
 }
 
-const kernel = WasmMatmul.create(false);
+// The plain-SIMD kernel always; the relaxed-SIMD one (f32x4.relaxed_madd) where the runtime has
+// it: Node 22+, or Node 20 with --experimental-wasm-relaxed-simd, which vitest.config.ts passes.
+const plainKernel = WasmMatmul.create(false);
+const relaxedKernel = WasmMatmul.create(true);
 
-describe.skipIf(!kernel)("WebAssembly SIMD float32 matmul", () => {
+it("the relaxed-SIMD kernel is built where the runtime validates it", () => {
+  expect(plainKernel?.relaxed).toBe(false);
+  if (process.execArgv.includes("--experimental-wasm-relaxed-simd")) {
+    expect(relaxedKernel?.relaxed).toBe(true);
+  }
+});
+
+describe.each([
+  ["plain SIMD", plainKernel],
+  ["relaxed SIMD", relaxedKernel?.relaxed ? relaxedKernel : undefined],
+])("WebAssembly float32 matmul, %s", (_, kernel) => {
+  if (!kernel) {
+    it.skip("not offered by this runtime");
+    return;
+  }
   for (const c of CASES) {
     it(`matches the float64 reference within a float32 bound: ${c.name}`, () => {
       check(c, (a, b, out) => {
         expect(
-          kernel?.run(
+          kernel.run(
             a,
             a.buffer as Float32Array,
             b,
@@ -163,7 +180,7 @@ describe.skipIf(!kernel)("WebAssembly SIMD float32 matmul", () => {
     const A = new Float32Array([1e8, 1, -1e8, 1]);
     const B = new Float32Array([1, 1, 1, 1]);
     const C = new Float32Array(1);
-    kernel?.run(view(A, [1, 4], [4, 1]), A, view(B, [4, 1], [1, 1]), B, view(C, [1, 1], [1, 1]), C);
+    kernel.run(view(A, [1, 4], [4, 1]), A, view(B, [4, 1], [1, 1]), B, view(C, [1, 1], [1, 1]), C);
     expect(C[0]).toBe(1);
   });
 
@@ -176,7 +193,7 @@ describe.skipIf(!kernel)("WebAssembly SIMD float32 matmul", () => {
     const want = new Float32Array(30);
     const run = (C: Float32Array, f: (a: View, b: View, c: View) => void) =>
       f(view(A, [5, 3], [3, 1]), view(B, [3, 6], [6, 1]), view(C, [5, 6], [6, 1]));
-    run(got, (a, b, c) => kernel?.run(a, A, b, B, c, got));
+    run(got, (a, b, c) => kernel.run(a, A, b, B, c, got));
     run(want, (a, b, c) => jsMatmul(a, A, b, B, c, want));
     for (let i = 0; i < 30; i++) {
       if (Number.isNaN(want[i])) expect(got[i]).toBeNaN();
@@ -187,7 +204,7 @@ describe.skipIf(!kernel)("WebAssembly SIMD float32 matmul", () => {
   it("reuses its memory: a repeated problem does not grow it", () => {
     const c = plain(40, 50, 30);
     check(c, (a, b, out) =>
-      kernel?.run(
+      kernel.run(
         a,
         a.buffer as Float32Array,
         b,
@@ -196,9 +213,9 @@ describe.skipIf(!kernel)("WebAssembly SIMD float32 matmul", () => {
         out.buffer as Float32Array,
       ),
     );
-    const bytes = kernel?.memoryBytes;
+    const bytes = kernel.memoryBytes;
     check(c, (a, b, out) =>
-      kernel?.run(
+      kernel.run(
         a,
         a.buffer as Float32Array,
         b,
@@ -208,7 +225,7 @@ describe.skipIf(!kernel)("WebAssembly SIMD float32 matmul", () => {
       ),
     );
     check(plain(10, 10, 10), (a, b, out) =>
-      kernel?.run(
+      kernel.run(
         a,
         a.buffer as Float32Array,
         b,
@@ -217,9 +234,11 @@ describe.skipIf(!kernel)("WebAssembly SIMD float32 matmul", () => {
         out.buffer as Float32Array,
       ),
     );
-    expect(kernel?.memoryBytes).toBe(bytes);
+    expect(kernel.memoryBytes).toBe(bytes);
   });
+});
 
+describe.skipIf(!plainKernel)("cpu() with WebAssembly SIMD", () => {
   it("is what cpu() runs for float32", () => {
     const be = cpu();
     expect(be.wasmMatmul).toBeDefined();
