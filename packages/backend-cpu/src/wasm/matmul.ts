@@ -13,8 +13,8 @@ import type { View } from "@nn/tensor";
 import { offsets } from "../strided.js";
 import { I32, op, V128, type WasmFunction, wasmModule } from "./asm.js";
 
-const MR = 4;
-const NR = 8;
+const MR = 4; // rows of a C tile (packA is written out for 4)
+const NR = 8; // columns of a C tile (packB is written out for 8)
 const KC = 256;
 const MC_PANELS = 16; // 64 rows of A per block
 
@@ -202,7 +202,10 @@ export class WasmMatmul {
   }
 }
 
-/** Packs M × K of A (strides am, ak from ao) into MR-row panels `[panel][k][MR]` at `at`. */
+/**
+ * Packs M × K of A (strides am, ak from ao) into MR-row panels `[panel][k][MR]` at `at`, rows
+ * past M zero. Written out for MR = 4: one pass over K per panel, four reads a step.
+ */
 function packA(
   f: Float32Array,
   at: number,
@@ -214,20 +217,29 @@ function packA(
   K: number,
 ): void {
   for (let i0 = 0; i0 < M; i0 += MR) {
-    const base = at + i0 * K;
-    for (let r = 0; r < MR; r++) {
-      const i = i0 + r;
-      if (i < M) {
-        const src = ao + i * am;
-        for (let k = 0; k < K; k++) f[base + k * MR + r] = A[src + k * ak] as number;
-      } else {
-        for (let k = 0; k < K; k++) f[base + k * MR + r] = 0;
+    let dst = at + i0 * K;
+    const s0 = ao + i0 * am;
+    if (i0 + MR <= M) {
+      for (let k = 0, s = s0; k < K; k++, s += ak, dst += MR) {
+        f[dst] = A[s] as number;
+        f[dst + 1] = A[s + am] as number;
+        f[dst + 2] = A[s + 2 * am] as number;
+        f[dst + 3] = A[s + 3 * am] as number;
+      }
+    } else {
+      const rows = M - i0;
+      for (let k = 0, s = s0; k < K; k++, s += ak, dst += MR) {
+        for (let r = 0; r < MR; r++) f[dst + r] = r < rows ? (A[s + r * am] as number) : 0;
       }
     }
   }
 }
 
-/** Packs K × N of B (strides bk, bn from bo) into NR-column panels `[panel][k][NR]` at `at`. */
+/**
+ * Packs K × N of B (strides bk, bn from bo) into NR-column panels `[panel][k][NR]` at `at`,
+ * columns past N zero. Walks B row by row (unit stride when B is row-major), eight reads a
+ * panel, written out for NR = 8.
+ */
 function packB(
   f: Float32Array,
   at: number,
@@ -238,15 +250,23 @@ function packB(
   N: number,
   K: number,
 ): void {
-  for (let j0 = 0; j0 < N; j0 += NR) {
-    const base = at + j0 * K;
-    const cols = Math.min(NR, N - j0);
-    for (let k = 0; k < K; k++) {
-      const src = bo + k * bk + j0 * bn;
-      const dst = base + k * NR;
-      let c = 0;
-      for (; c < cols; c++) f[dst + c] = B[src + c * bn] as number;
-      for (; c < NR; c++) f[dst + c] = 0;
+  const full = N - (N % NR);
+  const panel = NR * K; // floats from one panel to the next
+  for (let k = 0; k < K; k++) {
+    let src = bo + k * bk;
+    let dst = at + k * NR;
+    for (let j0 = 0; j0 < full; j0 += NR, src += NR * bn, dst += panel) {
+      f[dst] = B[src] as number;
+      f[dst + 1] = B[src + bn] as number;
+      f[dst + 2] = B[src + 2 * bn] as number;
+      f[dst + 3] = B[src + 3 * bn] as number;
+      f[dst + 4] = B[src + 4 * bn] as number;
+      f[dst + 5] = B[src + 5 * bn] as number;
+      f[dst + 6] = B[src + 6 * bn] as number;
+      f[dst + 7] = B[src + 7 * bn] as number;
+    }
+    for (let c = 0; full < N && c < NR; c++) {
+      f[dst + c] = full + c < N ? (B[src + c * bn] as number) : 0;
     }
   }
 }
