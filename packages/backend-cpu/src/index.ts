@@ -26,6 +26,8 @@ import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
 import { WasmMatmul } from "./wasm/matmul.js";
 
+export type { WasmMatmul };
+
 /** Options of `cpu()`. */
 export interface CpuOptions {
   /**
