@@ -110,11 +110,21 @@ function prepare(w: Workload): Prepared | string {
 export const variants: Record<string, (() => Contestant) | string> = {
   nn: () => ({
     setup: async () => {
-      setBackend(cpu());
-      return "cpu(): JS kernels compiled from the IR, one thread";
+      const backend = cpu();
+      setBackend(backend);
+      const matmul = backend.wasmMatmul
+        ? `float32 matmul in Wasm ${backend.wasmMatmul.relaxed ? "relaxed " : ""}SIMD`
+        : "no Wasm SIMD here: float32 matmul in JS";
+      return `cpu(): ${matmul}, JS kernels compiled from the IR for the rest, one thread`;
     },
     prepare,
   }),
   "nn-1t": "same as nn cpu: the CPU backend has no worker threads yet",
-  "nn-js": "same as nn cpu: JS is its only path (no Wasm kernels yet)",
+  "nn-js": () => ({
+    setup: async () => {
+      setBackend(cpu({ wasm: false }));
+      return "cpu({ wasm: false }): JS kernels only, one thread";
+    },
+    prepare,
+  }),
 };

@@ -24,6 +24,9 @@ import {
 } from "@nn/tensor";
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
+import { WasmMatmul } from "./wasm/matmul.js";
+
+export type { WasmMatmul };
 
 /** Options of `cpu()`. */
 export interface CpuOptions {
@@ -33,6 +36,20 @@ export interface CpuOptions {
    * sync reads.
    */
   syncRead?: boolean;
+  /**
+   * Run float32 matmul in WebAssembly SIMD (a packed, register-blocked kernel generated at run
+   * time; float32 accumulation, as PyTorch's CPU backend does). Default true; where the runtime
+   * has no WebAssembly SIMD, or with false, float32 matmul uses the JavaScript kernel
+   * (float64 accumulation). float64 and int32 always use the JavaScript kernels.
+   */
+  wasm?: boolean;
+}
+
+// One compiled kernel and its memory per process, created on first use.
+let wasmMatmul: WasmMatmul | null | undefined;
+function getWasmMatmul(): WasmMatmul | undefined {
+  if (wasmMatmul === undefined) wasmMatmul = WasmMatmul.create() ?? null;
+  return wasmMatmul ?? undefined;
 }
 
 // Process-wide, so that two copies of this package (the dual-package hazard) never hand out the
@@ -47,11 +64,14 @@ export class CpuBackend implements Backend {
   /** Compiled elementwise kernels (exposed so tests can count compilations). */
   readonly compiler = new ElementwiseCompiler();
   readSync?: (buffer: BackendBuffer) => DataArray;
+  /** The WebAssembly float32 matmul kernel, or undefined where it is off or unsupported. */
+  readonly wasmMatmul: WasmMatmul | undefined;
 
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
     this.label = `cpu:${instances().next++}`;
     this.capabilities = { dtypes: DTYPES, ieeeSpecials: true, syncRead, indexChecks: true };
+    this.wasmMatmul = (options.wasm ?? true) ? getWasmMatmul() : undefined;
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
   }
 
@@ -85,6 +105,9 @@ export class CpuBackend implements Backend {
   }
 
   matmul(a: View, b: View, out: View): void {
+    if (out.dtype === "float32" && this.wasmMatmul?.run(a, arr(a), b, arr(b), out, arr(out))) {
+      return;
+    }
     k.matmul(a, arr(a), b, arr(b), out, arr(out));
   }
 

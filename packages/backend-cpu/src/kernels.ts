@@ -76,7 +76,9 @@ export function reduce(
 /**
  * See Backend.matmul. B is packed row-major into doubles once per batch (O(KN), against O(MKN)
  * for the product) so the inner loop is unit-stride and monomorphic; four rows of A share each
- * pass over a row of B. Accumulates in doubles (int32: wrapping 32-bit).
+ * pass over a row of B. Accumulates in doubles (int32: wrapping 32-bit). This is the float64 and
+ * int32 kernel, and the float32 one only where WebAssembly SIMD is missing or `cpu({ wasm: false })`
+ * is asked; otherwise float32 runs in `wasm/matmul.ts`, accumulating in float32 as PyTorch does.
  */
 export function matmul(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): void {
   const nd = out.shape.length;

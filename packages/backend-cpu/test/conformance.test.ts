@@ -3,3 +3,4 @@ import { cpu } from "../src/index.js";
 
 describeConformance("cpu", () => cpu());
 describeConformance("cpu (syncRead: false)", () => cpu({ syncRead: false }));
+describeConformance("cpu (wasm: false)", () => cpu({ wasm: false }));

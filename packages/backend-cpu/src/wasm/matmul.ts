@@ -1,0 +1,272 @@
+/**
+ * float32 matmul in WebAssembly SIMD, generated at run time.
+ *
+ * A is packed into panels of MR = 4 rows (`[panel][k][4]`) and B into panels of NR = 8 columns
+ * (`[panel][k][8]`), zero-padded at the edges, in the module's own memory; a 4 × 8 tile of C
+ * lives in eight f32x4 accumulators over a block of K (KC = 256) with `f32x4.mul` + `f32x4.add`
+ * (or `f32x4.relaxed_madd` where the runtime validates it). The tile loops run inside Wasm:
+ * for each B panel (KC × 8, in L1), over MC = 64 rows of A (MC × KC, in L2). Products
+ * accumulate in float32 lanes, as PyTorch does on the CPU; the sum over K is taken in order
+ * k = 0, 1, ..., K - 1 for every element, whatever the shape's tiling.
+ */
+import type { View } from "@nn/tensor";
+import { offsets } from "../strided.js";
+import { I32, op, V128, type WasmFunction, wasmModule } from "./asm.js";
+
+const MR = 4; // rows of a C tile (packA is written out for 4)
+const NR = 8; // columns of a C tile (packB is written out for 8)
+const KC = 256;
+const MC_PANELS = 16; // 64 rows of A per block
+
+/**
+ * `gemm(pa, pb, pc, mp, np, kc, sa, sb, ldc)`: for each of `np` B panels (bytes apart `sb`,
+ * starting at `pb`) and each of `mp` A panels (bytes apart `sa`, starting at `pa`), adds the
+ * product of `kc` steps of K to the 4 × 8 tile of C at `pc` (rows `ldc` bytes apart). All counts
+ * are at least 1; all addresses 16-byte aligned.
+ */
+function gemmFunction(relaxed: boolean): WasmFunction {
+  const [pa, pb, pc, mp, np, kc, sa, sb, ldc] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [jp, ip, a, ak, b, c, k, bcol, ccol] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const acc = (r: number, h: number) => 18 + 2 * r + h; // 18 .. 18 + 2 MR - 1
+  const [bv0, bv1, av] = [18 + 2 * MR, 19 + 2 * MR, 20 + 2 * MR];
+  const { get, set, i32, i32Add, i32Sub, i32Mul, block, loop, end, brIf } = op;
+  const row = (r: number) =>
+    r === 0 ? get(c) : [...get(c), ...get(ldc), ...i32(r), ...i32Mul, ...i32Add];
+  const madd = (target: number, bv: number) =>
+    relaxed
+      ? [...get(av), ...get(bv), ...get(target), ...op.f32x4RelaxedMadd, ...set(target)]
+      : [...get(target), ...get(av), ...get(bv), ...op.f32x4Mul, ...op.f32x4Add, ...set(target)];
+  const decrement = (x: number) => [...get(x), ...i32(1), ...i32Sub, ...op.tee(x)];
+  const advance = (x: number, by: number[]) => [...get(x), ...by, ...i32Add, ...set(x)];
+
+  const body: number[] = [
+    ...get(pb),
+    ...set(bcol),
+    ...get(pc),
+    ...set(ccol),
+    ...get(np),
+    ...set(jp),
+  ];
+  body.push(...block, ...loop); // over B panels
+  body.push(...get(pa), ...set(a), ...get(ccol), ...set(c), ...get(mp), ...set(ip));
+  body.push(...block, ...loop); // over A panels
+  for (let r = 0; r < MR; r++) {
+    body.push(...row(r), ...op.v128Load(0), ...set(acc(r, 0)));
+    body.push(...row(r), ...op.v128Load(16), ...set(acc(r, 1)));
+  }
+  body.push(...get(a), ...set(ak), ...get(bcol), ...set(b), ...get(kc), ...set(k));
+  body.push(...loop); // over K
+  body.push(...get(b), ...op.v128Load(0), ...set(bv0), ...get(b), ...op.v128Load(16), ...set(bv1));
+  for (let r = 0; r < MR; r++) {
+    body.push(...get(ak), ...op.v128Load32Splat(4 * r), ...set(av));
+    body.push(...madd(acc(r, 0), bv0), ...madd(acc(r, 1), bv1));
+  }
+  body.push(...advance(ak, i32(4 * MR)), ...advance(b, i32(4 * NR)));
+  body.push(...decrement(k), ...brIf(0), ...end);
+  for (let r = 0; r < MR; r++) {
+    body.push(...row(r), ...get(acc(r, 0)), ...op.v128Store(0));
+    body.push(...row(r), ...get(acc(r, 1)), ...op.v128Store(16));
+  }
+  body.push(...advance(a, get(sa)), ...advance(c, [...get(ldc), ...i32(MR), ...i32Mul]));
+  body.push(...decrement(ip), ...brIf(0), ...end, ...end);
+  body.push(...advance(bcol, get(sb)), ...advance(ccol, i32(4 * NR)));
+  body.push(...decrement(jp), ...brIf(0), ...end, ...end);
+  return {
+    name: "gemm",
+    params: Array(9).fill(I32),
+    results: [],
+    locals: [...Array(9).fill(I32), ...Array(2 * MR + 3).fill(V128)],
+    body,
+  };
+}
+
+type Arr = { [i: number]: number; length: number };
+type Gemm = (...args: number[]) => void;
+
+/** The compiled module and its memory, reused across calls; memory only grows. */
+export class WasmMatmul {
+  /** Whether the kernel uses relaxed-SIMD `f32x4.relaxed_madd`. */
+  readonly relaxed: boolean;
+  private readonly memory: WebAssembly.Memory;
+  private readonly gemm: Gemm;
+  private f32: Float32Array;
+
+  private constructor(bytes: Uint8Array<ArrayBuffer>, relaxed: boolean) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
+    this.memory = instance.exports.memory as WebAssembly.Memory;
+    this.gemm = instance.exports.gemm as Gemm;
+    this.f32 = new Float32Array(this.memory.buffer);
+    this.relaxed = relaxed;
+  }
+
+  /**
+   * The kernel for this runtime: relaxed SIMD where `WebAssembly.validate` accepts it (unless
+   * `relaxed` is false), plain SIMD otherwise; undefined without WebAssembly SIMD.
+   */
+  static create(relaxed = true): WasmMatmul | undefined {
+    if (typeof WebAssembly !== "object") return undefined;
+    for (const r of relaxed ? [true, false] : [false]) {
+      const bytes = wasmModule([gemmFunction(r)]);
+      try {
+        if (WebAssembly.validate(bytes)) return new WasmMatmul(bytes, r);
+      } catch {}
+    }
+    return undefined;
+  }
+
+  /** Bytes of the module's memory now (it never shrinks). */
+  get memoryBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  private ensure(bytes: number): boolean {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) {
+      try {
+        this.memory.grow(Math.ceil((bytes - have) / 65536));
+      } catch {
+        return false;
+      }
+    }
+    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
+    return true;
+  }
+
+  /**
+   * See Backend.matmul, for float32 views (any strides, batch dims broadcast by stride 0).
+   * Returns false, writing nothing, when the memory cannot grow to the problem's size.
+   */
+  run(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): boolean {
+    const nd = out.shape.length;
+    const [M, N] = out.shape.slice(-2) as [number, number];
+    const K = a.shape[nd - 1] as number;
+    const [am, ak] = a.strides.slice(-2) as [number, number];
+    const [bk, bn] = b.strides.slice(-2) as [number, number];
+    const [cm, cn] = out.strides.slice(-2) as [number, number];
+    const batch = out.shape.slice(0, -2);
+    const aBase = offsets(batch, a.strides.slice(0, -2), a.offset);
+    const bBase = offsets(batch, b.strides.slice(0, -2), b.offset);
+    const cBase = offsets(batch, out.strides.slice(0, -2), out.offset);
+    if (M === 0 || N === 0 || cBase.length === 0) return true;
+    const Mp = Math.ceil(M / MR);
+    const Np = Math.ceil(N / NR);
+    const ldN = Np * NR; // floats per row of the C scratch
+    const aWords = Mp * MR * K;
+    const bWords = Np * NR * K;
+    const cWords = Mp * MR * ldN;
+    if (!this.ensure(4 * (aWords + bWords + cWords))) return false;
+    const f = this.f32;
+    const [pa, pb, pc] = [0, aWords, aWords + bWords]; // in floats
+    const [sa, sb, ldc] = [4 * MR * K, 4 * NR * K, 4 * ldN]; // in bytes
+    let packedA = -1;
+    let packedB = -1;
+    for (let p = 0; p < cBase.length; p++) {
+      const ao = aBase[p] as number;
+      const bo = bBase[p] as number;
+      const co = cBase[p] as number;
+      if (ao !== packedA) {
+        packA(f, pa, A, ao, am, ak, M, K);
+        packedA = ao;
+      }
+      if (bo !== packedB) {
+        packB(f, pb, B, bo, bk, bn, N, K);
+        packedB = bo;
+      }
+      f.fill(0, pc, pc + cWords);
+      for (let k0 = 0; k0 < K; k0 += KC) {
+        const kc = Math.min(KC, K - k0);
+        for (let i0 = 0; i0 < Mp; i0 += MC_PANELS) {
+          const mp = Math.min(MC_PANELS, Mp - i0);
+          this.gemm(
+            4 * pa + i0 * sa + 4 * MR * k0,
+            4 * pb + 4 * NR * k0,
+            4 * pc + i0 * MR * ldc,
+            mp,
+            Np,
+            kc,
+            sa,
+            sb,
+            ldc,
+          );
+        }
+      }
+      if (cn === 1 && C instanceof Float32Array) {
+        for (let i = 0; i < M; i++) C.set(f.subarray(pc + i * ldN, pc + i * ldN + N), co + i * cm);
+      } else {
+        for (let i = 0; i < M; i++) {
+          for (let j = 0; j < N; j++) C[co + i * cm + j * cn] = f[pc + i * ldN + j] as number;
+        }
+      }
+    }
+    return true;
+  }
+}
+
+/**
+ * Packs M × K of A (strides am, ak from ao) into MR-row panels `[panel][k][MR]` at `at`, rows
+ * past M zero. Written out for MR = 4: one pass over K per panel, four reads a step.
+ */
+function packA(
+  f: Float32Array,
+  at: number,
+  A: Arr,
+  ao: number,
+  am: number,
+  ak: number,
+  M: number,
+  K: number,
+): void {
+  for (let i0 = 0; i0 < M; i0 += MR) {
+    let dst = at + i0 * K;
+    const s0 = ao + i0 * am;
+    if (i0 + MR <= M) {
+      for (let k = 0, s = s0; k < K; k++, s += ak, dst += MR) {
+        f[dst] = A[s] as number;
+        f[dst + 1] = A[s + am] as number;
+        f[dst + 2] = A[s + 2 * am] as number;
+        f[dst + 3] = A[s + 3 * am] as number;
+      }
+    } else {
+      const rows = M - i0;
+      for (let k = 0, s = s0; k < K; k++, s += ak, dst += MR) {
+        for (let r = 0; r < MR; r++) f[dst + r] = r < rows ? (A[s + r * am] as number) : 0;
+      }
+    }
+  }
+}
+
+/**
+ * Packs K × N of B (strides bk, bn from bo) into NR-column panels `[panel][k][NR]` at `at`,
+ * columns past N zero. Walks B row by row (unit stride when B is row-major), eight reads a
+ * panel, written out for NR = 8.
+ */
+function packB(
+  f: Float32Array,
+  at: number,
+  B: Arr,
+  bo: number,
+  bk: number,
+  bn: number,
+  N: number,
+  K: number,
+): void {
+  const full = N - (N % NR);
+  const panel = NR * K; // floats from one panel to the next
+  for (let k = 0; k < K; k++) {
+    let src = bo + k * bk;
+    let dst = at + k * NR;
+    for (let j0 = 0; j0 < full; j0 += NR, src += NR * bn, dst += panel) {
+      f[dst] = B[src] as number;
+      f[dst + 1] = B[src + bn] as number;
+      f[dst + 2] = B[src + 2 * bn] as number;
+      f[dst + 3] = B[src + 3 * bn] as number;
+      f[dst + 4] = B[src + 4 * bn] as number;
+      f[dst + 5] = B[src + 5 * bn] as number;
+      f[dst + 6] = B[src + 6 * bn] as number;
+      f[dst + 7] = B[src + 7 * bn] as number;
+    }
+    for (let c = 0; full < N && c < NR; c++) {
+      f[dst + c] = full + c < N ? (B[src + c * bn] as number) : 0;
+    }
+  }
+}
