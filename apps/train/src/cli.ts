@@ -9,8 +9,6 @@ import { CommanderError } from "commander";
 import { checkArchitecture, readCheckpointInfo } from "./checkpoint/files.js";
 import { resolveActivation } from "./choices/activations.js";
 import { loadPlugin } from "./choices/plugins.js";
-import { runActivationComparison } from "./commands/compare-activations.js";
-import { runOptimizerComparison } from "./commands/compare-optimizers.js";
 import { INTERRUPTED_EXIT, runTraining } from "./commands/train.js";
 import { UserError } from "./errors.js";
 import { type Output, processOutput } from "./output/console.js";
@@ -60,6 +58,11 @@ async function run(o: CliOptions, given: GivenFn, output: Output): Promise<numbe
     const lessonDefaults = { epochs: 3, depth: kind === "activation" ? 10 : undefined };
     const config = resolveRunConfig(o, given, undefined, lessonDefaults);
     const out = o.out ?? `runs/compare-${kind}`;
+    // The lessons' modules load only for a lesson: a training run's start-up skips them.
+    const [{ runActivationComparison }, { runOptimizerComparison }] = await Promise.all([
+      import("./commands/compare-activations.js"),
+      import("./commands/compare-optimizers.js"),
+    ]);
     return withInterrupt(output, (signal) =>
       kind === "activation"
         ? runActivationComparison({

