@@ -4,7 +4,7 @@ import { BackendError, DisposedTensorError, DTypeError, ValueError } from "./err
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
 import { copyView } from "./launch.js";
-import { notifyDispose, Storage, stats, TENSOR_BRAND, track } from "./memory.js";
+import { notifyDispose, Storage, TENSOR_BRAND, track } from "./memory.js";
 import type { BinaryName, UnaryName } from "./op-table.js";
 import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 
@@ -15,7 +15,7 @@ const finalizer = shared(
   "finalizer",
   () =>
     new FinalizationRegistry<Storage>((storage) => {
-      stats(storage.backend).tensors--;
+      storage.stats.tensors--;
       storage.release();
     }),
 );
@@ -43,7 +43,7 @@ export class Tensor {
     readonly offset: number,
   ) {
     storage.retain();
-    stats(storage.backend).tensors++;
+    storage.stats.tensors++;
     finalizer.register(this, storage, this);
     track(this);
   }
@@ -121,7 +121,7 @@ export class Tensor {
     if (this.#disposed) return;
     this.#disposed = true;
     finalizer.unregister(this);
-    stats(this.backend).tensors--;
+    this.storage.stats.tensors--;
     this.storage.release();
     notifyDispose(this);
   }
@@ -257,9 +257,17 @@ export class Tensor {
 
 /** A new contiguous tensor of `shape` (zero-filled by the backend). */
 export function empty(shape: Shape, dtype: DType, backend: Backend = getBackend()): Tensor {
+  return emptyOwned([...shape], dtype, backend);
+}
+
+/**
+ * `empty` that keeps `shape` itself as the tensor's shape (no copy): for callers that own the
+ * array and never change it (internal).
+ */
+export function emptyOwned(shape: Shape, dtype: DType, backend: Backend): Tensor {
   const size = sizeOf(shape);
   const storage = new Storage(backend, backend.alloc(dtype, size), dtype, size);
-  return new Tensor(storage, [...shape], contiguousStrides(shape), 0);
+  return new Tensor(storage, shape, contiguousStrides(shape), 0);
 }
 
 /** A new contiguous tensor holding `values` (already of `dtype`'s array type). */
