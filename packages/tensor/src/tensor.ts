@@ -21,6 +21,27 @@ const finalizer = shared(
 );
 
 /**
+ * Tensors created since the last registration pass, newest last. Registering with the
+ * FinalizationRegistry costs more than the rest of a tiny op, and most tensors are disposed
+ * soon after they are made (an op's temporaries, `tidy`), so a tensor is registered only if it
+ * is still live at the next pass: at the next microtask checkpoint, or once `PENDING_MAX` more
+ * tensors were made, whichever comes first. Until then this list holds it (at most
+ * `PENDING_MAX` tensors, or one synchronous stretch of code); a tensor dropped without
+ * `dispose()` is released when it is collected after that, as before.
+ */
+const pending: Tensor[] = [];
+const PENDING_MAX = 64;
+let passQueued = false;
+
+/** Registers the pending tensors that are still live; `Tensor.#register` does the work. */
+let registerPending: () => void = () => {};
+
+function passAtCheckpoint(): void {
+  passQueued = false;
+  registerPending();
+}
+
+/**
  * An n-dimensional array on one backend: a strided view (shape, strides, offset) on a shared
  * Storage. Views (reshape, transpose, slice, ...) share the storage. Ops are free functions
  * (`add(a, b)`) and, with PyTorch's names, methods (`a.add(b).relu()` reads left to right); the
@@ -34,6 +55,20 @@ export class Tensor {
   /** The accumulated gradient of a leaf, set by `@nn/autograd`. */
   grad: Tensor | null = null;
   #disposed = false;
+  #registered = false;
+
+  static {
+    registerPending = () => {
+      for (let i = 0; i < pending.length; i++) {
+        const t = pending[i] as Tensor;
+        if (!t.#disposed) {
+          t.#registered = true;
+          finalizer.register(t, t.storage, t);
+        }
+      }
+      pending.length = 0;
+    };
+  }
 
   /** Use the creation functions (`tensor`, `zeros`, ...); this wraps an existing storage. */
   constructor(
@@ -44,7 +79,11 @@ export class Tensor {
   ) {
     storage.retain();
     storage.stats.tensors++;
-    finalizer.register(this, storage, this);
+    if (pending.push(this) >= PENDING_MAX) registerPending();
+    else if (!passQueued) {
+      passQueued = true;
+      queueMicrotask(passAtCheckpoint);
+    }
     track(this);
   }
 
@@ -120,7 +159,7 @@ export class Tensor {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    finalizer.unregister(this);
+    if (this.#registered) finalizer.unregister(this);
     this.storage.stats.tensors--;
     this.storage.release();
     notifyDispose(this);
