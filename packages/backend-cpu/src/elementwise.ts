@@ -293,8 +293,10 @@ export class ElementwiseCompiler {
       entry.flat ??= compileFlat(k, nIn, nOut, k.paramDTypes);
       const arrays = this.#arrays;
       const offsets = this.#offsets;
-      arrays.length = nIn + nOut;
-      offsets.length = nIn + nOut;
+      if (arrays.length !== nIn + nOut) {
+        arrays.length = nIn + nOut;
+        offsets.length = nIn + nOut;
+      }
       for (let j = 0; j < nIn; j++) {
         const v = inputs[j] as View;
         arrays[j] = arrayOf(v);

@@ -29,8 +29,9 @@ const finalizer = shared(
  * `PENDING_MAX` tensors, or one synchronous stretch of code); a tensor dropped without
  * `dispose()` is released when it is collected after that, as before.
  */
-const pending: Tensor[] = [];
 const PENDING_MAX = 64;
+const pending: (Tensor | undefined)[] = new Array(PENDING_MAX).fill(undefined);
+let numPending = 0;
 let passQueued = false;
 
 /** Registers the pending tensors that are still live; `Tensor.#register` does the work. */
@@ -59,14 +60,15 @@ export class Tensor {
 
   static {
     registerPending = () => {
-      for (let i = 0; i < pending.length; i++) {
+      for (let i = 0; i < numPending; i++) {
         const t = pending[i] as Tensor;
+        pending[i] = undefined;
         if (!t.#disposed) {
           t.#registered = true;
           finalizer.register(t, t.storage, t);
         }
       }
-      pending.length = 0;
+      numPending = 0;
     };
   }
 
@@ -79,7 +81,8 @@ export class Tensor {
   ) {
     storage.retain();
     storage.stats.tensors++;
-    if (pending.push(this) >= PENDING_MAX) registerPending();
+    pending[numPending++] = this;
+    if (numPending === PENDING_MAX) registerPending();
     else if (!passQueued) {
       passQueued = true;
       queueMicrotask(passAtCheckpoint);
