@@ -167,4 +167,24 @@ describe("the finalizer's safety net with registration at the checkpoint", () =>
     await collect();
     expect(memory(b)).toEqual(before);
   });
+
+  it("a disposed tensor is not held until the registration pass", async () => {
+    await collect(); // gcFn is set
+    const b = new CpuBackend();
+    const x = tensor([1, 2, 3], { dtype: "float32", backend: b });
+    let collected = false;
+    const watch = new FinalizationRegistry(() => {
+      collected = true;
+    });
+    (() => {
+      const y = add(x, 1);
+      watch.register(y.storage.buffer as object, 0);
+      y.dispose();
+    })();
+    // Still in the same synchronous stretch: the registration pass has not run yet.
+    gcFn?.();
+    // No second collection: the finalizers of that one run as a task.
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(collected).toBe(true);
+  });
 });

@@ -4,7 +4,7 @@ import { BackendError, DisposedTensorError, DTypeError, ValueError } from "./err
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
 import { copyView } from "./launch.js";
-import { notifyDispose, Storage, TENSOR_BRAND, track } from "./memory.js";
+import { notifyDispose, Storage, stats, TENSOR_BRAND, track } from "./memory.js";
 import type { BinaryName, UnaryName } from "./op-table.js";
 import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 
@@ -15,7 +15,7 @@ const finalizer = shared(
   "finalizer",
   () =>
     new FinalizationRegistry<Storage>((storage) => {
-      storage.stats.tensors--;
+      stats(storage.backend).tensors--;
       storage.release();
     }),
 );
@@ -34,7 +34,7 @@ const pending: (Tensor | undefined)[] = new Array(PENDING_MAX).fill(undefined);
 let numPending = 0;
 let passQueued = false;
 
-/** Registers the pending tensors that are still live; `Tensor.#register` does the work. */
+/** Registers the pending tensors that are still live (set by Tensor's static block). */
 let registerPending: () => void = () => {};
 
 function passAtCheckpoint(): void {
@@ -57,12 +57,16 @@ export class Tensor {
   grad: Tensor | null = null;
   #disposed = false;
   #registered = false;
+  /** This tensor's slot in `pending` until the registration pass, else -1. */
+  #pendingSlot = -1;
 
   static {
     registerPending = () => {
       for (let i = 0; i < numPending; i++) {
-        const t = pending[i] as Tensor;
+        const t = pending[i];
+        if (t === undefined) continue; // disposed before the pass
         pending[i] = undefined;
+        t.#pendingSlot = -1;
         if (!t.#disposed) {
           t.#registered = true;
           finalizer.register(t, t.storage, t);
@@ -81,6 +85,7 @@ export class Tensor {
   ) {
     storage.retain();
     storage.stats.tensors++;
+    this.#pendingSlot = numPending;
     pending[numPending++] = this;
     if (numPending === PENDING_MAX) registerPending();
     else if (!passQueued) {
@@ -163,6 +168,8 @@ export class Tensor {
     if (this.#disposed) return;
     this.#disposed = true;
     if (this.#registered) finalizer.unregister(this);
+    // Pending: the list lets go of it now (it holds the buffer), and the pass skips it.
+    else if (this.#pendingSlot >= 0) pending[this.#pendingSlot] = undefined;
     this.storage.stats.tensors--;
     this.storage.release();
     notifyDispose(this);
