@@ -193,9 +193,75 @@ function compile(k: Kernel, nIn: number, nOut: number, paramTypes: readonly DTyp
   ) as Compiled;
 }
 
+/**
+ * The loop over `n` elements of views that are all contiguous (strides row-major, size-1 dims
+ * aside) over one shape: one index per view, from its offset.
+ */
+type CompiledFlat = (
+  arrays: ArrayLike<number>[],
+  offsets: number[],
+  n: number,
+  params: readonly number[],
+  E: unknown,
+) => void;
+
+/** Generates the flat loop (see `CompiledFlat`) for a kernel with `nIn` inputs and `nOut` outputs. */
+function compileFlat(
+  k: Kernel,
+  nIn: number,
+  nOut: number,
+  paramTypes: readonly DType[],
+): CompiledFlat {
+  const { lines, outs } = emitBody(k);
+  const L: string[] = [];
+  for (let j = 0; j < nIn; j++) L.push(`const x${j} = arrays[${j}], b${j} = offsets[${j}];`);
+  for (let j = 0; j < nOut; j++)
+    L.push(`const y${j} = arrays[${nIn + j}], c${j} = offsets[${nIn + j}];`);
+  paramTypes.forEach((t, j) => {
+    const p = `params[${j}]`;
+    L.push(`const p${j} = ${t === "bool" ? castCode(p, "float64", "bool") : round(t, p)};`);
+  });
+  L.push("for (let q = 0; q < n; q++) {");
+  for (let j = 0; j < nIn; j++) L.push(`  const i${j} = b${j} + q;`);
+  for (const line of lines) L.push(`  ${line}`);
+  outs.forEach((o, j) => {
+    L.push(`  y${j}[c${j} + q] = ${o};`);
+  });
+  L.push("}");
+  return new Function("arrays", "offsets", "n", "params", "E", L.join("\n")) as CompiledFlat;
+}
+
+/** True when `v`'s strides are row-major over `shape` (size-1 dims have any stride). */
+function isContiguous(v: View, shape: readonly number[]): boolean {
+  const strides = v.strides;
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d] as number;
+    if (size === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}
+
+const EMPTY: ArrayLike<number> = new Float64Array(0);
+
+/** A kernel's compiled loops for one input and output count. */
+interface Entry {
+  readonly nIn: number;
+  readonly nOut: number;
+  readonly strided: Compiled;
+  flat: CompiledFlat | undefined;
+}
+
 /** Cache of compiled kernels keyed by structure; one per backend instance. */
 export class ElementwiseCompiler {
-  readonly #cache = new Map<string, Compiled>();
+  readonly #cache = new Map<string, Entry>();
+  /** The same entries by kernel object: the one lookup of a kernel launched before. */
+  readonly #byKernel = new WeakMap<Kernel, Entry>();
+  // Reused argument arrays of the flat loop (kernels run synchronously and never re-enter).
+  readonly #arrays: ArrayLike<number>[] = [];
+  readonly #offsets: number[] = [];
 
   run(
     k: Kernel,
@@ -206,17 +272,49 @@ export class ElementwiseCompiler {
   ): void {
     const shape = (outputs[0] as View).shape;
     let size = 1;
-    for (const d of shape) size *= d;
+    for (let d = 0; d < shape.length; d++) size *= shape[d] as number;
     if (size === 0) return;
-    const key = `${k.key}#${inputs.length}:${outputs.length}`;
-    let fn = this.#cache.get(key);
-    if (!fn) {
-      fn = compile(k, inputs.length, outputs.length, k.paramDTypes);
-      this.#cache.set(key, fn);
+    const nIn = inputs.length;
+    const nOut = outputs.length;
+    let entry = this.#byKernel.get(k);
+    if (entry === undefined || entry.nIn !== nIn || entry.nOut !== nOut) {
+      const key = `${k.key}#${nIn}:${nOut}`;
+      entry = this.#cache.get(key);
+      if (!entry) {
+        entry = { nIn, nOut, strided: compile(k, nIn, nOut, k.paramDTypes), flat: undefined };
+        this.#cache.set(key, entry);
+      }
+      this.#byKernel.set(k, entry);
+    }
+    let flat = true;
+    for (let j = 0; j < nIn && flat; j++) flat = isContiguous(inputs[j] as View, shape);
+    for (let j = 0; j < nOut && flat; j++) flat = isContiguous(outputs[j] as View, shape);
+    if (flat) {
+      entry.flat ??= compileFlat(k, nIn, nOut, k.paramDTypes);
+      const arrays = this.#arrays;
+      const offsets = this.#offsets;
+      if (arrays.length !== nIn + nOut) {
+        arrays.length = nIn + nOut;
+        offsets.length = nIn + nOut;
+      }
+      for (let j = 0; j < nIn; j++) {
+        const v = inputs[j] as View;
+        arrays[j] = arrayOf(v);
+        offsets[j] = v.offset;
+      }
+      for (let j = 0; j < nOut; j++) {
+        const v = outputs[j] as View;
+        arrays[nIn + j] = arrayOf(v);
+        offsets[nIn + j] = v.offset;
+      }
+      entry.flat(arrays, offsets, size, params, E);
+      // Hold no buffer alive between launches.
+      for (let j = 0; j < nIn + nOut; j++) arrays[j] = EMPTY;
+      return;
     }
     const views = [...inputs, ...outputs];
     const c = collapse(shape, views);
-    fn(
+    entry.strided(
       views.map(arrayOf),
       views.map((v) => v.offset),
       c.strides,

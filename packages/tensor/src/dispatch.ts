@@ -21,9 +21,12 @@ export interface OpRecord {
 /** Receives each op as it runs. */
 export type OpHook = (record: OpRecord) => void;
 
-const slot = () => shared("opHook", () => ({ hook: undefined as OpHook | undefined }));
-
-const gradMode = () => shared("gradMode", () => ({ enabled: true }));
+// Looked up once: the shared records themselves, so every copy of this package sees one hook
+// and one grad mode.
+const hookSlot = shared("opHook", () => ({ hook: undefined as OpHook | undefined }));
+const modeSlot = shared("gradMode", () => ({ enabled: true }));
+const slot = () => hookSlot;
+const gradMode = () => modeSlot;
 
 /** Installs (or, with `undefined`, removes) the op hook. Returns the previous one. */
 export function setOpHook(hook: OpHook | undefined): OpHook | undefined {
@@ -44,8 +47,8 @@ export function recordOp(
   outputs: readonly Tensor[],
   attrs: Readonly<Record<string, unknown>> = {},
 ): void {
-  const s = slot();
-  if (s.hook && gradMode().enabled) s.hook({ op, inputs, outputs, attrs });
+  const hook = hookSlot.hook;
+  if (hook !== undefined && modeSlot.enabled) hook({ op, inputs, outputs, attrs });
 }
 
 /** Whether ops are recorded now: true unless inside `noGrad` (torch.is_grad_enabled). */

@@ -8,8 +8,11 @@ import type { DType } from "./dtype.js";
 import { input, type Kernel, kernel } from "./expr.js";
 import type { Shape } from "./shape.js";
 
+const NO_PARAMS: readonly number[] = Object.freeze([]);
+
 /** View `v` seen through `shape` (broadcast dims get stride 0). Assumes the shapes broadcast. */
 export function broadcastView(v: View, shape: Shape): View {
+  if (sameShape(v.shape, shape)) return v; // its strides already are the broadcast ones
   const lead = shape.length - v.shape.length;
   const strides = shape.map((d, i) => {
     if (i < lead) return 0;
@@ -27,15 +30,19 @@ export function launch(
   k: Kernel,
   inputs: readonly View[],
   outputs: readonly View[],
-  params: readonly number[] = [],
+  params: readonly number[] = NO_PARAMS,
 ): void {
   const shape = (outputs[0] as View).shape;
-  backend.elementwise(
-    k,
-    inputs.map((v) => broadcastView(v, shape)),
-    outputs,
-    params,
-  );
+  const views: View[] = [];
+  for (let i = 0; i < inputs.length; i++) views.push(broadcastView(inputs[i] as View, shape));
+  backend.elementwise(k, views, outputs, params);
+}
+
+function sameShape(a: Shape, b: Shape): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const copies = new Map<string, Kernel>();

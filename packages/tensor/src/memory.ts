@@ -13,22 +13,21 @@ export class Storage {
   refs = 0;
   /** Bumped by every in-place write; autograd compares it to refuse stale saved tensors. */
   version = 0;
+  /** Device bytes of the buffer. */
+  readonly bytes: number;
+  /** The live-memory counters of `backend` (the process-wide record; see `stats`). */
+  readonly stats: MemoryInfo;
   constructor(
     readonly backend: Backend,
     readonly buffer: BackendBuffer,
     readonly dtype: DType,
     readonly size: number,
   ) {
+    this.bytes = backend.byteSize?.(dtype, size) ?? size * BYTES_PER_ELEMENT[dtype];
     const s = stats(backend);
+    this.stats = s;
     s.buffers++;
     s.bytes += this.bytes;
-  }
-
-  /** Device bytes of the buffer. */
-  get bytes(): number {
-    return (
-      this.backend.byteSize?.(this.dtype, this.size) ?? this.size * BYTES_PER_ELEMENT[this.dtype]
-    );
   }
 
   retain(): void {
@@ -37,7 +36,7 @@ export class Storage {
 
   release(): void {
     if (--this.refs > 0) return;
-    const s = stats(this.backend);
+    const s = this.stats;
     s.buffers--;
     s.bytes -= this.bytes;
     this.backend.free(this.buffer);
@@ -54,16 +53,27 @@ export interface MemoryInfo {
   bytes: number;
 }
 
-const allStats = () => shared("memory", () => new Map<Backend, MemoryInfo>());
+// Looked up once: the process-wide Map itself (not a copy), so two copies of this package still
+// count into one record.
+const statsMap = shared("memory", () => new Map<Backend, MemoryInfo>());
+const allStats = () => statsMap;
+
+// The last backend asked for and its counters (the Map's own object): ops create tensors on
+// one backend in a row, so most lookups end here.
+let lastBackend: Backend | undefined;
+let lastStats: MemoryInfo | undefined;
 
 /** Mutable counters of `backend` (internal). */
 export function stats(backend: Backend): MemoryInfo {
-  const m = allStats();
+  if (backend === lastBackend) return lastStats as MemoryInfo;
+  const m = statsMap;
   let s = m.get(backend);
   if (!s) {
     s = { tensors: 0, buffers: 0, bytes: 0 };
     m.set(backend, s);
   }
+  lastBackend = backend;
+  lastStats = s;
   return s;
 }
 
@@ -101,20 +111,24 @@ export function isTensorLike(x: unknown): x is Disposable {
 export const TENSOR_BRAND: typeof TENSOR = TENSOR;
 
 /** Where `setDisposeHook` (dispatch.ts) keeps the dispose hook; only tensors are passed to it. */
-export const disposeHookSlot = (): { hook: ((tensor: Disposable) => void) | undefined } =>
-  shared("disposeHook", () => ({ hook: undefined as ((tensor: Disposable) => void) | undefined }));
+const hookSlot = shared("disposeHook", () => ({
+  hook: undefined as ((tensor: Disposable) => void) | undefined,
+}));
+export const disposeHookSlot = (): { hook: ((tensor: Disposable) => void) | undefined } => hookSlot;
 
 /** Tells the dispose hook, if any, that `tensor` was disposed (called by `Tensor.dispose`). */
 export function notifyDispose(tensor: Disposable): void {
-  disposeHookSlot().hook?.(tensor);
+  hookSlot.hook?.(tensor);
 }
 
-const scopes = () => shared("scopes", () => [] as Set<Disposable>[]);
+// Looked up once (the shared array itself, pushed and popped in place by every copy).
+const scopeStack = shared("scopes", () => [] as Set<Disposable>[]);
+const scopes = () => scopeStack;
 
 /** Called for every new tensor: the innermost `tidy` scope owns it. */
 export function track(t: Disposable): void {
-  const s = scopes();
-  s[s.length - 1]?.add(t);
+  const s = scopeStack;
+  if (s.length !== 0) (s[s.length - 1] as Set<Disposable>).add(t);
 }
 
 /** Removes `t` from every scope so that `tidy` never disposes it. Returns `t`. */

@@ -21,6 +21,28 @@ const finalizer = shared(
 );
 
 /**
+ * Tensors created since the last registration pass, newest last. Registering with the
+ * FinalizationRegistry costs more than the rest of a tiny op, and most tensors are disposed
+ * soon after they are made (an op's temporaries, `tidy`), so a tensor is registered only if it
+ * is still live at the next pass: at the next microtask checkpoint, or once `PENDING_MAX` more
+ * tensors were made, whichever comes first. Until then this list holds it (at most
+ * `PENDING_MAX` tensors, or one synchronous stretch of code); a tensor dropped without
+ * `dispose()` is released when it is collected after that, as before.
+ */
+const PENDING_MAX = 64;
+const pending: (Tensor | undefined)[] = new Array(PENDING_MAX).fill(undefined);
+let numPending = 0;
+let passQueued = false;
+
+/** Registers the pending tensors that are still live (set by Tensor's static block). */
+let registerPending: () => void = () => {};
+
+function passAtCheckpoint(): void {
+  passQueued = false;
+  registerPending();
+}
+
+/**
  * An n-dimensional array on one backend: a strided view (shape, strides, offset) on a shared
  * Storage. Views (reshape, transpose, slice, ...) share the storage. Ops are free functions
  * (`add(a, b)`) and, with PyTorch's names, methods (`a.add(b).relu()` reads left to right); the
@@ -34,6 +56,25 @@ export class Tensor {
   /** The accumulated gradient of a leaf, set by `@nn/autograd`. */
   grad: Tensor | null = null;
   #disposed = false;
+  #registered = false;
+  /** This tensor's slot in `pending` until the registration pass, else -1. */
+  #pendingSlot = -1;
+
+  static {
+    registerPending = () => {
+      for (let i = 0; i < numPending; i++) {
+        const t = pending[i];
+        if (t === undefined) continue; // disposed before the pass
+        pending[i] = undefined;
+        t.#pendingSlot = -1;
+        if (!t.#disposed) {
+          t.#registered = true;
+          finalizer.register(t, t.storage, t);
+        }
+      }
+      numPending = 0;
+    };
+  }
 
   /** Use the creation functions (`tensor`, `zeros`, ...); this wraps an existing storage. */
   constructor(
@@ -43,8 +84,14 @@ export class Tensor {
     readonly offset: number,
   ) {
     storage.retain();
-    stats(storage.backend).tensors++;
-    finalizer.register(this, storage, this);
+    storage.stats.tensors++;
+    this.#pendingSlot = numPending;
+    pending[numPending++] = this;
+    if (numPending === PENDING_MAX) registerPending();
+    else if (!passQueued) {
+      passQueued = true;
+      queueMicrotask(passAtCheckpoint);
+    }
     track(this);
   }
 
@@ -120,8 +167,10 @@ export class Tensor {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    finalizer.unregister(this);
-    stats(this.backend).tensors--;
+    if (this.#registered) finalizer.unregister(this);
+    // Pending: the list lets go of it now (it holds the buffer), and the pass skips it.
+    else if (this.#pendingSlot >= 0) pending[this.#pendingSlot] = undefined;
+    this.storage.stats.tensors--;
     this.storage.release();
     notifyDispose(this);
   }
@@ -257,9 +306,17 @@ export class Tensor {
 
 /** A new contiguous tensor of `shape` (zero-filled by the backend). */
 export function empty(shape: Shape, dtype: DType, backend: Backend = getBackend()): Tensor {
+  return emptyOwned([...shape], dtype, backend);
+}
+
+/**
+ * `empty` that keeps `shape` itself as the tensor's shape (no copy): for callers that own the
+ * array and never change it (internal).
+ */
+export function emptyOwned(shape: Shape, dtype: DType, backend: Backend): Tensor {
   const size = sizeOf(shape);
   const storage = new Storage(backend, backend.alloc(dtype, size), dtype, size);
-  return new Tensor(storage, [...shape], contiguousStrides(shape), 0);
+  return new Tensor(storage, shape, contiguousStrides(shape), 0);
 }
 
 /** A new contiguous tensor holding `values` (already of `dtype`'s array type). */

@@ -9,18 +9,19 @@ import {
   type UnaryName,
   unaryForward,
 } from "../op-table.js";
-import type { Tensor } from "../tensor.js";
+import { isTensor, type Tensor } from "../tensor.js";
 import { backendOf, elementwise, resultDTypeOf, type Scalar, type TensorLike } from "./util.js";
 
 /** The tensor function of a unary row: dtype by the row's promotion class, one kernel, recorded. */
 export function unaryFn(name: UnaryName): (x: Tensor) => Tensor {
   const row = UNARY[name];
+  const build = ([a]: Expr[]) => unaryForward(row, a as Expr);
   return (x) => {
     let dtype = x.dtype;
     if (row.promotion === "float" && !isFloating(dtype)) dtype = "float32";
     if (row.promotion === "pow" && dtype === "bool") dtype = "int32";
     checkClass(name, row.promotion, dtype, "tensors");
-    return elementwise(name, [x], dtype, ([a]) => unaryForward(row, a as Expr));
+    return elementwise(name, [x], dtype, build);
   };
 }
 
@@ -30,14 +31,31 @@ const scalarsOf = (a: TensorLike, b: TensorLike) => ({
   b: typeof b === "object" ? undefined : b,
 });
 
+/** `scalarsOf` of two tensors (frozen: records share it). */
+const NO_SCALARS = Object.freeze({ a: undefined, b: undefined });
+
 const isBool = (v: TensorLike) =>
   typeof v === "boolean" || (typeof v === "object" && v.dtype === "bool");
 
 /** The tensor function of a binary row: PyTorch promotion of tensors and scalars, broadcasting. */
 export function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Tensor {
+  const own = BINARY[name];
+  // Built once per row (an op on bools may run its bool row instead): no closure per call.
+  const builders = new Map<string, (operands: Expr[]) => Expr>();
+  const builderOf = (kind: string, row: typeof own) => {
+    let f = builders.get(kind);
+    if (f === undefined) {
+      f = ([x, y]) => binaryForward(row, x as Expr, y as Expr);
+      builders.set(kind, f);
+    }
+    return f;
+  };
+  const tensorsOptions = { key: name as string, attrs: NO_SCALARS };
   return (a, b) => {
-    let row = BINARY[name];
-    let dtype = resultDTypeOf([a, b], name);
+    let row = own;
+    // Two tensors of one dtype promote to it, whatever their dims; else PyTorch's rules.
+    let dtype =
+      isTensor(a) && isTensor(b) && a.dtype === b.dtype ? a.dtype : resultDTypeOf([a, b], name);
     if (row.bool === "refuse" && (isBool(a) || isBool(b))) {
       throw new DTypeError(
         `${name}: not supported with a bool operand; use logical ops, or cast to int32 first`,
@@ -53,10 +71,16 @@ export function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Te
     if (row.promotion === "pow") checkPow(b, dtype);
     checkClass(name, row.promotion, dtype, "operands");
     if (row.promotion === "logical") dtype = "bool";
-    return elementwise(name, [a, b], dtype, ([x, y]) => binaryForward(row, x as Expr, y as Expr), {
-      key: kind,
-      attrs: scalarsOf(a, b),
-    });
+    const both = typeof a === "object" && typeof b === "object";
+    return elementwise(
+      name,
+      [a, b],
+      dtype,
+      builderOf(kind, row),
+      both && kind === name
+        ? tensorsOptions
+        : { key: kind, attrs: both ? NO_SCALARS : scalarsOf(a, b) },
+    );
   };
 }
 

@@ -175,6 +175,9 @@ export async function collectGarbage(): Promise<void> {
       gc = runInNewContext("gc") as () => void;
     }
   }
+  // Tensors are handed to the finalizer at a microtask checkpoint after they are made (see
+  // tensor.ts): let that run first, so that a tensor dropped just now can be collected.
+  await new Promise((resolve) => setImmediate(resolve));
   gc();
   // V8 queues the finalizers as a task after the collection
   for (let i = 0; i < 2; i++) await new Promise((resolve) => setImmediate(resolve));
