@@ -53,25 +53,13 @@ export type BinaryOp =
   | "atan2"
   | "fmod";
 
-/** The names of the table's unary rows (the compiler checks each has a row, and only those). */
+/**
+ * The names of the table's unary rows: every primitive under its own name but `not` (a row
+ * named as PyTorch names it), and the composites. The compiler checks each has a row, and only
+ * those.
+ */
 export type UnaryName =
-  | "neg"
-  | "abs"
-  | "sign"
-  | "exp"
-  | "expm1"
-  | "log"
-  | "log1p"
-  | "sqrt"
-  | "rsqrt"
-  | "sin"
-  | "cos"
-  | "tanh"
-  | "erf"
-  | "floor"
-  | "ceil"
-  | "round"
-  | "isnan"
+  | Exclude<UnaryOp, "not">
   | "logicalNot"
   | "tan"
   | "asin"
@@ -90,25 +78,13 @@ export type UnaryName =
   | "reciprocal"
   | "square";
 
-/** The names of the table's binary rows. */
+/** The names of the table's binary rows: the primitives (PyTorch's names where they differ), and the composites. */
 export type BinaryName =
-  | "add"
-  | "sub"
-  | "mul"
-  | "div"
-  | "pow"
+  | Exclude<BinaryOp, "max" | "min" | "and" | "or">
   | "maximum"
   | "minimum"
-  | "eq"
-  | "ne"
-  | "lt"
-  | "le"
-  | "gt"
-  | "ge"
   | "logicalAnd"
   | "logicalOr"
-  | "atan2"
-  | "fmod"
   | "remainder"
   | "copysign"
   | "hypot"
