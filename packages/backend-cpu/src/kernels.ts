@@ -14,8 +14,144 @@ import { offsets } from "./strided.js";
 
 type Arr = { [i: number]: number; length: number };
 
-/** See Backend.reduce: reduces the trailing `reduceDims` dims of `input` into `output`. */
+/**
+ * True when dims `from..` of `shape` are row-major with unit inner stride under `strides`
+ * (size-1 dims may have any stride): element `r` of that block, counted row-major, sits at
+ * offset `r` from the block's start.
+ */
+function trailingContiguous(
+  shape: readonly number[],
+  strides: readonly number[],
+  from: number,
+): boolean {
+  let expected = 1;
+  for (let d = shape.length - 1; d >= from; d--) {
+    const size = shape[d] as number;
+    if (size === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}
+
+/**
+ * See Backend.reduce: reduces the trailing `reduceDims` dims of `input` into `output`.
+ *
+ * Where the reduced block is contiguous (its elements at `base + 0 .. base + n - 1`, the usual
+ * case of a reduction over the last dims of a contiguous tensor) this loops over plain index
+ * ranges; where the whole input and the output are contiguous too, the bases are `offset + o * n`
+ * and no offset table is built. Otherwise it falls back to `reduceStrided`. Both visit the
+ * reduced elements in the same row-major order with the same accumulation, so their results are
+ * bit-identical (sums and products in doubles, int32 outputs wrapping; NaN propagation; the
+ * first index of the extreme or of the first NaN for argmax/argmin).
+ *
+ * @param op - the reduction.
+ * @param input - the view read; `x` is its backing array.
+ * @param reduceDims - how many trailing dims of `input` to reduce (0 copies, converted).
+ * @param output - the view written, with the shape of `input`'s leading dims; `y` its array.
+ */
 export function reduce(
+  op: ReduceOp,
+  input: View,
+  x: Arr,
+  reduceDims: number,
+  output: View,
+  y: Arr,
+): void {
+  const nd = input.shape.length;
+  const keep = nd - reduceDims;
+  let n = 1;
+  for (let d = keep; d < nd; d++) n *= input.shape[d] as number;
+  // An empty max/min/arg* never reaches a backend; leave any such call to the general path.
+  if (
+    (n === 0 && op !== "sum" && op !== "prod") ||
+    !trailingContiguous(input.shape, input.strides, keep)
+  ) {
+    reduceStrided(op, input, x, reduceDims, output, y);
+    return;
+  }
+  let count = 1;
+  for (let d = 0; d < keep; d++) count *= input.shape[d] as number;
+  if (count === 0) return;
+  const flatIn = trailingContiguous(input.shape, input.strides, 0);
+  const flatOut = trailingContiguous(output.shape, output.strides, 0);
+  const bases = flatIn
+    ? undefined
+    : offsets(input.shape.slice(0, keep), input.strides.slice(0, keep), input.offset);
+  const outs = flatOut ? undefined : offsets(output.shape, output.strides, output.offset);
+  const intAcc = output.dtype === "int32";
+  for (let o = 0; o < count; o++) {
+    const base = bases === undefined ? input.offset + o * n : (bases[o] as number);
+    const end = base + n;
+    let acc: number;
+    switch (op) {
+      case "sum":
+        acc = 0;
+        if (intAcc) for (let i = base; i < end; i++) acc = (acc + (x[i] as number)) | 0;
+        else for (let i = base; i < end; i++) acc += x[i] as number;
+        break;
+      case "prod":
+        acc = 1;
+        if (intAcc) for (let i = base; i < end; i++) acc = Math.imul(acc, x[i] as number);
+        else for (let i = base; i < end; i++) acc *= x[i] as number;
+        break;
+      case "max":
+      case "min": {
+        let best = x[base] as number;
+        if (!Number.isNaN(best)) {
+          if (op === "max") {
+            for (let i = base + 1; i < end; i++) {
+              const v = x[i] as number;
+              if (v > best) best = v;
+              else if (Number.isNaN(v)) {
+                best = v;
+                break;
+              }
+            }
+          } else {
+            for (let i = base + 1; i < end; i++) {
+              const v = x[i] as number;
+              if (v < best) best = v;
+              else if (Number.isNaN(v)) {
+                best = v;
+                break;
+              }
+            }
+          }
+        }
+        acc = best;
+        break;
+      }
+      case "argmax":
+      case "argmin": {
+        let best = x[base] as number;
+        let at = base;
+        if (!Number.isNaN(best)) {
+          const isMax = op === "argmax";
+          for (let i = base + 1; i < end; i++) {
+            const v = x[i] as number;
+            if (isMax ? v > best : v < best) {
+              best = v;
+              at = i;
+            } else if (Number.isNaN(v)) {
+              at = i;
+              break;
+            }
+          }
+        }
+        acc = at - base;
+        break;
+      }
+    }
+    y[outs === undefined ? output.offset + o : (outs[o] as number)] = acc;
+  }
+}
+
+/**
+ * The general strided reduction behind `reduce` (any strides: transposed, sliced, expanded),
+ * walking precomputed offset tables. Exported for the tests that compare it with the fast path.
+ */
+export function reduceStrided(
   op: ReduceOp,
   input: View,
   x: Arr,
