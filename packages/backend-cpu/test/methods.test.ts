@@ -14,6 +14,7 @@ import {
   type Tensor,
   tensor,
   UNARY,
+  ValueError,
 } from "@nn/tensor";
 import { describe, expect, it } from "vitest";
 import { cpu } from "../src/index.js";
@@ -90,6 +91,34 @@ describe("Tensor methods", () => {
     ]);
     expect(() => m.t().view([6])).toThrow(ShapeError);
     expect(() => tensor([[[1]]]).t()).toThrow(/at most 2 dims/);
+  });
+
+  it("refuses extra or misplaced arguments with a ValueError, never dropping them", () => {
+    const m = tensor(
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      { dtype: "float32" },
+    );
+    const loose = m as unknown as Record<string, (...args: unknown[]) => Tensor>;
+    const call =
+      (name: string, ...args: unknown[]) =>
+      () =>
+        loose[name]!.call(m, ...args);
+    expect(() => (nn.add as (...a: unknown[]) => Tensor)(m, m, -0.5)).toThrow(
+      /add: takes 2 operands, got 3/,
+    );
+    expect(call("add", m, 2)).toThrow(ValueError);
+    expect(call("tan", "x")).toThrow(/tan: takes 1 tensor, got 2/);
+    expect(call("sum", 1, "yes")).toThrow(/keepdim must be true or false/);
+    expect(call("std", 0, "x")).toThrow(ValueError);
+    expect(call("view", 2, 3)).toThrow(/view: shape must be an array/);
+    expect(call("reshape", 6)).toThrow(ValueError);
+    expect(call("permute", 1, 0)).toThrow(/permute: dims must be an array/);
+    expect(call("expand", 2, 2, 3)).toThrow(ValueError);
+    expect(() => (nn.isnan as (...a: unknown[]) => Tensor)()).toThrow(/takes 1 tensor, got 0/);
+    expect(() => (nn.isnan as (...a: unknown[]) => Tensor)(undefined)).toThrow(ValueError);
   });
 
   it("detach is a view of the same storage that requires no grad", async () => {

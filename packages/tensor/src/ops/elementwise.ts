@@ -10,13 +10,29 @@ import {
   unaryForward,
 } from "../op-table.js";
 import { isTensor, type Tensor } from "../tensor.js";
-import { backendOf, elementwise, resultDTypeOf, type Scalar, type TensorLike } from "./util.js";
+import {
+  backendOf,
+  checkOperands,
+  elementwise,
+  resultDTypeOf,
+  type Scalar,
+  type TensorLike,
+} from "./util.js";
 
 /** The tensor function of a unary row: dtype by the row's promotion class, one kernel, recorded. */
 export function unaryFn(name: UnaryName): (x: Tensor) => Tensor {
   const row = UNARY[name];
   const build = ([a]: Expr[]) => unaryForward(row, a as Expr);
-  return (x) => {
+  return function (x: Tensor): Tensor {
+    // A second argument may be an activation's options (`tanh(x, {})`): none are defined.
+    // biome-ignore lint/complexity/noArguments: counting arguments is free; a rest parameter would allocate an array per op.
+    const count = arguments.length;
+    // biome-ignore lint/complexity/noArguments: read only when there is one.
+    const options: unknown = count === 2 ? arguments[1] : undefined;
+    if (count > 2 || !noOptions(options) || !isTensor(x)) {
+      // biome-ignore lint/complexity/noArguments: the error path names what it got.
+      operandError(name, 1, arguments);
+    }
     let dtype = x.dtype;
     if (row.promotion === "float" && !isFloating(dtype)) dtype = "float32";
     if (row.promotion === "pow" && dtype === "bool") dtype = "int32";
@@ -24,6 +40,28 @@ export function unaryFn(name: UnaryName): (x: Tensor) => Tensor {
     return elementwise(name, [x], dtype, build);
   };
 }
+
+/**
+ * ValueError for a table op called with the wrong number of operands (an extra argument would
+ * otherwise be dropped silently: `add(x, y, -0.5)` is not `add_`'s alpha) or a non-tensor one.
+ */
+function operandError(name: string, arity: number, args: IArguments): never {
+  if (args.length !== arity && !(arity === 1 && args.length === 2 && noOptions(args[1]))) {
+    throw new ValueError(
+      `${name}: takes ${arity === 1 ? "1 tensor" : "2 operands"}, got ${args.length} arguments${name === "add" || name === "sub" ? ` (to scale the other operand, use ${name}(a, mul(b, alpha)), or add_'s alpha in place)` : ""}`,
+    );
+  }
+  checkOperands(name, Array.from(args));
+  throw new ValueError(`${name}: expected a tensor operand`);
+}
+
+/** `undefined` or `{}`: what an activation without options may be passed as its options. */
+const noOptions = (o: unknown) =>
+  o === undefined ||
+  (typeof o === "object" &&
+    o !== null &&
+    Object.getPrototypeOf(o) === Object.prototype &&
+    Object.keys(o).length === 0);
 
 /** The scalar operands of a binary op, as recorded (autograd reads them back as `a` / `b`). */
 const scalarsOf = (a: TensorLike, b: TensorLike) => ({
@@ -51,7 +89,9 @@ export function binaryFn(name: BinaryName): (a: TensorLike, b: TensorLike) => Te
     return f;
   };
   const tensorsOptions = { key: name as string, attrs: NO_SCALARS };
-  return (a, b) => {
+  return function (a: TensorLike, b: TensorLike): Tensor {
+    // biome-ignore lint/complexity/noArguments: as in unaryFn.
+    if (arguments.length !== 2) operandError(name, 2, arguments);
     let row = own;
     // Two tensors of one dtype promote to it, whatever their dims; else PyTorch's rules.
     let dtype =

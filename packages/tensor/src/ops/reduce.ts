@@ -5,7 +5,7 @@
 import type { ReduceOp } from "../backend.js";
 import { noGrad, recordOp } from "../dispatch.js";
 import { type DType, isFloating } from "../dtype.js";
-import { DTypeError, IndexError } from "../errors.js";
+import { DTypeError, IndexError, ValueError } from "../errors.js";
 import { tidy } from "../memory.js";
 import { contiguousStrides, normalizeDim, normalizeDims, sizeOf } from "../shape.js";
 import { empty, type Tensor, viewOf } from "../tensor.js";
@@ -38,6 +38,9 @@ function reduceRaw(
   dtype: DType,
 ): Tensor {
   const backend = backendOf(name, [x]);
+  if (typeof keepdim !== "boolean") {
+    throw new ValueError(`${name}: keepdim must be true or false, got ${String(keepdim)}`);
+  }
   const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
   const order = [...kept, ...dims];
   const reduced = dims.reduce((n, d) => n * (x.shape[d] as number), 1);

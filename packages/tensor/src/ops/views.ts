@@ -16,7 +16,17 @@ import {
 import { empty, type Tensor, viewOf } from "../tensor.js";
 import { backendOf, copyInto, noScalar } from "./util.js";
 
+/** ValueError unless `list` is an array (PyTorch also takes sizes as separate arguments; nn does not). */
+function checkList(op: string, what: string, list: unknown): void {
+  if (!Array.isArray(list)) {
+    throw new ValueError(
+      `${op}: ${what} must be an array, e.g. ${op}(x, [2, 3]) or x.${op}([2, 3]); got ${typeof list === "object" ? String(list) : typeof list}`,
+    );
+  }
+}
+
 function inferShape(op: string, shape: readonly number[], size: number, from: Shape): number[] {
+  checkList(op, "shape", shape);
   const out = [...shape];
   const unknown = out.indexOf(-1);
   if (out.some((d, i) => !Number.isInteger(d) || d < -1 || (d === -1 && i !== unknown))) {
@@ -119,6 +129,7 @@ export function view(x: Tensor, shape: readonly number[]): Tensor {
 /** Reorders dims: result dim i is input dim `dims[i]`. `dims` must be a permutation (IndexError / ValueError). */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   x.assertLive("permute");
+  checkList("permute", "dims", dims);
   if (dims.length !== x.ndim) {
     throw new ShapeError(
       `permute: dims [${dims.join(", ")}] must list each of the ${x.ndim} dims of shape ${fmt(x.shape)} once`,
@@ -175,6 +186,7 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   x.assertLive("expand");
+  checkList("expand", "shape", shape);
   const lead = shape.length - x.ndim;
   const bad = () =>
     new ShapeError(
