@@ -59,9 +59,7 @@ async function run(o: Options): Promise<void> {
   const known = [...allRows.map((r) => r.id), "memory", "main-job"];
   const unknown = o.only.filter((id) => !known.includes(id));
   if (unknown.length) {
-    throw new InvalidArgumentError(
-      `--only: no row ${unknown.join(", ")} (rows: ${known.join(", ")})`,
-    );
+    program.error(`error: --only: no row ${unknown.join(", ")} (rows: ${known.join(", ")})`);
   }
   const wanted = (id: string) => o.only.length === 0 || o.only.includes(id);
   const settings = {

@@ -29,6 +29,15 @@ import type { GradContext } from "./rule.js";
  * Throws ShapeError (non-scalar without gradient), DTypeError (non-float output),
  * GradientError (output does not require grad; graph already freed; saved tensor modified in place).
  */
+/** ValueError unless `f` is a function (as jax's grad; PyTorch's torch.autograd.grad is `computeGrad`). */
+function checkFunction(op: string, f: unknown): void {
+  if (typeof f !== "function") {
+    throw new ValueError(
+      `${op}: expected a function to differentiate, got ${typeof f}; for the gradient of a tensor w.r.t. inputs (torch.autograd.grad), use computeGrad(output, inputs)`,
+    );
+  }
+}
+
 export function backward(output: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
   checkRoot("backward", output, gradient);
   const seed = gradient ?? onesLike(output);
@@ -103,6 +112,7 @@ export function valueAndGrad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   options: GradOptions = {},
 ): (...args: A) => [Tensor, Tensor | Tensor[]] {
+  checkFunction("valueAndGrad", f);
   return (...args: A) => {
     const argnums = options.argnums ?? 0;
     const idx = typeof argnums === "number" ? [argnums] : [...argnums];
@@ -156,6 +166,7 @@ export function grad<A extends unknown[]>(
   f: (...args: A) => Tensor,
   options: GradOptions = {},
 ): (...args: A) => Tensor | Tensor[] {
+  checkFunction("grad", f);
   const vg = valueAndGrad(f, options);
   return (...args: A) => {
     const [value, grads] = vg(...args);

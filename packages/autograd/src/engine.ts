@@ -7,10 +7,12 @@ import {
   contiguous,
   DTypeError,
   isFloating,
+  isTensor,
   keep,
   ShapeError,
   type Tensor,
   tidy,
+  ValueError,
   withGradMode,
 } from "@nn/tensor";
 import { GradientError } from "./errors.js";
@@ -134,6 +136,11 @@ function leadsToTargets(order: readonly Node[], targets: readonly Tensor[]): Set
 
 /** Checks a backward root: a float tensor that requires grad (and its gradient's shape). */
 export function checkRoot(op: string, t: Tensor, gradient: Tensor | undefined): void {
+  if (!isTensor(t)) {
+    throw new ValueError(
+      `${op}: expected the tensor to differentiate (a scalar loss), got ${typeof t}`,
+    );
+  }
   t.assertLive(op);
   if (!isFloating(t.dtype))
     throw new DTypeError(`${op}: only float tensors can be differentiated, got ${t.dtype}`);

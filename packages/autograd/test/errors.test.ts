@@ -1,13 +1,36 @@
 import { cpu } from "@nn/backend-cpu";
-import { add_, DTypeError, exp, mul, ones, ShapeError, setBackend, sum, tensor } from "@nn/tensor";
+import {
+  add_,
+  DTypeError,
+  exp,
+  mul,
+  ones,
+  ShapeError,
+  setBackend,
+  sum,
+  tensor,
+  ValueError,
+} from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
-import { backward, GradientError, noGrad } from "../src/index.js";
+import { backward, GradientError, grad, noGrad, valueAndGrad } from "../src/index.js";
 
 beforeAll(() => {
   setBackend(cpu({ syncRead: false }));
 });
 
 describe("autograd bad input", () => {
+  it("names what it needed for a non-tensor loss or a non-function to differentiate", () => {
+    const loose = backward as unknown as (x: unknown) => void;
+    expect(() => loose(3)).toThrow(ValueError);
+    expect(() => loose(undefined)).toThrow(/backward: expected the tensor/);
+    const t = tensor([1], { dtype: "float32", requiresGrad: true });
+    // A PyTorch user's torch.autograd.grad(loss, [t]) is computeGrad here.
+    expect(() => (grad as unknown as (f: unknown, o: unknown) => unknown)(t, [t])).toThrow(
+      /grad: expected a function.*computeGrad/,
+    );
+    expect(() => (valueAndGrad as unknown as (f: unknown) => unknown)(1)).toThrow(ValueError);
+  });
+
   it("backward on a non-scalar without an output gradient is a ShapeError", () => {
     const x = tensor([1, 2, 3], { dtype: "float32", requiresGrad: true });
     expect(() => backward(mul(x, 2))).toThrowError(ShapeError);
