@@ -10,7 +10,7 @@ import {
   uniform53,
   type View,
 } from "@nn/tensor";
-import { offsets } from "./strided.js";
+import { matmulLayout, offsets } from "./strided.js";
 
 type Arr = { [i: number]: number; length: number };
 
@@ -217,16 +217,7 @@ export function reduceStrided(
  * is asked; otherwise float32 runs in `wasm/matmul.ts`, accumulating in float32 as PyTorch does.
  */
 export function matmul(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): void {
-  const nd = out.shape.length;
-  const [M, N] = out.shape.slice(-2) as [number, number];
-  const K = a.shape[nd - 1] as number;
-  const [am, ak] = a.strides.slice(-2) as [number, number];
-  const [bk, bn] = b.strides.slice(-2) as [number, number];
-  const [cm, cn] = out.strides.slice(-2) as [number, number];
-  const batch = out.shape.slice(0, -2);
-  const aBase = offsets(batch, a.strides.slice(0, -2), a.offset);
-  const bBase = offsets(batch, b.strides.slice(0, -2), b.offset);
-  const cBase = offsets(batch, out.strides.slice(0, -2), out.offset);
+  const { M, N, K, am, ak, bk, bn, cm, cn, aBase, bBase, cBase } = matmulLayout(a, b, out);
   if (out.dtype === "int32") {
     matmulInt(M, N, K, a, A, b, B, out, C, aBase, bBase, cBase);
     return;

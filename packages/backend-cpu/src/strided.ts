@@ -65,3 +65,22 @@ export function offsets(
   }
   return out;
 }
+
+/**
+ * The layout of a batched matmul `out[..., m, n] = sum_k a[..., m, k] * b[..., k, n]` over strided
+ * views (see Backend.matmul): the sizes, the strides of the last two dims of each view, and the
+ * offset of each batch's matrix in each view (a broadcast batch dim has stride 0).
+ */
+export function matmulLayout(a: View, b: View, out: View) {
+  const nd = out.shape.length;
+  const [M, N] = out.shape.slice(-2) as [number, number];
+  const K = a.shape[nd - 1] as number;
+  const [am, ak] = a.strides.slice(-2) as [number, number];
+  const [bk, bn] = b.strides.slice(-2) as [number, number];
+  const [cm, cn] = out.strides.slice(-2) as [number, number];
+  const batch = out.shape.slice(0, -2);
+  const aBase = offsets(batch, a.strides.slice(0, -2), a.offset);
+  const bBase = offsets(batch, b.strides.slice(0, -2), b.offset);
+  const cBase = offsets(batch, out.strides.slice(0, -2), out.offset);
+  return { M, N, K, am, ak, bk, bn, cm, cn, aBase, bBase, cBase };
+}

@@ -10,7 +10,7 @@
  * k = 0, 1, ..., K - 1 for every element, whatever the shape's tiling.
  */
 import type { View } from "@nn/tensor";
-import { offsets } from "../strided.js";
+import { matmulLayout } from "../strided.js";
 import { I32, op, V128, type WasmFunction, wasmModule } from "./asm.js";
 
 const MR = 4; // rows of a C tile (packA is written out for 4)
@@ -137,16 +137,7 @@ export class WasmMatmul {
    * Returns false, writing nothing, when the memory cannot grow to the problem's size.
    */
   run(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): boolean {
-    const nd = out.shape.length;
-    const [M, N] = out.shape.slice(-2) as [number, number];
-    const K = a.shape[nd - 1] as number;
-    const [am, ak] = a.strides.slice(-2) as [number, number];
-    const [bk, bn] = b.strides.slice(-2) as [number, number];
-    const [cm, cn] = out.strides.slice(-2) as [number, number];
-    const batch = out.shape.slice(0, -2);
-    const aBase = offsets(batch, a.strides.slice(0, -2), a.offset);
-    const bBase = offsets(batch, b.strides.slice(0, -2), b.offset);
-    const cBase = offsets(batch, out.strides.slice(0, -2), out.offset);
+    const { M, N, K, am, ak, bk, bn, cm, cn, aBase, bBase, cBase } = matmulLayout(a, b, out);
     if (M === 0 || N === 0 || cBase.length === 0) return true;
     const Mp = Math.ceil(M / MR);
     const Np = Math.ceil(N / NR);
