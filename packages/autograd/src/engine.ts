@@ -159,5 +159,4 @@ export function checkRoot(op: string, t: Tensor, gradient: Tensor | undefined): 
       `${op}: gradient shape [${gradient.shape.join(", ")}] must equal the output shape [${t.shape.join(", ")}]`,
     );
   }
-  void gradFn;
 }
