@@ -24,9 +24,11 @@ import {
 } from "@nn/tensor";
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
+import { WasmElementwise } from "./wasm/elementwise.js";
 import { WasmMatmul } from "./wasm/matmul.js";
+import { sharedScratch } from "./wasm/scratch.js";
 
-export type { WasmMatmul };
+export type { WasmElementwise, WasmMatmul };
 
 /** Options of `cpu()`. */
 export interface CpuOptions {
@@ -41,6 +43,9 @@ export interface CpuOptions {
    * time; float32 accumulation, as PyTorch's CPU backend does). Default true; where the runtime
    * has no WebAssembly SIMD, or with false, float32 matmul uses the JavaScript kernel
    * (float64 accumulation). float64 and int32 always use the JavaScript kernels.
+   * Also runs large float32 elementwise kernels in Wasm SIMD (see `wasm/elementwise.ts`), with
+   * float32 exp, expm1, log, log1p and tanh within a few ulp of the JS path's correctly
+   * rounded ones.
    */
   wasm?: boolean;
 }
@@ -62,7 +67,7 @@ export class CpuBackend implements Backend {
   readonly label: string;
   readonly capabilities: BackendCapabilities;
   /** Compiled elementwise kernels (exposed so tests can count compilations). */
-  readonly compiler = new ElementwiseCompiler();
+  readonly compiler: ElementwiseCompiler;
   readSync?: (buffer: BackendBuffer) => DataArray;
   /** The WebAssembly float32 matmul kernel, or undefined where it is off or unsupported. */
   readonly wasmMatmul: WasmMatmul | undefined;
@@ -72,6 +77,10 @@ export class CpuBackend implements Backend {
     this.label = `cpu:${instances().next++}`;
     this.capabilities = { dtypes: DTYPES, ieeeSpecials: true, syncRead, indexChecks: true };
     this.wasmMatmul = (options.wasm ?? true) ? getWasmMatmul() : undefined;
+    // Where the matmul validates, so does SIMD for the elementwise kernels.
+    this.compiler = new ElementwiseCompiler(
+      this.wasmMatmul ? new WasmElementwise(sharedScratch()) : undefined,
+    );
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
   }
 

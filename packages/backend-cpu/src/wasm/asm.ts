@@ -35,6 +35,7 @@ export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const V128 = 0x7b;
 
+const lanes = (a: Float32Array | Int32Array) => [...new Uint8Array(a.buffer)];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 /** memarg: alignment as log2 bytes, then a byte offset. */
 const mem = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
@@ -48,6 +49,9 @@ export const op = {
   i32Add: [0x6a],
   i32Sub: [0x6b],
   i32Mul: [0x6c],
+  /** `select`: a, b, i32 condition -> a if the condition is nonzero, else b. */
+  select: [0x1b],
+  i32Ne: [0x47],
   /** `block` with no result; `br` 0 inside it jumps past its `end`. */
   block: [0x02, 0x40],
   /** `loop` with no result; `br` 0 inside it jumps back to its start. */
@@ -57,10 +61,47 @@ export const op = {
   v128Load: (offset = 0) => simd(0x00, ...mem(4, offset)),
   v128Load32Splat: (offset = 0) => simd(0x09, ...mem(2, offset)),
   v128Store: (offset = 0) => simd(0x0b, ...mem(4, offset)),
+  /** `v128.const` of four float32 lanes, each `x` rounded to float32. */
+  f32x4Const: (x: number) => simd(0x0c, ...lanes(new Float32Array([x, x, x, x]))),
+  /** `v128.const` of four int32 lanes (a bit pattern or a lane mask). */
+  i32x4Const: (n: number) => simd(0x0c, ...lanes(new Int32Array([n, n, n, n]))),
+  i32x4Splat: simd(0x11),
   f32x4Splat: simd(0x13),
   f32x4ExtractLane: (lane: number) => simd(0x1f, lane),
+  i32x4Eq: simd(0x37),
+  f32x4Eq: simd(0x41),
+  f32x4Ne: simd(0x42),
+  f32x4Lt: simd(0x43),
+  f32x4Gt: simd(0x44),
+  f32x4Le: simd(0x45),
+  f32x4Ge: simd(0x46),
+  v128Not: simd(0x4d),
+  v128And: simd(0x4e),
+  v128Or: simd(0x50),
+  v128Xor: simd(0x51),
+  /** Stack: a, b, mask -> the bits of a where the mask is set, of b elsewhere. */
+  v128Bitselect: simd(0x52),
+  f32x4Ceil: simd(0x67),
+  f32x4Floor: simd(0x68),
+  /** Round to nearest, ties to even. */
+  f32x4Nearest: simd(0x6a),
+  i32x4Shl: simd(0xab),
+  i32x4ShrS: simd(0xac),
+  i32x4Add: simd(0xae),
+  i32x4Sub: simd(0xb1),
+  f32x4Abs: simd(0xe0),
+  f32x4Neg: simd(0xe1),
+  f32x4Sqrt: simd(0xe3),
   f32x4Add: simd(0xe4),
+  f32x4Sub: simd(0xe5),
   f32x4Mul: simd(0xe6),
+  f32x4Div: simd(0xe7),
+  /** IEEE-754 minimum/maximum: NaN if either lane is NaN; -0 below +0 (as Math.min/max). */
+  f32x4Min: simd(0xe8),
+  f32x4Max: simd(0xe9),
+  /** float32 -> int32, truncating; NaN gives 0 and out-of-range lanes saturate. */
+  i32x4TruncSatF32x4S: simd(0xf8),
+  f32x4ConvertI32x4S: simd(0xfa),
   /** Relaxed SIMD `a * b + c` (fused where the CPU has FMA). Stack: a, b, c. */
   f32x4RelaxedMadd: simd(0x105),
   f32Const: (x: number) => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
@@ -80,10 +121,14 @@ const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const name = (s: string) => vec([...new TextEncoder().encode(s)].map((b) => [b]));
 
 /**
- * A module with one memory of `pages` initial 64 KiB pages (exported as "memory", growable) and
- * the given functions, each exported under its name.
+ * A module with the given functions, each exported under its name, working on one memory: its
+ * own of `pages` initial 64 KiB pages (exported as "memory", growable), or, with
+ * `importMemory`, the one passed in as `env.memory` at instantiation (see `scratch.ts`).
  */
-export function wasmModule(fns: readonly WasmFunction[], pages = 1): Uint8Array<ArrayBuffer> {
+export function wasmModule(
+  fns: readonly WasmFunction[],
+  { pages = 1, importMemory = false }: { pages?: number; importMemory?: boolean } = {},
+): Uint8Array<ArrayBuffer> {
   const types = fns.map((f) => [
     0x60,
     ...vec(f.params.map((t) => [t])),
@@ -107,12 +152,13 @@ export function wasmModule(fns: readonly WasmFunction[], pages = 1): Uint8Array<
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(types)),
+    ...(importMemory ? section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 1]])) : []),
     ...section(3, vec(fns.map((_, i) => uleb(i)))),
-    ...section(5, vec([[0x00, ...uleb(pages)]])),
+    ...(importMemory ? [] : section(5, vec([[0x00, ...uleb(pages)]]))),
     ...section(
       7,
       vec([
-        [...name("memory"), 0x02, 0],
+        ...(importMemory ? [] : [[...name("memory"), 0x02, 0]]),
         ...fns.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]),
       ]),
     ),

@@ -1,0 +1,169 @@
+/**
+ * Vectorised float32 math for the generated Wasm SIMD kernels (f32x4 lanes), with the JS path's
+ * special values (NaN, ±Infinity, -0, overflow to Infinity, underflow through the denormals to
+ * 0) and a few ulp of error against the correctly rounded result (measured in
+ * test/wasm-elementwise.test.ts):
+ *
+ * - exp: Cody–Waite reduction by ln 2 (`x = n ln2 + r`, |r| <= ln2 / 2, the high part of ln 2
+ *   exact in 9 bits) and Cephes' expf minimax polynomial for `e^r - 1`; `2^n` applied in two
+ *   exact power-of-two multiplications, so an underflowing result is rounded once.
+ * - expm1: the same `e^r - 1`, as `2^n (e^r - 1 + 1 - 2^-n)` (fdlibm's expm1 idea): one
+ *   rounding of a sum instead of the cancellation of `exp(x) - 1`.
+ * - log: exponent and mantissa from the bits (denormals scaled by 2^23 first), mantissa in
+ *   [sqrt(1/2), sqrt(2)), Cephes' logf polynomial for `log(1 + f)`, `e ln2` added in two parts.
+ * - log1p: `log(u) + (x - (u - 1)) / u` with `u = 1 + x` (the rounding error of `u`, corrected
+ *   to first order: Goldberg / fdlibm).
+ * - tanh: `-expm1(-2|x|) / (2 + expm1(-2|x|))` with x's sign put back (finite ±1 for large |x|).
+ *
+ * Each function emits code into a `Body`: it takes operands as code that pushes a v128 and
+ * returns code that pushes the result, naming intermediate values as fresh v128 locals.
+ */
+import { op } from "./asm.js";
+
+/** Code that pushes one v128. */
+export type V = number[];
+
+/** A function body under construction: its code and its v128 locals (numbered from `first`). */
+export class Body {
+  readonly code: number[] = [];
+  count = 0;
+  constructor(readonly first: number) {}
+
+  /** Evaluates `v` once into a new local; returns the code that reads it. */
+  let(v: V): V {
+    const i = this.first + this.count++;
+    this.code.push(...v, ...op.set(i));
+    return op.get(i);
+  }
+}
+
+const f = (x: number): V => op.f32x4Const(x);
+const i = (n: number): V => op.i32x4Const(n);
+const bin =
+  (instr: number[]) =>
+  (a: V, b: V): V => [...a, ...b, ...instr];
+export const add = bin(op.f32x4Add);
+export const sub = bin(op.f32x4Sub);
+export const mul = bin(op.f32x4Mul);
+export const div = bin(op.f32x4Div);
+export const min = bin(op.f32x4Min);
+export const max = bin(op.f32x4Max);
+export const and = bin(op.v128And);
+export const or = bin(op.v128Or);
+const eq = bin(op.f32x4Eq);
+const lt = bin(op.f32x4Lt);
+const ge = bin(op.f32x4Ge);
+const iadd = bin(op.i32x4Add);
+const isub = bin(op.i32x4Sub);
+/** `mask ? a : b`, lane by lane (mask lanes all ones or all zeros). */
+export const select = (mask: V, a: V, b: V): V => [...a, ...b, ...mask, ...op.v128Bitselect];
+const shl = (a: V, n: number): V => [...a, ...op.i32(n), ...op.i32x4Shl];
+const shr = (a: V, n: number): V => [...a, ...op.i32(n), ...op.i32x4ShrS];
+
+const LOG2E = Math.LOG2E;
+// ln 2 = LN2_HI + LN2_LO; LN2_HI has 9 significant bits, so n * LN2_HI is exact for |n| < 2^15.
+const LN2_HI = 0.693359375;
+const LN2_LO = -2.1219444e-4;
+const SIGN = -0x80000000;
+const INF = 0x7f800000;
+const NAN = 0x7fc00000;
+
+/** Horner's rule: c[0] x^(k-1) + ... + c[k-1], with x a local. */
+function horner(x: V, c: readonly number[]): V {
+  let p = f(c[0] as number);
+  for (let k = 1; k < c.length; k++) p = add(mul(p, x), f(c[k] as number));
+  return p;
+}
+
+/** 2^n for int32 lanes n in [-126, 127], from its bits. */
+const pow2 = (n: V): V => shl(iadd(n, i(127)), 23);
+
+/** v 2^n for int32 lanes n in [-252, 254]: two exact steps, so only the last one rounds. */
+function scale(b: Body, v: V, n: V): V {
+  const half = b.let(shr(n, 1));
+  return mul(mul(v, pow2(half)), pow2(isub(n, half)));
+}
+
+/**
+ * `x = n ln2 + r` with x clamped to [lo, hi] (NaN stays NaN): returns `e^r - 1` (Cephes expf's
+ * polynomial, |r| <= ln2 / 2) and n as int32 lanes and as float32 lanes.
+ */
+function expReduce(b: Body, x: V, lo: number, hi: number) {
+  const xc = b.let(max(min(x, f(hi)), f(lo)));
+  const nf = b.let([...mul(xc, f(LOG2E)), ...op.f32x4Nearest]);
+  const r = b.let(sub(sub(xc, mul(nf, f(LN2_HI))), mul(nf, f(LN2_LO))));
+  const z = b.let(mul(r, r));
+  const p = horner(
+    r,
+    [
+      1.98756915e-4, 1.3981999507e-3, 8.3334519073e-3, 4.1665795894e-2, 1.6666665459e-1,
+      5.0000001201e-1,
+    ],
+  );
+  const em1 = b.let(add(mul(p, z), r));
+  const n = b.let([...nf, ...op.i32x4TruncSatF32x4S]);
+  return { em1, n, nf };
+}
+
+/** e^x. Overflow gives Infinity, underflow goes through the denormals to 0. */
+export function exp(b: Body, x: V): V {
+  // Below -110 the result is 0 and above 100 Infinity; the clamp keeps n within `scale`'s range.
+  const { em1, n } = expReduce(b, x, -110, 100);
+  return scale(b, add(em1, f(1)), n);
+}
+
+/** e^x - 1, accurate relative to the result for small |x|; -0 stays -0. */
+export function expm1(b: Body, x: V): V {
+  const xv = b.let(x);
+  // Below -20 the result rounds to -1; n stays in [-29, 145].
+  const { em1, n, nf } = expReduce(b, xv, -20, 100);
+  // 1 - 2^-n is exact for n <= 24; above, 2^-n is below the sum's rounding (and under 2^-126).
+  const negN = [...min(nf, f(30)), ...op.f32x4Neg, ...op.i32x4TruncSatF32x4S];
+  const y = scale(b, add(em1, sub(f(1), pow2(negN))), n);
+  return select(eq(xv, f(0)), xv, y);
+}
+
+/** Natural log: log(±0) = -Infinity, log(x < 0) = NaN, log(Infinity) = Infinity. */
+export function log(b: Body, x: V): V {
+  const xv = b.let(x);
+  // Denormals (and the zero and negative lanes, fixed below) are scaled into the normal range.
+  const den = b.let(lt(xv, f(1.1754943508222875e-38)));
+  const xs = b.let(select(den, mul(xv, f(8388608)), xv));
+  const e0 = isub(isub(shr(xs, 23), i(126)), and(den, i(23)));
+  const m = b.let(or(and(xs, i(0x007fffff)), i(0x3f000000))); // in [0.5, 1)
+  const small = b.let(lt(m, f(Math.SQRT1_2)));
+  // f = m - 1, or 2m - 1 with e - 1 below sqrt(1/2): both exact; f in [-0.293, 0.414].
+  const fr = b.let(sub(select(small, add(m, m), m), f(1)));
+  const fe = b.let([...iadd(e0, small), ...op.f32x4ConvertI32x4S]);
+  const z = b.let(mul(fr, fr));
+  const p = horner(
+    fr,
+    [
+      7.0376836292e-2, -1.151461031e-1, 1.167699874e-1, -1.2420140846e-1, 1.4249322787e-1,
+      -1.6668057665e-1, 2.0000714765e-1, -2.4999993993e-1, 3.3333331174e-1,
+    ],
+  );
+  let y = mul(mul(p, fr), z);
+  y = add(add(y, mul(fe, f(LN2_LO))), mul(z, f(-0.5)));
+  const r = add(add(fr, y), mul(fe, f(LN2_HI)));
+  const special = select(eq(xv, f(0)), i(0xff800000 | 0), select(eq(xv, i(INF)), xv, r));
+  return select(ge(xv, f(0)), special, i(NAN));
+}
+
+/** log(1 + x), accurate relative to the result for small |x|; -0 stays -0. */
+export function log1p(b: Body, x: V): V {
+  const xv = b.let(x);
+  const u = b.let(add(xv, f(1)));
+  const corr = b.let(div(sub(xv, sub(u, f(1))), u));
+  // The correction is NaN only where u is 0 or infinite, where log(u) alone is the answer.
+  const y = add(log(b, u), and(corr, eq(corr, corr)));
+  return select(eq(xv, f(0)), xv, y);
+}
+
+/** Hyperbolic tangent; ±1 for large |x|, -0 stays -0. */
+export function tanh(b: Body, x: V): V {
+  const xv = b.let(x);
+  const e = b.let(expm1(b, mul([...xv, ...op.f32x4Abs], f(-2))));
+  const t = div([...e, ...op.f32x4Neg], add(f(2), e));
+  return or(t, and(xv, i(SIGN)));
+}
