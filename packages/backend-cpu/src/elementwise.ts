@@ -262,6 +262,8 @@ interface Entry {
 export class ElementwiseCompiler {
   /** The Wasm SIMD kernels, or undefined on the pure-JS path. */
   readonly wasm: WasmElementwise | undefined;
+  /** Fewest elements a launch needs to run in Wasm (tests lower it to reach the Wasm path). */
+  wasmMinElements = WASM_MIN_ELEMENTS;
   readonly #cache = new Map<string, Entry>();
   /** The same entries by kernel object: the one lookup of a kernel launched before. */
   readonly #byKernel = new WeakMap<Kernel, Entry>();
@@ -284,7 +286,7 @@ export class ElementwiseCompiler {
     let size = 1;
     for (let d = 0; d < shape.length; d++) size *= shape[d] as number;
     if (size === 0) return;
-    if (size >= WASM_MIN_ELEMENTS && this.wasm?.run(k, inputs, outputs, params, size)) return;
+    if (size >= this.wasmMinElements && this.wasm?.run(k, inputs, outputs, params, size)) return;
     const nIn = inputs.length;
     const nOut = outputs.length;
     let entry = this.#byKernel.get(k);
