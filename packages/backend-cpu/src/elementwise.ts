@@ -5,7 +5,7 @@
  */
 import { type DType, type ExprNode, type Kernel, topoOrder, type View } from "@nn/tensor";
 import { erf, ipow, powC, roundHalfEven, toInt32 } from "./math.js";
-import { collapse } from "./strided.js";
+import { collapse, isContiguous } from "./strided.js";
 import { WASM_MIN_ELEMENTS, type WasmElementwise } from "./wasm/elementwise.js";
 
 /** The runtime helpers a compiled kernel calls (`E.erf(x)`, ...). */
@@ -230,19 +230,6 @@ function compileFlat(
   });
   L.push("}");
   return new Function("arrays", "offsets", "n", "params", "E", L.join("\n")) as CompiledFlat;
-}
-
-/** True when `v`'s strides are row-major over `shape` (size-1 dims have any stride). */
-function isContiguous(v: View, shape: readonly number[]): boolean {
-  const strides = v.strides;
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d] as number;
-    if (size === 1) continue;
-    if (strides[d] !== expected) return false;
-    expected *= size;
-  }
-  return true;
 }
 
 const EMPTY: ArrayLike<number> = new Float64Array(0);

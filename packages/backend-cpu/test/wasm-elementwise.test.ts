@@ -105,7 +105,7 @@ function testValues(): Float32Array {
     -1e-8,
     2 ** -24,
     -(2 ** -24),
-    0.6931472,
+    Math.LN2,
     -0.9999999,
     Math.SQRT1_2,
     Math.SQRT2,

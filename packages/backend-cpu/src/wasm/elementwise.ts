@@ -16,7 +16,7 @@
  */
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
 import { topoOrder } from "@nn/tensor";
-import { collapse } from "../strided.js";
+import { collapse, isContiguous, isScalar } from "../strided.js";
 import { F32, I32, op, V128, type WasmFunction, wasmModule } from "./asm.js";
 import type { WasmScratch } from "./scratch.js";
 import * as m from "./simd-math.js";
@@ -24,8 +24,12 @@ import * as m from "./simd-math.js";
 /** How an input is laid out against the output (see the file comment). */
 export type InputKind = "v" | "s" | "r" | "c";
 
-/** Fewest elements worth the copies in and out (measured: below it the JS loop is as fast). */
-export const WASM_MIN_ELEMENTS = 2048;
+/**
+ * Fewest elements worth the launch (~1.5 µs: layout, copies, the call). Measured on the
+ * project machine: add breaks even near 500 elements, exp near 100; at 1024, add runs about 2×
+ * and exp about 4× the JS loop.
+ */
+export const WASM_MIN_ELEMENTS = 1024;
 
 type Entry = (rows: number, cols4: number, ...args: number[]) => void;
 
@@ -274,9 +278,22 @@ interface Layout {
  * contiguous, each input `v`, `s`, `r` or `c` over the output's dims collapsed to one or two;
  * with two, rows of a multiple of 4 elements (so each row starts a whole vector).
  */
-function layoutOf(shape: readonly number[], inputs: readonly View[], outputs: readonly View[]) {
+function layoutOf(
+  shape: readonly number[],
+  size: number,
+  inputs: readonly View[],
+  outputs: readonly View[],
+): Layout | undefined {
   for (const v of inputs) if (v.dtype !== "float32") return undefined;
-  for (const v of outputs) if (v.dtype !== "float32") return undefined;
+  for (const v of outputs) if (v.dtype !== "float32" || !isContiguous(v, shape)) return undefined;
+  // The common case without `collapse`: every input contiguous or a scalar.
+  const flat: InputKind[] = [];
+  for (const v of inputs) {
+    if (isContiguous(v, shape)) flat.push("v");
+    else if (isScalar(v)) flat.push("s");
+    else break;
+  }
+  if (flat.length === inputs.length) return { rows: 1, cols: size, kinds: flat };
   const c = collapse(shape, [...outputs, ...inputs]);
   const nd = c.shape.length;
   if (nd > 2) return undefined;
@@ -297,14 +314,24 @@ function layoutOf(shape: readonly number[], inputs: readonly View[], outputs: re
     else if (nd === 2 && s[0] === 0 && s[1] === 1) kinds.push("c");
     else return undefined;
   }
-  return { rows, cols, kinds } satisfies Layout;
+  return { rows, cols, kinds };
 }
 
 const pad4 = (n: number) => (n + 3) & ~3;
 
+/** `n` floats from `src[from]` to `dst[to]`; whole arrays without a `subarray` view (~0.2 µs). */
+function copy(src: Float32Array, from: number, dst: Float32Array, to: number, n: number): void {
+  if (n === 1) dst[to] = src[from] as number;
+  else if (from === 0 && n === src.length) dst.set(src, to);
+  else dst.set(src.subarray(from, from + n), to);
+}
+
 /** The Wasm elementwise kernels of one backend, compiled on first use, in the shared memory. */
 export class WasmElementwise {
   readonly #cache = new Map<string, Entry | null>();
+  /** The same entries by kernel object, then by layout: no long key built for a known kernel. */
+  readonly #byKernel = new WeakMap<Kernel, Map<string, Entry | null>>();
+  readonly #args: number[] = [];
   readonly #scratch: WasmScratch;
   readonly #offsets: number[] = [];
   /** Modules compiled (tests check that a repeated launch compiles nothing). */
@@ -328,19 +355,10 @@ export class WasmElementwise {
     params: readonly number[],
     size: number,
   ): boolean {
-    const layout = layoutOf((outputs[0] as View).shape, inputs, outputs);
+    const layout = layoutOf((outputs[0] as View).shape, size, inputs, outputs);
     if (!layout) return false;
     const { rows, cols, kinds } = layout;
-    const key = `${k.key}#${outputs.length}:${kinds.join("")}`;
-    let entry = this.#cache.get(key);
-    if (entry === undefined) {
-      const fn = kernelFunction(k, kinds, outputs.length, k.paramDTypes);
-      entry = fn
-        ? (this.#scratch.instantiate(wasmModule([fn], { importMemory: true })).run as Entry)
-        : null;
-      if (entry) this.compileCount++;
-      this.#cache.set(key, entry);
-    }
+    const entry = this.#entry(k, kinds, outputs.length);
     if (entry === null) return false;
     // Regions, 16-byte aligned: each input by its kind, then the outputs.
     const cols4 = pad4(cols);
@@ -360,23 +378,56 @@ export class WasmElementwise {
     }
     if (!this.#scratch.ensure(4 * at)) return false;
     const f32 = this.#scratch.f32;
-    inputs.forEach((v, j) => {
-      const n = kinds[j] === "v" ? size : kinds[j] === "s" ? 1 : kinds[j] === "r" ? rows : cols;
-      const src = v.buffer as Float32Array;
-      f32.set(src.subarray(v.offset, v.offset + n), (offsets[j] as number) / 4);
-    });
-    const args: number[] = [rows, cols4 / 4, ...offsets];
+    for (let j = 0; j < inputs.length; j++) {
+      const v = inputs[j] as View;
+      const kind = kinds[j];
+      const n = kind === "v" ? size : kind === "s" ? 1 : kind === "r" ? rows : cols;
+      copy(v.buffer as Float32Array, v.offset, f32, (offsets[j] as number) / 4, n);
+    }
+    const args = this.#args;
+    args.length = 0;
+    args.push(rows, cols4 / 4, ...offsets);
     k.paramDTypes.forEach((t, j) => {
       const p = params[j] as number;
       args.push(t === "bool" ? (p !== 0 ? -1 : 0) : p);
     });
-    entry(...(args as [number, number]));
-    outputs.forEach((v, j) => {
-      const from = (offsets[inputs.length + j] as number) / 4;
-      (v.buffer as Float32Array).set(f32.subarray(from, from + size), v.offset);
-    });
+    entry.apply(null, args as [number, number]);
+    for (let j = 0; j < outputs.length; j++) {
+      const v = outputs[j] as View;
+      copy(
+        f32,
+        (offsets[inputs.length + j] as number) / 4,
+        v.buffer as Float32Array,
+        v.offset,
+        size,
+      );
+    }
     this.launchCount++;
     return true;
+  }
+
+  /** The compiled kernel for this layout (compiled on first use), null if not vectorisable. */
+  #entry(k: Kernel, kinds: readonly InputKind[], nOut: number): Entry | null {
+    const layout = `${nOut}:${kinds.join("")}`;
+    let mine = this.#byKernel.get(k);
+    if (!mine) {
+      mine = new Map();
+      this.#byKernel.set(k, mine);
+    }
+    let entry = mine.get(layout);
+    if (entry !== undefined) return entry;
+    const key = `${k.key}#${layout}`;
+    entry = this.#cache.get(key);
+    if (entry === undefined) {
+      const fn = kernelFunction(k, kinds, nOut, k.paramDTypes);
+      entry = fn
+        ? (this.#scratch.instantiate(wasmModule([fn], { importMemory: true })).run as Entry)
+        : null;
+      if (entry) this.compileCount++;
+      this.#cache.set(key, entry);
+    }
+    mine.set(layout, entry);
+    return entry;
   }
 
   /** Number of cached layouts (compiled modules and kernels found not vectorisable). */

@@ -16,6 +16,9 @@ export class WasmScratch {
 
   /** Grows the memory to at least `bytes`; false when it cannot grow that far. */
   ensure(bytes: number): boolean {
+    // `f32` spans the whole memory (and is empty once a grow detached its buffer), so this
+    // check reads no `memory.buffer`, which costs about as much as a small kernel.
+    if (bytes <= this.f32.byteLength) return true;
     const have = this.memory.buffer.byteLength;
     if (bytes > have) {
       try {
@@ -24,7 +27,7 @@ export class WasmScratch {
         return false;
       }
     }
-    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
+    this.f32 = new Float32Array(this.memory.buffer);
     return true;
   }
 
