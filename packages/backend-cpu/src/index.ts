@@ -26,9 +26,10 @@ import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
 import { WasmElementwise } from "./wasm/elementwise.js";
 import { WasmMatmul } from "./wasm/matmul.js";
+import { WasmReduce } from "./wasm/reduce.js";
 import { sharedScratch } from "./wasm/scratch.js";
 
-export type { WasmElementwise, WasmMatmul };
+export type { WasmElementwise, WasmMatmul, WasmReduce };
 
 /** Options of `cpu()`. */
 export interface CpuOptions {
@@ -71,6 +72,8 @@ export class CpuBackend implements Backend {
   readSync?: (buffer: BackendBuffer) => DataArray;
   /** The WebAssembly float32 matmul kernel, or undefined where it is off or unsupported. */
   readonly wasmMatmul: WasmMatmul | undefined;
+  /** The WebAssembly float32 sum / max / min, or undefined where it is off or unsupported. */
+  readonly wasmReduce: WasmReduce | undefined;
 
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
@@ -81,6 +84,7 @@ export class CpuBackend implements Backend {
     this.compiler = new ElementwiseCompiler(
       this.wasmMatmul ? new WasmElementwise(sharedScratch()) : undefined,
     );
+    this.wasmReduce = this.wasmMatmul ? new WasmReduce(sharedScratch()) : undefined;
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
   }
 
@@ -110,6 +114,7 @@ export class CpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, input: View, reduceDims: number, output: View): void {
+    if (this.wasmReduce?.run(op, input, reduceDims, output, this.compiler.wasmMinElements)) return;
     k.reduce(op, input, arr(input), reduceDims, output, arr(output));
   }
 

@@ -51,7 +51,16 @@ export const op = {
   i32Mul: [0x6c],
   /** `select`: a, b, i32 condition -> a if the condition is nonzero, else b. */
   select: [0x1b],
+  i32Eqz: [0x45],
   i32Ne: [0x47],
+  i32LtU: [0x49],
+  /** f32.store; stack: address, value. */
+  f32Store: (offset = 0) => [0x38, ...mem(2, offset)],
+  /** f64.store; stack: address, value. */
+  f64Store: (offset = 0) => [0x39, ...mem(3, offset)],
+  f32Min: [0x96],
+  f32Max: [0x97],
+  f64Add: [0xa0],
   /** `block` with no result; `br` 0 inside it jumps past its `end`. */
   block: [0x02, 0x40],
   /** `loop` with no result; `br` 0 inside it jumps back to its start. */
@@ -65,9 +74,12 @@ export const op = {
   f32x4Const: (x: number) => simd(0x0c, ...lanes(new Float32Array([x, x, x, x]))),
   /** `v128.const` of four int32 lanes (a bit pattern or a lane mask). */
   i32x4Const: (n: number) => simd(0x0c, ...lanes(new Int32Array([n, n, n, n]))),
+  /** `i8x16.shuffle` of two v128s by 16 lane indices (0-15 the first, 16-31 the second). */
+  i8x16Shuffle: (lanes: readonly number[]) => simd(0x0d, ...lanes),
   i32x4Splat: simd(0x11),
   f32x4Splat: simd(0x13),
   f32x4ExtractLane: (lane: number) => simd(0x1f, lane),
+  f64x2ExtractLane: (lane: number) => simd(0x21, lane),
   i32x4Eq: simd(0x37),
   f32x4Eq: simd(0x41),
   f32x4Ne: simd(0x42),
@@ -81,6 +93,8 @@ export const op = {
   v128Xor: simd(0x51),
   /** Stack: a, b, mask -> the bits of a where the mask is set, of b elsewhere. */
   v128Bitselect: simd(0x52),
+  /** float32 lanes 0 and 1 -> two float64 lanes (exact). */
+  f64x2PromoteLowF32x4: simd(0x5f),
   f32x4Ceil: simd(0x67),
   f32x4Floor: simd(0x68),
   /** Round to nearest, ties to even. */
@@ -99,6 +113,7 @@ export const op = {
   /** IEEE-754 minimum/maximum: NaN if either lane is NaN; -0 below +0 (as Math.min/max). */
   f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
+  f64x2Add: simd(0xf0),
   /** float32 -> int32, truncating; NaN gives 0 and out-of-range lanes saturate. */
   i32x4TruncSatF32x4S: simd(0xf8),
   f32x4ConvertI32x4S: simd(0xfa),
