@@ -109,21 +109,42 @@ function sumFunction(): WasmFunction {
   };
 }
 
-/** `max` / `min(rows, n4, in, out)`: rows of n4 vectors from byte `in`; one float32 per row. */
+/**
+ * `max` / `min(rows, n16, in, out)`: rows of n16 groups of four vectors from byte `in`; one
+ * float32 per row. Four accumulators, so that consecutive steps do not wait on each other.
+ */
 function extremeFunction(isMax: boolean): WasmFunction {
-  const [ROWS, N4, P, O] = [0, 1, 2, 3];
-  const [K, ACC] = [4, 5];
+  const [ROWS, N16, P, O] = [0, 1, 2, 3];
+  const K = 4;
+  const ACC = [5, 6, 7, 8];
   const vec = isMax ? op.f32x4Max : op.f32x4Min;
   const scalar = isMax ? op.f32Max : op.f32Min;
-  const lane = (l: number) => [...get(ACC), ...op.f32x4ExtractLane(l)];
+  const acc = (a: number) => ACC[a] as number;
+  const lane = (l: number) => [...get(acc(0)), ...op.f32x4ExtractLane(l)];
+  const first = [0, 1, 2, 3].flatMap((a) => [...get(P), ...op.v128Load(16 * a), ...set(acc(a))]);
+  const step = [0, 1, 2, 3].flatMap((a) => [
+    ...get(acc(a)),
+    ...get(P),
+    ...op.v128Load(16 * a),
+    ...vec,
+    ...set(acc(a)),
+  ]);
+  const combine = [
+    ...get(acc(0)),
+    ...get(acc(1)),
+    ...vec,
+    ...get(acc(2)),
+    ...get(acc(3)),
+    ...vec,
+    ...vec,
+    ...set(acc(0)),
+  ];
   const body = [
     ...block,
     ...loop, // rows
-    ...get(P),
-    ...op.v128Load(),
-    ...set(ACC),
-    ...advance(P, 16),
-    ...get(N4),
+    ...first,
+    ...advance(P, 64),
+    ...get(N16),
     ...i32(1),
     ...i32Sub,
     ...set(K),
@@ -132,12 +153,8 @@ function extremeFunction(isMax: boolean): WasmFunction {
     ...op.i32Eqz,
     ...brIf(0),
     ...loop,
-    ...get(ACC),
-    ...get(P),
-    ...op.v128Load(),
-    ...vec,
-    ...set(ACC),
-    ...advance(P, 16),
+    ...step,
+    ...advance(P, 64),
     ...get(K),
     ...i32(1),
     ...i32Sub,
@@ -145,6 +162,7 @@ function extremeFunction(isMax: boolean): WasmFunction {
     ...brIf(0),
     ...end,
     ...end,
+    ...combine,
     ...get(O),
     ...lane(0),
     ...lane(1),
@@ -167,7 +185,7 @@ function extremeFunction(isMax: boolean): WasmFunction {
     name: isMax ? "max" : "min",
     params: [I32, I32, I32, I32],
     results: [],
-    locals: [I32, V128],
+    locals: [I32, V128, V128, V128, V128],
     body,
   };
 }
@@ -212,32 +230,32 @@ export class WasmReduce {
     for (let d = 0; d < nd - reduceDims; d++) rows *= input.shape[d] as number;
     if (n < WASM_MIN_ROW || rows * n < minElements) return false;
     if (!isContiguous(input, input.shape) || !isContiguous(output, output.shape)) return false;
-    const n4 = (n + 3) >> 2;
+    // Rows padded with the reduction's identity to whole vectors (sum) or groups of four (max, min).
+    const rowWords = op === "sum" ? (n + 3) & ~3 : (n + 15) & ~15;
     const blocks = Math.ceil(n / BLOCK);
-    const inBytes = rows * n4 * 16;
+    const inBytes = rows * rowWords * 4;
     const outBytes = op === "sum" ? rows * blocks * 8 : rows * 4;
     const s = this.#scratch;
     if (!s.ensure(inBytes + outBytes)) return false;
     const f32 = s.f32;
     const x = input.buffer as Float32Array;
-    if (n % 4 === 0) {
+    if (n === rowWords) {
       f32.set(x.subarray(input.offset, input.offset + rows * n), 0);
     } else {
-      // Rows padded to whole vectors with the reduction's identity.
       const pad = op === "sum" ? 0 : op === "max" ? -Infinity : Infinity;
       for (let r = 0; r < rows; r++) {
         const from = input.offset + r * n;
-        f32.set(x.subarray(from, from + n), r * n4 * 4);
-        f32.fill(pad, r * n4 * 4 + n, (r + 1) * n4 * 4);
+        f32.set(x.subarray(from, from + n), r * rowWords);
+        f32.fill(pad, r * rowWords + n, (r + 1) * rowWords);
       }
     }
     const y = output.buffer as Float32Array;
     if (op === "sum") {
-      this.#fns.sum(rows, n4, BLOCK / 4, 0, inBytes);
+      this.#fns.sum(rows, rowWords / 4, BLOCK / 4, 0, inBytes);
       const sums = new Float64Array(s.memory.buffer, inBytes, rows * blocks);
       for (let r = 0; r < rows; r++) y[output.offset + r] = pairwise(sums, r * blocks, blocks);
     } else {
-      this.#fns[op](rows, n4, 0, inBytes);
+      this.#fns[op](rows, rowWords / 16, 0, inBytes);
       y.set(f32.subarray(inBytes / 4, inBytes / 4 + rows), output.offset);
     }
     this.launchCount++;
