@@ -1,6 +1,7 @@
 /**
  * @nn/backend-cpu: the nn Backend on TypedArrays. Elementwise kernels are compiled from the
- * expression IR to JavaScript loops and cached by structure.
+ * expression IR to JavaScript loops, and large float32 ones to WebAssembly SIMD, cached by
+ * structure.
  *
  * ```ts
  * import { setBackend } from "@nn/tensor";
@@ -44,9 +45,12 @@ export interface CpuOptions {
    * time; float32 accumulation, as PyTorch's CPU backend does). Default true; where the runtime
    * has no WebAssembly SIMD, or with false, float32 matmul uses the JavaScript kernel
    * (float64 accumulation). float64 and int32 always use the JavaScript kernels.
-   * Also runs large float32 elementwise kernels in Wasm SIMD (see `wasm/elementwise.ts`), with
-   * float32 exp, expm1, log, log1p and tanh within a few ulp of the JS path's correctly
-   * rounded ones.
+   * Also runs float32 elementwise kernels of at least `compiler.wasmMinElements` (1024)
+   * elements in Wasm SIMD (see `wasm/elementwise.ts`; exp, expm1, log, log1p and tanh within 2
+   * ulp of the JS path's correctly rounded ones, erf within 3, sin and cos within 1 for
+   * |x| < 1e6 (a launch with larger arguments reruns in JS), the rest bit-identical; pow,
+   * atan2 and fmod stay in JS), and float32 sum, max
+   * and min over contiguous rows (`wasm/reduce.ts`; sums still accumulate in float64).
    */
   wasm?: boolean;
 }

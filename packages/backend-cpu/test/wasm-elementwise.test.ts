@@ -143,27 +143,33 @@ const x0 = input(0, "float32");
 const x1 = input(1, "float32");
 
 /** Max ulp of the Wasm kernel `f(x)` against the JS path over VALUES; checks it ran in Wasm. */
-function maxUlps(f: (x: Expr) => Expr): { max: number; at: number } {
+function maxUlps(f: (x: Expr) => Expr, values = VALUES): { max: number; at: number } {
   const k = kernel([f(x0)]);
-  const { got, want, ranInWasm } = both(k, (s) => [view(VALUES, s)], [VALUES.length]);
+  const { got, want, ranInWasm } = both(k, (s) => [view(values, s)], [values.length]);
   expect(ranInWasm).toBe(true);
   const { max, index } = worst(got, want);
-  return { max, at: VALUES[index] as number };
+  return { max, at: values[index] as number };
 }
+
+// sin and cos in Wasm take |x| < 1e6 (and NaN, ±Infinity); a launch with more reruns in JS.
+const SINCOS_VALUES = VALUES.filter((x) => !(Math.abs(x) >= 1e6 && Number.isFinite(x)));
 
 describe("Wasm SIMD float32 transcendental functions, against the JS path", () => {
   // Bounds as measured over VALUES (0 would mean bit-identical to the correctly rounded result).
-  const BOUNDS: [string, (x: Expr) => Expr, number][] = [
+  const BOUNDS: [string, (x: Expr) => Expr, number, Float32Array?][] = [
     ["exp", (x) => x.exp(), 1],
     ["expm1", (x) => x.expm1(), 2],
     ["log", (x) => x.log(), 1],
     ["log1p", (x) => x.log1p(), 1],
     ["tanh", (x) => x.tanh(), 2],
+    ["erf", (x) => x.erf(), 3],
+    ["sin (|x| < 1e6)", (x) => x.sin(), 1, SINCOS_VALUES],
+    ["cos (|x| < 1e6)", (x) => x.cos(), 1, SINCOS_VALUES],
     ["sigmoid (via exp, as @nn/activations builds it)", sigmoid, 2],
   ];
-  for (const [name, f, bound] of BOUNDS) {
+  for (const [name, f, bound, values] of BOUNDS) {
     it(`${name}: within ${bound} ulp, the same NaN, ±Infinity, ±0 and denormals`, () => {
-      const { max, at } = maxUlps(f);
+      const { max, at } = maxUlps(f, values);
       expect(max, `worst at x = ${at}`).toBeLessThanOrEqual(bound);
     });
   }
@@ -288,11 +294,25 @@ describe("when the Wasm path runs", () => {
   it("not for ops it does not vectorise, other dtypes, or cpu({ wasm: false })", () => {
     const b = new CpuBackend();
     run(b, kernel([x0.pow(x0)]));
-    run(b, kernel([x0.sin()]));
+    run(b, kernel([x0.atan2(x0)]));
     run(b, kernel([x0.cast("int32").cast("float32")]));
     run(b, kernel([input(0, "float64").exp()]), new Float64Array(WASM_MIN_ELEMENTS));
     expect(b.compiler.wasm?.launchCount).toBe(0);
     expect(b.compiler.wasm?.compileCount).toBe(0);
     expect(cpu({ wasm: false }).compiler.wasm).toBeUndefined();
+  });
+
+  it("a sin or cos argument of 1e6 or more reruns the launch on the JS path", () => {
+    const b = new CpuBackend();
+    const k = kernel([x0.sin().add(x0.cos())]);
+    const x = new Float32Array(WASM_MIN_ELEMENTS).map((_, i) => i - 100);
+    run(b, k, x);
+    expect(b.compiler.wasm?.launchCount).toBe(1);
+    x[77] = 1e6;
+    x[1000] = -3e30;
+    const got = run(b, k, x);
+    expect(b.compiler.wasm?.launchCount).toBe(1);
+    const want = run(new CpuBackend({ wasm: false }), k, x);
+    expect(Array.from(got)).toEqual(Array.from(want));
   });
 });

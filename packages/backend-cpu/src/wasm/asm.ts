@@ -35,7 +35,7 @@ export const I32 = 0x7f;
 export const F32 = 0x7d;
 export const V128 = 0x7b;
 
-const lanes = (a: Float32Array | Int32Array) => [...new Uint8Array(a.buffer)];
+const lanes = (a: Float32Array | Int32Array | Float64Array) => [...new Uint8Array(a.buffer)];
 const simd = (op: number, ...imm: number[]) => [0xfd, ...uleb(op), ...imm];
 /** memarg: alignment as log2 bytes, then a byte offset. */
 const mem = (align: number, offset: number) => [...uleb(align), ...uleb(offset)];
@@ -74,6 +74,8 @@ export const op = {
   f32x4Const: (x: number) => simd(0x0c, ...lanes(new Float32Array([x, x, x, x]))),
   /** `v128.const` of four int32 lanes (a bit pattern or a lane mask). */
   i32x4Const: (n: number) => simd(0x0c, ...lanes(new Int32Array([n, n, n, n]))),
+  /** `v128.const` of two float64 lanes. */
+  f64x2Const: (x: number) => simd(0x0c, ...lanes(new Float64Array([x, x]))),
   /** `i8x16.shuffle` of two v128s by 16 lane indices (0-15 the first, 16-31 the second). */
   i8x16Shuffle: (lanes: readonly number[]) => simd(0x0d, ...lanes),
   i32x4Splat: simd(0x11),
@@ -93,6 +95,10 @@ export const op = {
   v128Xor: simd(0x51),
   /** Stack: a, b, mask -> the bits of a where the mask is set, of b elsewhere. */
   v128Bitselect: simd(0x52),
+  /** 1 if any bit is set, else 0 (an i32). */
+  v128AnyTrue: simd(0x53),
+  /** Two float64 lanes -> float32 lanes 0 and 1 (rounded), lanes 2 and 3 zero. */
+  f32x4DemoteF64x2Zero: simd(0x5e),
   /** float32 lanes 0 and 1 -> two float64 lanes (exact). */
   f64x2PromoteLowF32x4: simd(0x5f),
   f32x4Ceil: simd(0x67),
@@ -113,7 +119,10 @@ export const op = {
   /** IEEE-754 minimum/maximum: NaN if either lane is NaN; -0 below +0 (as Math.min/max). */
   f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
+  f64x2Nearest: simd(0x94),
   f64x2Add: simd(0xf0),
+  f64x2Sub: simd(0xf1),
+  f64x2Mul: simd(0xf2),
   /** float32 -> int32, truncating; NaN gives 0 and out-of-range lanes saturate. */
   i32x4TruncSatF32x4S: simd(0xf8),
   f32x4ConvertI32x4S: simd(0xfa),

@@ -10,8 +10,9 @@
  * - `c`: one row for every row (broadcast along the leading dims, e.g. a bias [C] added to [R, C]).
  * Float32 nodes compute in float32 lanes (add, mul, div, sqrt, min, max, floor, ... round exactly
  * as the JS path's Math.fround of the double result); bool nodes are lane masks. A kernel with a
- * node of another dtype, or an op this file does not vectorise (pow, atan2, fmod, erf, sin,
- * cos), stays on the JS path. Operands are copied into the shared scratch memory and the
+ * node of another dtype, or an op this file does not vectorise (pow, atan2, fmod), stays on
+ * the JS path; so does a launch with an argument out of a function's range (sin, cos of
+ * |x| >= 1e6). Operands are copied into the shared scratch memory and the
  * results out; the entry takes byte offsets, so buffers living in Wasm memory can drop the copies.
  */
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
@@ -31,7 +32,8 @@ export type InputKind = "v" | "s" | "r" | "c";
  */
 export const WASM_MIN_ELEMENTS = 1024;
 
-type Entry = (rows: number, cols4: number, ...args: number[]) => void;
+/** A kernel's entry: nonzero when some lane was out of range (then its outputs are not valid). */
+type Entry = (rows: number, cols4: number, ...args: number[]) => number;
 
 const ONE = 0x3f800000;
 const MINUS_ONE = 0xbf800000 | 0;
@@ -118,6 +120,12 @@ function unaryF32(b: m.Body, name: string, a: m.V): m.V | undefined {
       return m.log1p(b, a);
     case "tanh":
       return m.tanh(b, a);
+    case "erf":
+      return m.erf(b, a);
+    case "sin":
+      return m.sincos(b, a).sin;
+    case "cos":
+      return m.sincos(b, a).cos;
   }
   return undefined;
 }
@@ -143,9 +151,10 @@ function binaryF32(name: string, a: m.V, b: m.V): m.V | undefined {
 }
 
 /**
- * The kernel function `run(rows, cols4, in0, ..., out0, ..., p0, ...)`: byte offsets of each
- * input (`kinds`) and output (rows of `cols4` vectors, contiguous), then the params (f32; a
- * bool param is an i32 lane mask, 0 or -1). Undefined when the kernel is not vectorisable.
+ * The kernel function `run(rows, cols4, in0, ..., out0, ..., p0, ...) -> i32`: byte offsets of
+ * each input (`kinds`) and output (rows of `cols4` vectors, contiguous), then the params (f32; a
+ * bool param is an i32 lane mask, 0 or -1); returns 1 when a lane was out of a function's
+ * range (see `Body.outOfRange`), else 0. Undefined when the kernel is not vectorisable.
  */
 function kernelFunction(
   k: Kernel,
@@ -221,7 +230,10 @@ function kernelFunction(
     if (code === undefined) return undefined;
     value.set(n, n.kind === "param" || code.length <= 3 ? code : inner.let(code));
   }
+  // Lanes out of a function's range, or-ed over the whole run into one v128 (returned as an i32).
+  const flag = inner.first + inner.count;
   const step: number[] = [...inner.code];
+  for (const mask of inner.outOfRange) step.push(...get(flag), ...mask, ...op.v128Or, ...set(flag));
   k.outputs.forEach((o, j) => {
     step.push(...get(outPtr(j)), ...at(o.node), ...op.v128Store());
   });
@@ -250,17 +262,19 @@ function kernelFunction(
     ...brIf(0),
     ...end,
     ...end,
+    ...get(flag),
+    ...op.v128AnyTrue,
   ];
-  const numV128 = inner.first + inner.count - firstV128;
+  const numV128 = flag + 1 - firstV128;
   return {
     name: "run",
+    results: [I32],
     params: [
       I32,
       I32,
       ...Array(nIn + nOut).fill(I32),
       ...paramTypes.map((t) => (t === "bool" ? I32 : F32)),
     ],
-    results: [],
     locals: [...Array(numI32).fill(I32), ...Array(numV128).fill(V128)],
     body: code,
   };
@@ -345,7 +359,8 @@ export class WasmElementwise {
 
   /**
    * Runs the kernel in Wasm and returns true, or returns false having written nothing (a layout
-   * or a node it does not vectorise, or memory that cannot grow), for the JS path to run it.
+   * or a node it does not vectorise, an argument out of a function's range, or memory that
+   * cannot grow), for the JS path to run it.
    * `size` is the output's element count, at least WASM_MIN_ELEMENTS.
    */
   run(
@@ -382,7 +397,10 @@ export class WasmElementwise {
       const v = inputs[j] as View;
       const kind = kinds[j];
       const n = kind === "v" ? size : kind === "s" ? 1 : kind === "r" ? rows : cols;
-      copy(v.buffer as Float32Array, v.offset, f32, (offsets[j] as number) / 4, n);
+      const at = (offsets[j] as number) / 4;
+      copy(v.buffer as Float32Array, v.offset, f32, at, n);
+      // The last vector's spare lanes: zeros, not stale values (which could be out of range).
+      if (kind === "v" && full > n) f32.fill(0, at + n, at + full);
     }
     const args = this.#args;
     args.length = 0;
@@ -391,7 +409,7 @@ export class WasmElementwise {
       const p = params[j] as number;
       args.push(t === "bool" ? (p !== 0 ? -1 : 0) : p);
     });
-    entry.apply(null, args as [number, number]);
+    if (entry.apply(null, args as [number, number]) !== 0) return false;
     for (let j = 0; j < outputs.length; j++) {
       const v = outputs[j] as View;
       copy(

@@ -14,6 +14,12 @@
  * - log1p: `log(u) + (x - (u - 1)) / u` with `u = 1 + x` (the rounding error of `u`, corrected
  *   to first order: Goldberg / fdlibm).
  * - tanh: `-expm1(-2|x|) / (2 + expm1(-2|x|))` with x's sign put back (finite ±1 for large |x|).
+ * - sin / cos: `x = q pi/2 + r` in float64 lanes (pi/2 in two parts, the first of 33 bits, so
+ *   q · part is exact for |q| < 2^20: r to float64 accuracy even next to a multiple of pi/2), then
+ *   Cephes' sinf / cosf polynomials on |r| <= pi/4 and the quadrant; |x| >= 1e6 (finite) is
+ *   reported out of range (see `Body.outOfRange`).
+ * - erf: the Maclaurin series for |x| < 1, above Abramowitz–Stegun 7.1.26 (1.5e-7 absolute,
+ *   so a few ulp of results in [0.84, 1]), as the WebGPU backend's (which switches at 0.5).
  *
  * Each function emits code into a `Body`: it takes operands as code that pushes a v128 and
  * returns code that pushes the result, naming intermediate values as fresh v128 locals.
@@ -27,6 +33,11 @@ export type V = number[];
 export class Body {
   readonly code: number[] = [];
   count = 0;
+  /**
+   * Lane masks of arguments a function cannot take to within its stated accuracy (sin and cos
+   * of |x| >= 1e6): the kernel reports them, and its launch reruns on the JS path.
+   */
+  readonly outOfRange: V[] = [];
   constructor(readonly first: number) {}
 
   /** Evaluates `v` once into a new local; returns the code that reads it. */
@@ -166,4 +177,85 @@ export function tanh(b: Body, x: V): V {
   const e = b.let(expm1(b, mul([...xv, ...op.f32x4Abs], f(-2))));
   const t = div([...e, ...op.f32x4Neg], add(f(2), e));
   return or(t, and(xv, i(SIGN)));
+}
+
+// erf(x) = 2/sqrt(pi) x sum_n (-x^2)^n / (n! (2n + 1)) (A&S 7.1.5), highest power first: 12
+// terms leave under 1e-10 for x^2 < 1; the alternating terms stay below 1/3 of the sum there.
+const ERF_SERIES_BELOW = 1;
+const ERF_SERIES = Array.from({ length: 12 }, (_, k) => {
+  const n = 11 - k;
+  let factorial = 1;
+  for (let j = 2; j <= n; j++) factorial *= j;
+  return (n % 2 ? -1 : 1) / (factorial * (2 * n + 1));
+});
+
+/** The error function; ±1 for large |x|, -0 stays -0. */
+export function erf(b: Body, x: V): V {
+  const xv = b.let(x);
+  const a = b.let([...xv, ...op.f32x4Abs]);
+  const z = b.let(mul(xv, xv));
+  const small = mul(mul(f(1.1283791670955126), xv), horner(z, ERF_SERIES));
+  const t = b.let(div(f(1), add(f(1), mul(f(0.3275911), a))));
+  const poly = mul(
+    horner(t, [1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592]),
+    t,
+  );
+  const large = sub(f(1), mul(poly, exp(b, [...z, ...op.f32x4Neg])));
+  return select(lt(a, f(ERF_SERIES_BELOW)), small, or(large, and(xv, i(SIGN))));
+}
+
+const TWO_OVER_PI = 2 / Math.PI;
+// pi/2 = PIO2_HI + PIO2_LO: PIO2_HI with 32 fraction bits; PIO2_LO adds back what the double
+// Math.PI / 2 drops (pi/2 - Math.PI/2 = 6.123233995736766e-17).
+const PIO2_HI = Math.round((Math.PI / 2) * 2 ** 32) / 2 ** 32;
+const PIO2_LO = Math.PI / 2 - PIO2_HI + 6.123233995736766e-17;
+const SINCOS_LIMIT = 1e6;
+const d = (x: number): V => op.f64x2Const(x);
+const dmul = bin(op.f64x2Mul);
+const dsub = bin(op.f64x2Sub);
+/** Lanes 0-1 of a, then lanes 0-1 of b (as float32 lanes). */
+const lowHalves = (a: V, b: V): V => [
+  ...a,
+  ...b,
+  ...op.i8x16Shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]),
+];
+
+/** sin(x) and cos(x) (code for each; both share the reduction). */
+export function sincos(b: Body, x: V): { sin: V; cos: V } {
+  const xv = b.let(x);
+  const a = [...xv, ...op.f32x4Abs];
+  b.outOfRange.push(b.let(and(lt(f(SINCOS_LIMIT - 1), a), lt(a, i(INF)))));
+  const half = (lanes: V) => {
+    const xd = b.let([...lanes, ...op.f64x2PromoteLowF32x4]);
+    const qd = b.let([...dmul(xd, d(TWO_OVER_PI)), ...op.f64x2Nearest]);
+    const rd = dsub(dsub(xd, dmul(qd, d(PIO2_HI))), dmul(qd, d(PIO2_LO)));
+    return { r: [...rd, ...op.f32x4DemoteF64x2Zero], q: [...qd, ...op.f32x4DemoteF64x2Zero] };
+  };
+  const lo = half(xv);
+  const hi = half([
+    ...xv,
+    ...xv,
+    ...op.i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]),
+  ]);
+  const r = b.let(lowHalves(lo.r, hi.r));
+  const n = b.let([...lowHalves(lo.q, hi.q), ...op.i32x4TruncSatF32x4S]);
+  const z = b.let(mul(r, r));
+  const s = b.let(
+    add(r, mul(mul(r, z), horner(z, [-1.9515295891e-4, 8.3321608736e-3, -1.6666654611e-1]))),
+  );
+  const c = b.let(
+    add(
+      sub(f(1), mul(f(0.5), z)),
+      mul(
+        mul(z, z),
+        horner(z, [2.443315711809948e-5, -1.388731625493765e-3, 4.166664568298827e-2]),
+      ),
+    ),
+  );
+  const odd = b.let(shr(shl(n, 31), 31));
+  // Quadrant n: sin = s, c, -s, -c and cos = c, -s, -c, s; bit 1 of n (of n + 1) is sin's (cos's) sign.
+  const sign = (k: V) => and(shl(k, 30), i(SIGN));
+  const sin = [...select(odd, c, s), ...sign(n), ...op.v128Xor];
+  const cos = [...select(odd, s, c), ...sign(iadd(n, i(1))), ...op.v128Xor];
+  return { sin: select(eq(xv, f(0)), xv, sin), cos };
 }
