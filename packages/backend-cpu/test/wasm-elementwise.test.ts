@@ -11,7 +11,8 @@ import { WASM_MIN_ELEMENTS } from "../src/wasm/elementwise.js";
 function view(buffer: ArrayLike<number>, shape: number[], strides?: number[], offset = 0): View {
   const s =
     strides ?? shape.map((_, d) => shape.slice(d + 1).reduce((a: number, b: number) => a * b, 1));
-  const dtype = buffer instanceof Float64Array ? "float64" : "float32";
+  const dtype =
+    buffer instanceof Float64Array ? "float64" : buffer instanceof Uint8Array ? "bool" : "float32";
   return { buffer: buffer as View["buffer"], dtype, shape, strides: s, offset };
 }
 
@@ -226,6 +227,58 @@ describe("Wasm SIMD float32 arithmetic is bit-identical to the JS path", () => {
       }
     }
   });
+});
+
+describe("bool operands (bytes) in and out", () => {
+  const R = 16;
+  const C = 48;
+  const a = new Float32Array(R * C).map((_, i) => ((i * 7919) % 23) - 11);
+  const b = new Float32Array(R * C).map((_, i) => ((i * 104729) % 19) - 9);
+  const mask = new Uint8Array(R * C).map((_, i) => ((i * 31) % 3 === 0 ? 1 : 0));
+  const rowMask = new Uint8Array(R).map((_, i) => i % 2);
+  const colMask = new Uint8Array(C).map((_, i) => (i % 5 === 0 ? 1 : 0));
+  const m0 = input(0, "bool");
+
+  /** One launch on each backend with outputs of `dtypes`; the outputs, and whether it ran in Wasm. */
+  function launch(k: Kernel, inputs: View[], outDTypes: ("bool" | "float32")[]) {
+    const run = (be: CpuBackend) => {
+      const outs = outDTypes.map((t) =>
+        t === "bool" ? new Uint8Array(R * C) : new Float32Array(R * C),
+      );
+      be.elementwise(
+        k,
+        inputs,
+        outs.map((o) => view(o, [R, C])),
+        [],
+      );
+      return outs.map((o) => Array.from(o));
+    };
+    const before = wasm.compiler.wasm?.launchCount ?? 0;
+    const got = run(wasm);
+    return { got, want: run(js), ranInWasm: (wasm.compiler.wasm?.launchCount ?? 0) > before };
+  }
+
+  it("comparisons, and/or/not to bool outputs next to a float32 one", () => {
+    const k = kernel([x0.gt(x1), x0.le(x1).binary("or", x0.eq(x1).unary("not")), x0.add(x1)]);
+    const r = launch(k, [view(a, [R, C]), view(b, [R, C])], ["bool", "bool", "float32"]);
+    expect(r.ranInWasm).toBe(true);
+    expect(r.got).toEqual(r.want);
+  });
+
+  const layouts: [string, View][] = [
+    ["contiguous", view(mask, [R, C])],
+    ["a scalar", view(new Uint8Array([1]), [R, C], [0, 0])],
+    ["one per row", view(rowMask, [R, C], [1, 0])],
+    ["one row for every row", view(colMask, [R, C], [0, 1])],
+  ];
+  for (const [name, m] of layouts) {
+    it(`a bool input, ${name}, as a where condition, cast, negated, to a bool output`, () => {
+      const k = kernel([m0.where(x1, x1.neg()).add(m0.cast("float32")), m0.unary("not")]);
+      const r = launch(k, [m, view(b, [R, C])], ["float32", "bool"]);
+      expect(r.ranInWasm).toBe(true);
+      expect(r.got).toEqual(r.want);
+    });
+  }
 });
 
 describe("operand layouts", () => {

@@ -68,7 +68,12 @@ export const op = {
   end: [0x0b],
   brIf: (depth: number) => [0x0d, ...uleb(depth)],
   v128Load: (offset = 0) => simd(0x00, ...mem(4, offset)),
+  v128Load8Splat: (offset = 0) => simd(0x07, ...mem(0, offset)),
   v128Load32Splat: (offset = 0) => simd(0x09, ...mem(2, offset)),
+  /** Four bytes into lanes 0-3 of an i8x16, the rest zero. */
+  v128Load32Zero: (offset = 0) => simd(0x5c, ...mem(2, offset)),
+  /** Stores i32 lane `lane`; stack: address, v128. */
+  v128Store32Lane: (lane: number, offset = 0) => simd(0x5a, ...mem(2, offset), lane),
   v128Store: (offset = 0) => simd(0x0b, ...mem(4, offset)),
   /** `v128.const` of four float32 lanes, each `x` rounded to float32. */
   f32x4Const: (x: number) => simd(0x0c, ...lanes(new Float32Array([x, x, x, x]))),
@@ -83,6 +88,13 @@ export const op = {
   f32x4ExtractLane: (lane: number) => simd(0x1f, lane),
   f64x2ExtractLane: (lane: number) => simd(0x21, lane),
   i32x4Eq: simd(0x37),
+  i32x4Ne: simd(0x38),
+  /** Saturating narrowings to unsigned (of 0 / 1 lanes: exact). */
+  i8x16NarrowI16x8U: simd(0x66),
+  i16x8NarrowI32x4U: simd(0x86),
+  /** Zero-extending widenings of the low half. */
+  i16x8ExtendLowI8x16U: simd(0x89),
+  i32x4ExtendLowI16x8U: simd(0xa9),
   f32x4Eq: simd(0x41),
   f32x4Ne: simd(0x42),
   f32x4Lt: simd(0x43),

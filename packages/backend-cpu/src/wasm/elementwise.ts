@@ -9,7 +9,8 @@
  * - `r`: one value per row (e.g. softmax's max over the last dim, [R, 1] broadcast to [R, C]),
  * - `c`: one row for every row (broadcast along the leading dims, e.g. a bias [C] added to [R, C]).
  * Float32 nodes compute in float32 lanes (add, mul, div, sqrt, min, max, floor, ... round exactly
- * as the JS path's Math.fround of the double result); bool nodes are lane masks. A kernel with a
+ * as the JS path's Math.fround of the double result); bool nodes are lane masks, bool inputs and
+ * outputs bytes (0 / 1) as in their Uint8Arrays. A kernel with a
  * node of another dtype, or an op this file does not vectorise (pow, atan2, fmod), stays on
  * the JS path; so does a launch with an argument out of a function's range (sin, cos of
  * |x| >= 1e6). Operands are copied into the shared scratch memory and the
@@ -177,6 +178,17 @@ function kernelFunction(
   const firstV128 = firstLocal + numI32;
   const { get, set, i32, i32Add, block, loop, end, brIf } = op;
   const advance = (p: number, by: number) => [...get(p), ...i32(by), ...i32Add, ...set(p)];
+  const { nodes } = topoOrder(k.outputs);
+  // bool operands are bytes (0 / 1), float32 ones 4 bytes; in the kernel a bool is a lane mask.
+  const boolIn = new Set<number>();
+  for (const n of nodes) if (n.kind === "input" && n.dtype === "bool") boolIn.add(n.index);
+  const inBytes = (j: number) => (boolIn.has(j) ? 1 : 4);
+  const outBytes = (j: number) => ((k.outputs[j] as { dtype: DType }).dtype === "bool" ? 1 : 4);
+  const toMask = [...op.i32x4Const(0), ...op.i32x4Ne];
+  const splat = (j: number, at: number) =>
+    boolIn.has(j)
+      ? [...get(at), ...op.v128Load8Splat(), ...toMask]
+      : [...get(at), ...op.v128Load32Splat()];
 
   // Prologue: pointers, the values fixed for the whole run (scalar inputs, params).
   const pre: number[] = [];
@@ -186,7 +198,7 @@ function kernelFunction(
   const whole = new m.Body(firstV128);
   const fixedInput = new Map<number, m.V>();
   kinds.forEach((kind, j) => {
-    if (kind === "s") fixedInput.set(j, whole.let([...get(inArg(j)), ...op.v128Load32Splat()]));
+    if (kind === "s") fixedInput.set(j, whole.let(splat(j, inArg(j))));
   });
   const paramValue = paramTypes.map((t, j) =>
     whole.let([...get(paramArg(j)), ...(t === "bool" ? op.i32x4Splat : op.f32x4Splat)]),
@@ -198,15 +210,14 @@ function kernelFunction(
   const rowStart: number[] = [];
   kinds.forEach((kind, j) => {
     if (kind === "r") {
-      rowInput.set(j, row.let([...get(inPtr(j)), ...op.v128Load32Splat()]));
-      rowStart.push(...advance(inPtr(j), 4));
+      rowInput.set(j, row.let(splat(j, inPtr(j))));
+      rowStart.push(...advance(inPtr(j), inBytes(j)));
     } else if (kind === "c") {
       rowStart.push(...get(inArg(j)), ...set(inPtr(j)));
     }
   });
   // Per vector: every node, in order, into a local.
   const inner = new m.Body(row.first + row.count);
-  const { nodes } = topoOrder(k.outputs);
   const value = new Map<ExprNode, m.V>();
   const at = (n: ExprNode) => value.get(n) as m.V;
   for (const n of nodes) {
@@ -214,13 +225,11 @@ function kernelFunction(
     if (n.kind === "input") {
       const j = n.index;
       const kind = kinds[j];
-      if (n.dtype !== "float32" || kind === undefined) return undefined;
-      code =
-        kind === "s"
-          ? fixedInput.get(j)
-          : kind === "r"
-            ? rowInput.get(j)
-            : [...get(inPtr(j)), ...op.v128Load()];
+      if (kind === undefined) return undefined;
+      const bytes = boolIn.has(j)
+        ? [...get(inPtr(j)), ...op.v128Load32Zero(), ...WIDEN, ...toMask]
+        : [...get(inPtr(j)), ...op.v128Load()];
+      code = kind === "s" ? fixedInput.get(j) : kind === "r" ? rowInput.get(j) : bytes;
     } else if (n.kind === "param") {
       if (n.dtype !== "float32" && n.dtype !== "bool") return undefined;
       code = paramValue[n.index];
@@ -235,12 +244,17 @@ function kernelFunction(
   const step: number[] = [...inner.code];
   for (const mask of inner.outOfRange) step.push(...get(flag), ...mask, ...op.v128Or, ...set(flag));
   k.outputs.forEach((o, j) => {
-    step.push(...get(outPtr(j)), ...at(o.node), ...op.v128Store());
+    step.push(
+      ...get(outPtr(j)),
+      ...(o.dtype === "bool"
+        ? [...m.and(at(o.node), op.i32x4Const(1)), ...NARROW, ...op.v128Store32Lane(0)]
+        : [...at(o.node), ...op.v128Store()]),
+    );
   });
   kinds.forEach((kind, j) => {
-    if (kind === "v" || kind === "c") step.push(...advance(inPtr(j), 16));
+    if (kind === "v" || kind === "c") step.push(...advance(inPtr(j), 4 * inBytes(j)));
   });
-  for (let j = 0; j < nOut; j++) step.push(...advance(outPtr(j), 16));
+  for (let j = 0; j < nOut; j++) step.push(...advance(outPtr(j), 4 * outBytes(j)));
   const decrement = (x: number) => [...get(x), ...i32(1), ...op.i32Sub, ...op.tee(x)];
 
   const code = [
@@ -288,7 +302,7 @@ interface Layout {
 }
 
 /**
- * The Wasm layout of a launch, or undefined when it has none: every view float32, the outputs
+ * The Wasm layout of a launch, or undefined when it has none: every view float32 or bool, the outputs
  * contiguous, each input `v`, `s`, `r` or `c` over the output's dims collapsed to one or two;
  * with two, rows of a multiple of 4 elements (so each row starts a whole vector).
  */
@@ -298,8 +312,9 @@ function layoutOf(
   inputs: readonly View[],
   outputs: readonly View[],
 ): Layout | undefined {
-  for (const v of inputs) if (v.dtype !== "float32") return undefined;
-  for (const v of outputs) if (v.dtype !== "float32" || !isContiguous(v, shape)) return undefined;
+  const ok = (v: View) => v.dtype === "float32" || v.dtype === "bool";
+  for (const v of inputs) if (!ok(v)) return undefined;
+  for (const v of outputs) if (!ok(v) || !isContiguous(v, shape)) return undefined;
   // The common case without `collapse`: every input contiguous or a scalar.
   const flat: InputKind[] = [];
   for (const v of inputs) {
@@ -332,12 +347,27 @@ function layoutOf(
 }
 
 const pad4 = (n: number) => (n + 3) & ~3;
+const pad16 = (n: number) => (n + 15) & ~15;
+// Four bool bytes <-> four i32 lanes.
+const WIDEN = [...op.i16x8ExtendLowI8x16U, ...op.i32x4ExtendLowI16x8U];
+const NARROW = [
+  ...op.i32x4Const(0),
+  ...op.i16x8NarrowI32x4U,
+  ...op.i32x4Const(0),
+  ...op.i8x16NarrowI16x8U,
+];
 
 /** `n` floats from `src[from]` to `dst[to]`; whole arrays without a `subarray` view (~0.2 µs). */
-function copy(src: Float32Array, from: number, dst: Float32Array, to: number, n: number): void {
+function copy<T extends Float32Array | Uint8Array>(
+  src: T,
+  from: number,
+  dst: T,
+  to: number,
+  n: number,
+): void {
   if (n === 1) dst[to] = src[from] as number;
   else if (from === 0 && n === src.length) dst.set(src, to);
-  else dst.set(src.subarray(from, from + n), to);
+  else dst.set(src.subarray(from, from + n) as T, to);
 }
 
 /** The Wasm elementwise kernels of one backend, compiled on first use, in the shared memory. */
@@ -378,29 +408,32 @@ export class WasmElementwise {
     // Regions, 16-byte aligned: each input by its kind, then the outputs.
     const cols4 = pad4(cols);
     const full = rows * cols4;
-    const words = (kind: InputKind) =>
-      kind === "v" ? full : kind === "s" ? 4 : kind === "r" ? pad4(rows) : cols4;
+    const bytes = (v: View) => (v.dtype === "bool" ? 1 : 4);
+    const elements = (kind: InputKind) =>
+      kind === "v" ? full : kind === "s" ? 1 : kind === "r" ? rows : cols4;
     const offsets = this.#offsets;
     offsets.length = 0;
     let at = 0;
-    for (const kind of kinds) {
-      offsets.push(4 * at);
-      at += words(kind);
+    for (let j = 0; j < inputs.length; j++) {
+      offsets.push(at);
+      at += pad16(elements(kinds[j] as InputKind) * bytes(inputs[j] as View));
     }
-    for (let j = 0; j < outputs.length; j++) {
-      offsets.push(4 * at);
-      at += full;
+    for (const v of outputs) {
+      offsets.push(at);
+      at += pad16(full * bytes(v));
     }
-    if (!this.#scratch.ensure(4 * at)) return false;
-    const f32 = this.#scratch.f32;
+    const scratch = this.#scratch;
+    if (!scratch.ensure(at)) return false;
+    const mem = (v: View) => (v.dtype === "bool" ? scratch.u8 : scratch.f32);
     for (let j = 0; j < inputs.length; j++) {
       const v = inputs[j] as View;
       const kind = kinds[j];
       const n = kind === "v" ? size : kind === "s" ? 1 : kind === "r" ? rows : cols;
-      const at = (offsets[j] as number) / 4;
-      copy(v.buffer as Float32Array, v.offset, f32, at, n);
+      const to = mem(v);
+      const from = (offsets[j] as number) / bytes(v);
+      copy(v.buffer as typeof to, v.offset, to, from, n);
       // The last vector's spare lanes: zeros, not stale values (which could be out of range).
-      if (kind === "v" && full > n) f32.fill(0, at + n, at + full);
+      if (kind === "v" && full > n) to.fill(0, from + n, from + full);
     }
     const args = this.#args;
     args.length = 0;
@@ -412,10 +445,11 @@ export class WasmElementwise {
     if (entry.apply(null, args as [number, number]) !== 0) return false;
     for (let j = 0; j < outputs.length; j++) {
       const v = outputs[j] as View;
+      const from = mem(v);
       copy(
-        f32,
-        (offsets[inputs.length + j] as number) / 4,
-        v.buffer as Float32Array,
+        from,
+        (offsets[inputs.length + j] as number) / bytes(v),
+        v.buffer as typeof from,
         v.offset,
         size,
       );

@@ -8,6 +8,8 @@ export class WasmScratch {
   readonly memory = new WebAssembly.Memory({ initial: 1 });
   /** A float32 view of the whole memory (renewed when the memory grows). */
   f32 = new Float32Array(this.memory.buffer);
+  /** A byte view of the whole memory (for bool operands; renewed with `f32`). */
+  u8 = new Uint8Array(this.memory.buffer);
 
   /** Bytes of the memory now. */
   get bytes(): number {
@@ -28,6 +30,7 @@ export class WasmScratch {
       }
     }
     this.f32 = new Float32Array(this.memory.buffer);
+    this.u8 = new Uint8Array(this.memory.buffer);
     return true;
   }
 
