@@ -9,12 +9,12 @@
  * - `r`: one value per row (e.g. softmax's max over the last dim, [R, 1] broadcast to [R, C]),
  * - `c`: one row for every row (broadcast along the leading dims, e.g. a bias [C] added to [R, C]).
  * Float32 nodes compute in float32 lanes (add, mul, div, sqrt, min, max, floor, ... round exactly
- * as the JS path's Math.fround of the double result); bool nodes are lane masks, bool inputs and
- * outputs bytes (0 / 1) as in their Uint8Arrays. A kernel with a
- * node of another dtype, or an op this file does not vectorise (pow, atan2, fmod), stays on
- * the JS path; so does a launch with an argument out of a function's range (sin, cos of
- * |x| >= 1e6). Operands are copied into the shared scratch memory and the
- * results out; the entry takes byte offsets, so buffers living in Wasm memory can drop the copies.
+ * as the JS path's Math.fround of the double result); bool nodes are lane masks, bool inputs
+ * and outputs bytes (0 / 1) as in their Uint8Arrays. A kernel with a node of another dtype, or
+ * an op this file does not vectorise (pow, atan2, fmod), stays on the JS path; so does a launch
+ * with an argument out of a function's range (sin, cos of |x| >= 1e6). Operands are copied into
+ * the shared scratch memory and the results out; the entry takes byte offsets, so buffers
+ * living in Wasm memory can drop the copies.
  */
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
 import { topoOrder } from "@nn/tensor";
@@ -62,14 +62,13 @@ function nodeCode(b: m.Body, n: ExprNode, at: (e: ExprNode) => m.V): m.V | undef
       if (t !== "float32" && t !== "bool") return undefined;
       return m.select(at(n.cond.node), at(n.a.node), at(n.b.node));
     }
-    case "unary":
-      return n.a.dtype === "float32"
-        ? unaryF32(b, n.op, at(n.a.node))
-        : n.a.dtype === "bool" && (n.op === "not" || n.op === "sign")
-          ? n.op === "not"
-            ? [...at(n.a.node), ...op.v128Not]
-            : at(n.a.node)
-          : undefined;
+    case "unary": {
+      const a = at(n.a.node);
+      if (n.a.dtype === "float32") return unaryF32(b, n.op, a);
+      if (n.a.dtype !== "bool") return undefined;
+      if (n.op === "not") return [...a, ...op.v128Not];
+      return n.op === "sign" ? a : undefined;
+    }
     case "binary": {
       const [a, c] = [at(n.a.node), at(n.b.node)];
       if (n.a.dtype === "float32") return binaryF32(n.op, a, c);

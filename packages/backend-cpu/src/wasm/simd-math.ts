@@ -57,8 +57,8 @@ export const add = bin(op.f32x4Add);
 export const sub = bin(op.f32x4Sub);
 export const mul = bin(op.f32x4Mul);
 export const div = bin(op.f32x4Div);
-export const min = bin(op.f32x4Min);
-export const max = bin(op.f32x4Max);
+const min = bin(op.f32x4Min);
+const max = bin(op.f32x4Max);
 export const and = bin(op.v128And);
 export const or = bin(op.v128Or);
 const eq = bin(op.f32x4Eq);
@@ -224,7 +224,7 @@ const lowHalves = (a: V, b: V): V => [
 export function sincos(b: Body, x: V): { sin: V; cos: V } {
   const xv = b.let(x);
   const a = [...xv, ...op.f32x4Abs];
-  b.outOfRange.push(b.let(and(lt(f(SINCOS_LIMIT - 1), a), lt(a, i(INF)))));
+  b.outOfRange.push(b.let(and(ge(a, f(SINCOS_LIMIT)), lt(a, i(INF)))));
   const half = (lanes: V) => {
     const xd = b.let([...lanes, ...op.f64x2PromoteLowF32x4]);
     const qd = b.let([...dmul(xd, d(TWO_OVER_PI)), ...op.f64x2Nearest]);
