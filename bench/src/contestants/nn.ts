@@ -112,10 +112,10 @@ export const variants: Record<string, (() => Contestant) | string> = {
     setup: async () => {
       const backend = cpu();
       setBackend(backend);
-      const matmul = backend.wasmMatmul
-        ? `float32 matmul in Wasm ${backend.wasmMatmul.relaxed ? "relaxed " : ""}SIMD`
-        : "no Wasm SIMD here: float32 matmul in JS";
-      return `cpu(): ${matmul}, JS kernels compiled from the IR for the rest, one thread`;
+      const wasm = backend.wasmMatmul
+        ? `float32 matmul in Wasm ${backend.wasmMatmul.relaxed ? "relaxed " : ""}SIMD, float32 elementwise kernels (from ${backend.compiler.wasmMinElements} elements) compiled from the IR to Wasm SIMD, float32 sum/max/min in Wasm SIMD`
+        : "no Wasm SIMD here: everything in JS";
+      return `cpu(): ${wasm}, JS kernels compiled from the IR for the rest, one thread`;
     },
     prepare,
   }),

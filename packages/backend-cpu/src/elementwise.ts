@@ -5,7 +5,8 @@
  */
 import { type DType, type ExprNode, type Kernel, topoOrder, type View } from "@nn/tensor";
 import { erf, ipow, powC, roundHalfEven, toInt32 } from "./math.js";
-import { collapse } from "./strided.js";
+import { collapse, isContiguous } from "./strided.js";
+import { WASM_MIN_ELEMENTS, type WasmElementwise } from "./wasm/elementwise.js";
 
 /** The runtime helpers a compiled kernel calls (`E.erf(x)`, ...). */
 const E = { erf, powC, ipow, round: roundHalfEven, toInt32, fround: Math.fround };
@@ -231,19 +232,6 @@ function compileFlat(
   return new Function("arrays", "offsets", "n", "params", "E", L.join("\n")) as CompiledFlat;
 }
 
-/** True when `v`'s strides are row-major over `shape` (size-1 dims have any stride). */
-function isContiguous(v: View, shape: readonly number[]): boolean {
-  const strides = v.strides;
-  let expected = 1;
-  for (let d = shape.length - 1; d >= 0; d--) {
-    const size = shape[d] as number;
-    if (size === 1) continue;
-    if (strides[d] !== expected) return false;
-    expected *= size;
-  }
-  return true;
-}
-
 const EMPTY: ArrayLike<number> = new Float64Array(0);
 
 /** A kernel's compiled loops for one input and output count. */
@@ -254,14 +242,25 @@ interface Entry {
   flat: CompiledFlat | undefined;
 }
 
-/** Cache of compiled kernels keyed by structure; one per backend instance. */
+/**
+ * Cache of compiled kernels keyed by structure; one per backend instance. With a Wasm compiler,
+ * float32 launches of at least WASM_MIN_ELEMENTS elements that it can vectorise run there.
+ */
 export class ElementwiseCompiler {
+  /** The Wasm SIMD kernels, or undefined on the pure-JS path. */
+  readonly wasm: WasmElementwise | undefined;
+  /** Fewest elements a launch needs to run in Wasm (tests lower it to reach the Wasm path). */
+  wasmMinElements = WASM_MIN_ELEMENTS;
   readonly #cache = new Map<string, Entry>();
   /** The same entries by kernel object: the one lookup of a kernel launched before. */
   readonly #byKernel = new WeakMap<Kernel, Entry>();
   // Reused argument arrays of the flat loop (kernels run synchronously and never re-enter).
   readonly #arrays: ArrayLike<number>[] = [];
   readonly #offsets: number[] = [];
+
+  constructor(wasm?: WasmElementwise) {
+    this.wasm = wasm;
+  }
 
   run(
     k: Kernel,
@@ -274,6 +273,7 @@ export class ElementwiseCompiler {
     let size = 1;
     for (let d = 0; d < shape.length; d++) size *= shape[d] as number;
     if (size === 0) return;
+    if (size >= this.wasmMinElements && this.wasm?.run(k, inputs, outputs, params, size)) return;
     const nIn = inputs.length;
     const nOut = outputs.length;
     let entry = this.#byKernel.get(k);

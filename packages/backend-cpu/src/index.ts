@@ -1,6 +1,7 @@
 /**
  * @nn/backend-cpu: the nn Backend on TypedArrays. Elementwise kernels are compiled from the
- * expression IR to JavaScript loops and cached by structure.
+ * expression IR to JavaScript loops, and large float32 ones to WebAssembly SIMD, cached by
+ * structure.
  *
  * ```ts
  * import { setBackend } from "@nn/tensor";
@@ -24,9 +25,12 @@ import {
 } from "@nn/tensor";
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
+import { WasmElementwise } from "./wasm/elementwise.js";
 import { WasmMatmul } from "./wasm/matmul.js";
+import { WasmReduce } from "./wasm/reduce.js";
+import { sharedScratch } from "./wasm/scratch.js";
 
-export type { WasmMatmul };
+export type { WasmElementwise, WasmMatmul, WasmReduce };
 
 /** Options of `cpu()`. */
 export interface CpuOptions {
@@ -41,6 +45,12 @@ export interface CpuOptions {
    * time; float32 accumulation, as PyTorch's CPU backend does). Default true; where the runtime
    * has no WebAssembly SIMD, or with false, float32 matmul uses the JavaScript kernel
    * (float64 accumulation). float64 and int32 always use the JavaScript kernels.
+   * Also runs float32 elementwise kernels of at least `compiler.wasmMinElements` (1024)
+   * elements in Wasm SIMD (see `wasm/elementwise.ts`; exp, expm1, log, log1p and tanh within 2
+   * ulp of the JS path's correctly rounded ones, erf within 3, sin and cos within 1 for
+   * |x| < 1e6 (a launch with larger arguments reruns in JS), the rest bit-identical; pow,
+   * atan2 and fmod stay in JS), and float32 sum, max
+   * and min over contiguous rows (`wasm/reduce.ts`; sums still accumulate in float64).
    */
   wasm?: boolean;
 }
@@ -62,16 +72,23 @@ export class CpuBackend implements Backend {
   readonly label: string;
   readonly capabilities: BackendCapabilities;
   /** Compiled elementwise kernels (exposed so tests can count compilations). */
-  readonly compiler = new ElementwiseCompiler();
+  readonly compiler: ElementwiseCompiler;
   readSync?: (buffer: BackendBuffer) => DataArray;
   /** The WebAssembly float32 matmul kernel, or undefined where it is off or unsupported. */
   readonly wasmMatmul: WasmMatmul | undefined;
+  /** The WebAssembly float32 sum / max / min, or undefined where it is off or unsupported. */
+  readonly wasmReduce: WasmReduce | undefined;
 
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
     this.label = `cpu:${instances().next++}`;
     this.capabilities = { dtypes: DTYPES, ieeeSpecials: true, syncRead, indexChecks: true };
     this.wasmMatmul = (options.wasm ?? true) ? getWasmMatmul() : undefined;
+    // Where the matmul validates, so does SIMD for the elementwise kernels.
+    this.compiler = new ElementwiseCompiler(
+      this.wasmMatmul ? new WasmElementwise(sharedScratch()) : undefined,
+    );
+    this.wasmReduce = this.wasmMatmul ? new WasmReduce(sharedScratch()) : undefined;
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
   }
 
@@ -101,6 +118,7 @@ export class CpuBackend implements Backend {
   }
 
   reduce(op: ReduceOp, input: View, reduceDims: number, output: View): void {
+    if (this.wasmReduce?.run(op, input, reduceDims, output, this.compiler.wasmMinElements)) return;
     k.reduce(op, input, arr(input), reduceDims, output, arr(output));
   }
 

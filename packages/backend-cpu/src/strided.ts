@@ -38,6 +38,25 @@ export function collapse(
   return { shape: outShape, strides: outStrides };
 }
 
+export /** True when `v`'s strides are row-major over `shape` (size-1 dims have any stride). */
+function isContiguous(v: View, shape: readonly number[]): boolean {
+  const strides = v.strides;
+  let expected = 1;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const size = shape[d] as number;
+    if (size === 1) continue;
+    if (strides[d] !== expected) return false;
+    expected *= size;
+  }
+  return true;
+}
+
+/** True when every stride of `v` is 0 (one value for every element). */
+export function isScalar(v: View): boolean {
+  for (const s of v.strides) if (s !== 0) return false;
+  return true;
+}
+
 /**
  * Element offsets of `view` in row-major order of its shape (one number per element). Used
  * where a kernel needs random access (reductions, gather); O(size).

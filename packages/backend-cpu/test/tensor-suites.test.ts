@@ -5,3 +5,8 @@ import { cpu } from "../src/index.js";
 
 tensorSuites("cpu", () => cpu());
 tensorSuites("cpu (syncRead: false)", () => cpu({ syncRead: false }));
+tensorSuites("cpu (Wasm elementwise from 1 element)", () => {
+  const b = cpu();
+  b.compiler.wasmMinElements = 1;
+  return b;
+});

@@ -12,6 +12,7 @@
 import type { View } from "@nn/tensor";
 import { matmulLayout } from "../strided.js";
 import { I32, op, V128, type WasmFunction, wasmModule } from "./asm.js";
+import { sharedScratch, type WasmScratch } from "./scratch.js";
 
 const MR = 4; // rows of a C tile (packA is written out for 4)
 const NR = 8; // columns of a C tile (packB is written out for 8)
@@ -83,19 +84,16 @@ function gemmFunction(relaxed: boolean): WasmFunction {
 type Arr = { [i: number]: number; length: number };
 type Gemm = (...args: number[]) => void;
 
-/** The compiled module and its memory, reused across calls; memory only grows. */
+/** The compiled module, working in the shared scratch memory (see `scratch.ts`). */
 export class WasmMatmul {
   /** Whether the kernel uses relaxed-SIMD `f32x4.relaxed_madd`. */
   readonly relaxed: boolean;
-  private readonly memory: WebAssembly.Memory;
+  private readonly scratch: WasmScratch;
   private readonly gemm: Gemm;
-  private f32: Float32Array;
 
-  private constructor(bytes: Uint8Array<ArrayBuffer>, relaxed: boolean) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes));
-    this.memory = instance.exports.memory as WebAssembly.Memory;
-    this.gemm = instance.exports.gemm as Gemm;
-    this.f32 = new Float32Array(this.memory.buffer);
+  private constructor(bytes: Uint8Array<ArrayBuffer>, relaxed: boolean, scratch: WasmScratch) {
+    this.scratch = scratch;
+    this.gemm = scratch.instantiate(bytes).gemm as Gemm;
     this.relaxed = relaxed;
   }
 
@@ -106,30 +104,17 @@ export class WasmMatmul {
   static create(relaxed = true): WasmMatmul | undefined {
     if (typeof WebAssembly !== "object") return undefined;
     for (const r of relaxed ? [true, false] : [false]) {
-      const bytes = wasmModule([gemmFunction(r)]);
+      const bytes = wasmModule([gemmFunction(r)], { importMemory: true });
       try {
-        if (WebAssembly.validate(bytes)) return new WasmMatmul(bytes, r);
+        if (WebAssembly.validate(bytes)) return new WasmMatmul(bytes, r, sharedScratch());
       } catch {}
     }
     return undefined;
   }
 
-  /** Bytes of the module's memory now (it never shrinks). */
+  /** Bytes of the (shared) memory now (it never shrinks). */
   get memoryBytes(): number {
-    return this.memory.buffer.byteLength;
-  }
-
-  private ensure(bytes: number): boolean {
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) {
-      try {
-        this.memory.grow(Math.ceil((bytes - have) / 65536));
-      } catch {
-        return false;
-      }
-    }
-    if (this.f32.buffer !== this.memory.buffer) this.f32 = new Float32Array(this.memory.buffer);
-    return true;
+    return this.scratch.bytes;
   }
 
   /**
@@ -145,8 +130,8 @@ export class WasmMatmul {
     const aWords = Mp * MR * K;
     const bWords = Np * NR * K;
     const cWords = Mp * MR * ldN;
-    if (!this.ensure(4 * (aWords + bWords + cWords))) return false;
-    const f = this.f32;
+    if (!this.scratch.ensure(4 * (aWords + bWords + cWords))) return false;
+    const f = this.scratch.f32;
     const [pa, pb, pc] = [0, aWords, aWords + bWords]; // in floats
     const [sa, sb, ldc] = [4 * MR * K, 4 * NR * K, 4 * ldN]; // in bytes
     let packedA = -1;
