@@ -1,17 +1,20 @@
 /**
  * The entry point: parse the command line, load plugins, resolve the configuration (merging a
  * resumed checkpoint's), and run a training or a lesson. User errors (UserError, commander's
- * parse errors) print one clear message and give a non-zero exit code, with no stack trace; any
- * other error is a bug and prints its stack. Ctrl-C asks the run to stop after the current step
+ * parse errors, file-system errors) print one clear message and give a non-zero exit code, with
+ * no stack trace; any other error is a bug and prints its stack. A training run owns its --out
+ * (output/run-dir.ts): never another run's checkpoint, one run at a time. Ctrl-C asks the run to stop after the current step
  * and save a checkpoint; a second Ctrl-C exits at once.
  */
+import { FileError } from "@nn/tensor";
 import { CommanderError } from "commander";
-import { checkArchitecture, readCheckpointInfo } from "./checkpoint/files.js";
+import { checkArchitecture, readCheckpoint } from "./checkpoint/files.js";
 import { resolveActivation } from "./choices/activations.js";
 import { loadPlugin } from "./choices/plugins.js";
 import { INTERRUPTED_EXIT, runTraining } from "./commands/train.js";
 import { UserError } from "./errors.js";
 import { type Output, processOutput } from "./output/console.js";
+import { openRunDir } from "./output/run-dir.js";
 import { buildProgram, type CliOptions } from "./program.js";
 import { type GivenFn, resolveRunConfig } from "./resolve.js";
 
@@ -43,7 +46,7 @@ async function withInterrupt<T>(
 }
 
 async function run(o: CliOptions, given: GivenFn, output: Output): Promise<number> {
-  const resume = o.resume ? await readCheckpointInfo(o.resume) : undefined;
+  const resume = o.resume ? await readCheckpoint(o.resume) : undefined;
   for (const spec of [...new Set([...(resume?.info.config.plugins ?? []), ...o.plugin])]) {
     const names = await loadPlugin(spec);
     output.log(`plugin   ${spec}: registered ${names.join(", ")}`);
@@ -82,10 +85,22 @@ async function run(o: CliOptions, given: GivenFn, output: Output): Promise<numbe
           }),
     );
   }
-  const config = resolveRunConfig(o, given, resume?.info.config);
+  const config = resolveRunConfig(o, given, resume?.info.config, {}, resume?.dir);
   if (resume) checkArchitecture(resume.dir, config.architecture, resume.info.config.architecture);
-  const out = o.out ?? resume?.dir ?? `runs/${config.dataset}`;
-  return withInterrupt(output, (signal) => runTraining({ config, out, resume, output, signal }));
+  const runDir = await openRunDir({
+    out: o.out,
+    defaultOut: `runs/${config.dataset}`,
+    resumeRunDir: resume?.runDir,
+    overwrite: o.overwrite,
+  });
+  try {
+    if (runDir.note) output.log(`note     ${runDir.note}`);
+    return await withInterrupt(output, (signal) =>
+      runTraining({ config, out: runDir.path, resume, output, signal }),
+    );
+  } finally {
+    await runDir.release();
+  }
 }
 
 /**
@@ -110,6 +125,11 @@ export async function main(argv: string[], output?: Output): Promise<number> {
     if (e instanceof UserError) {
       out.error(`error: ${e.message}`);
       return e.exitCode || USER_ERROR_EXIT;
+    }
+    // A file that cannot be written (a full disk, no permission): the path and what happened.
+    if (e instanceof FileError) {
+      out.error(`error: ${e.message}`);
+      return USER_ERROR_EXIT;
     }
     throw e;
   }

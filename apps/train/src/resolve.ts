@@ -39,19 +39,26 @@ export function hiddenWidths(hidden: number[], depth: number | undefined): numbe
 }
 
 /**
- * The run configuration. `saved` is a resumed checkpoint's: it supplies every setting not
- * given on the command line. `defaultEpochs` and `defaultDepth` override the data set's
- * (the lessons train shorter, and deeper).
+ * The run configuration. `saved` is a resumed checkpoint's (in `savedAt`): it supplies every
+ * setting not given on the command line, and a --dataset other than its own is refused
+ * (UserError naming both). `lessonDefaults` override the data set's epochs and depth (the
+ * lessons train shorter, and deeper).
  */
 export function resolveRunConfig(
   o: CliOptions,
   given: GivenFn,
   saved?: RunConfig,
   lessonDefaults: { epochs?: number; depth?: number } = {},
+  savedAt = "the checkpoint",
 ): RunConfig {
   const pick = <K extends keyof CliOptions>(key: K, fromSaved: unknown): unknown =>
     saved && !given(key) ? fromSaved : o[key];
   const dataset = pick("dataset", saved?.dataset) as DatasetName;
+  if (saved && dataset !== saved.dataset) {
+    throw new UserError(
+      `checkpoint ${savedAt} was trained on ${saved.dataset}, but this run asks for --dataset ${dataset}; resume without --dataset (or with --dataset ${saved.dataset}), or start a new run with another --out`,
+    );
+  }
   const defaults = DATASET_DEFAULTS[dataset];
   const widthsGiven = given("hidden") || given("depth");
   const hidden =
