@@ -20,6 +20,7 @@ import { type Backend, dispose, type Tensor } from "@nn/tensor";
 import type { EpochRecord, RunConfig } from "../config.js";
 import { asUserError, messageOf, UserError } from "../errors.js";
 import { type Architecture, describeArchitecture } from "../model.js";
+import { makeDirs } from "../output/files.js";
 import type { CurvePoint, EpochTotals } from "../train/epoch.js";
 import { type Json, joinStateDict, splitStateDict } from "./optimizer-state.js";
 import { validateCheckpointInfo, validateOptimizerJson } from "./schema.js";
@@ -80,7 +81,7 @@ export async function findCheckpoint(runDir: string): Promise<string | undefined
 }
 
 /**
- * Saves a checkpoint into `runDir/checkpoint`, replacing the previous one whole. The optimizer's
+ * Saves a checkpoint into `runDir/checkpoint` (`runDir` created if needed), replacing the previous one whole. The optimizer's
  * state dict copies are freed. UserError (one line: the path and what happened, e.g. a full disk)
  * when it cannot be written; the previous checkpoint is then left whole.
  */
@@ -105,7 +106,10 @@ export async function saveCheckpoint(
     ];
     await asUserError(
       `cannot save the checkpoint in ${runDir} (the previous one is kept whole)`,
-      () => replaceDirectory(runDir, CHECKPOINT_DIR, files),
+      async () => {
+        await makeDirs(runDir);
+        await replaceDirectory(runDir, CHECKPOINT_DIR, files);
+      },
     );
   } finally {
     dispose(Object.values(tensors));

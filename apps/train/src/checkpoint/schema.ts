@@ -139,6 +139,16 @@ function fieldOf(issue: v.BaseIssue<unknown>): string {
   return out || "(the whole file)";
 }
 
+/** The schema at `path` inside `schema` (through objects, arrays, nullable and optional). */
+function schemaAt(schema: unknown, path: readonly { key: unknown }[]): unknown {
+  let at = schema as { entries?: Record<string, unknown>; item?: unknown; wrapped?: unknown };
+  for (const { key } of path) {
+    while (at?.wrapped) at = at.wrapped as typeof at;
+    at = (typeof key === "number" ? at?.item : at?.entries?.[key as string]) as typeof at;
+  }
+  return at;
+}
+
 function parse<S extends v.GenericSchema>(
   schema: S,
   data: unknown,
@@ -147,7 +157,13 @@ function parse<S extends v.GenericSchema>(
   const result = v.safeParse(schema, data, { abortPipeEarly: true });
   if (result.success) return result.output;
   const issue = result.issues[0];
-  throw new CheckpointFileError(file, fieldOf(issue), issue.input, issue.message);
+  // A missing key is reported by its object: say what the key itself should be.
+  const own =
+    issue.input === undefined
+      ? (schemaAt(schema, issue.path ?? []) as { message?: unknown } | undefined)?.message
+      : undefined;
+  const expected = typeof own === "string" ? own : issue.message;
+  throw new CheckpointFileError(file, fieldOf(issue), issue.input, expected);
 }
 
 /**

@@ -91,7 +91,9 @@ export async function replaceDirectory(
       throw fileError(WHO, "move into place", current, e);
     });
     await syncDir(parent, WHO);
-    if (hadOld) await rm(old, { recursive: true, force: true });
+    // The new checkpoint is in place: a failure to remove the old one only leaves a leftover
+    // that recoverLeftovers removes.
+    if (hadOld) await rm(old, { recursive: true, force: true }).catch(() => undefined);
   } catch (e) {
     // Best effort: the error reported is the first one.
     if (!existsSync(current) && existsSync(old)) await rename(old, current).catch(() => undefined);
