@@ -68,7 +68,7 @@ export class NonFiniteLossError extends UserError {
     lr: unknown,
   ) {
     super(
-      `training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr (this run's: ${String(lr)}), another --optimizer (adam), or a smaller --batch-size`,
+      `training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr (this run's: ${String(lr)}) or another --optimizer (adam adapts its steps)`,
     );
   }
 }
