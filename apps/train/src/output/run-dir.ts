@@ -5,7 +5,8 @@
  * taken over; directories the run created are removed again if it leaves them empty (a run
  * that fails before training leaves nothing behind).
  */
-import { readFile, unlink, writeFile } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
 import { CHECKPOINT_DIR, findCheckpoint } from "../checkpoint/files.js";
@@ -87,8 +88,17 @@ async function lock(dir: string): Promise<void> {
           : `${dir} is in use by another run (lock file ${path}); wait for it, pass another --out, or delete ${path} if no run is using it`,
       );
     }
-    // Its owner is gone (killed, crashed): take the lock over.
-    await unlink(path).catch(() => undefined);
+    // Its owner is gone (killed, crashed): take the lock over. Moved aside first, so that of two
+    // runs taking it over at once, one cannot remove the lock the other has just made.
+    const aside = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.stale`;
+    const moved = await rename(path, aside).then(
+      () => readOwner(aside),
+      () => undefined,
+    );
+    if (moved && (moved.pid !== owner.pid || moved.startedAt !== owner.startedAt)) {
+      await rename(aside, path).catch(() => undefined);
+    }
+    await unlink(aside).catch(() => undefined);
   }
 }
 
