@@ -14,7 +14,7 @@ import { loadPlugin } from "./choices/plugins.js";
 import { INTERRUPTED_EXIT, runTraining } from "./commands/train.js";
 import { UserError } from "./errors.js";
 import { type Output, processOutput } from "./output/console.js";
-import { openRunDir } from "./output/run-dir.js";
+import { openRunDir, type RunDirOptions } from "./output/run-dir.js";
 import { buildProgram, type CliOptions } from "./program.js";
 import { type GivenFn, resolveRunConfig } from "./resolve.js";
 
@@ -45,6 +45,21 @@ async function withInterrupt<T>(
   }
 }
 
+/** Runs `fn` in the output directory `o` names, owned (locked) for its duration (see openRunDir). */
+async function inRunDir(
+  o: RunDirOptions,
+  output: Output,
+  fn: (out: string, signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const runDir = await openRunDir(o);
+  try {
+    if (runDir.note) output.log(`note     ${runDir.note}`);
+    return await withInterrupt(output, (signal) => fn(runDir.path, signal));
+  } finally {
+    await runDir.release();
+  }
+}
+
 async function run(o: CliOptions, given: GivenFn, output: Output): Promise<number> {
   const resume = o.resume ? await readCheckpoint(o.resume) : undefined;
   for (const spec of [...new Set([...(resume?.info.config.plugins ?? []), ...o.plugin])]) {
@@ -60,13 +75,19 @@ async function run(o: CliOptions, given: GivenFn, output: Output): Promise<numbe
     // Check every name before any training starts.
     const lessonDefaults = { epochs: 3, depth: kind === "activation" ? 10 : undefined };
     const config = resolveRunConfig(o, given, undefined, lessonDefaults);
-    const out = o.out ?? `runs/compare-${kind}`;
     // The lessons' modules load only for a lesson: a training run's start-up skips them.
     const [{ runActivationComparison }, { runOptimizerComparison }] = await Promise.all([
       import("./commands/compare-activations.js"),
       import("./commands/compare-optimizers.js"),
     ]);
-    return withInterrupt(output, (signal) =>
+    // A lesson's own files are rewritten by the next lesson, but a training run's are not.
+    const runDir = {
+      out: o.out ?? `runs/compare-${kind}`,
+      defaultOut: "",
+      overwrite: o.overwrite,
+      canResume: false,
+    };
+    return inRunDir(runDir, output, (out, signal) =>
       kind === "activation"
         ? runActivationComparison({
             config,
@@ -87,20 +108,15 @@ async function run(o: CliOptions, given: GivenFn, output: Output): Promise<numbe
   }
   const config = resolveRunConfig(o, given, resume?.info.config, {}, resume?.dir);
   if (resume) checkArchitecture(resume.dir, config.architecture, resume.info.config.architecture);
-  const runDir = await openRunDir({
+  const runDir = {
     out: o.out,
     defaultOut: `runs/${config.dataset}`,
     resumeRunDir: resume?.runDir,
     overwrite: o.overwrite,
-  });
-  try {
-    if (runDir.note) output.log(`note     ${runDir.note}`);
-    return await withInterrupt(output, (signal) =>
-      runTraining({ config, out: runDir.path, resume, output, signal }),
-    );
-  } finally {
-    await runDir.release();
-  }
+  };
+  return inRunDir(runDir, output, (out, signal) =>
+    runTraining({ config, out, resume, output, signal }),
+  );
 }
 
 /**

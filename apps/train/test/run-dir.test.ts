@@ -34,6 +34,12 @@ describe("an --out holding a checkpoint", () => {
       `--out ${dir} holds the checkpoint of an earlier run; pass --resume ${dir} to continue it, --overwrite to replace it, or another --out`,
     );
     expect(readdirSync(dir)).toEqual([CHECKPOINT_DIR]); // no lock left behind
+    // A lesson cannot resume: it is not offered.
+    await expect(
+      openRunDir({ out: dir, defaultOut: "", overwrite: false, canResume: false }),
+    ).rejects.toThrow(
+      `--out ${dir} holds the checkpoint of an earlier run; pass --overwrite to replace it, or another --out`,
+    );
   });
 
   it("is taken with --overwrite, or when the run resumes that very checkpoint", async () => {

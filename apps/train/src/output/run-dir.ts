@@ -133,6 +133,8 @@ export interface RunDirOptions {
   /** The run directory of the checkpoint given to --resume. */
   resumeRunDir?: string;
   overwrite: boolean;
+  /** Whether the refusal may suggest --resume (not for a lesson). Default true. */
+  canResume?: boolean;
 }
 
 /**
@@ -148,7 +150,7 @@ export async function openRunDir(o: RunDirOptions): Promise<RunDir> {
       o.resumeRunDir !== undefined && resolve(explicit) === resolve(o.resumeRunDir);
     if (!continuing && !o.overwrite && (await findCheckpoint(explicit))) {
       throw new UserError(
-        `--out ${explicit} holds the checkpoint of an earlier run; pass --resume ${explicit} to continue it, --overwrite to replace it, or another --out`,
+        `--out ${explicit} holds the checkpoint of an earlier run; pass ${o.canResume === false ? "" : `--resume ${explicit} to continue it, `}--overwrite to replace it, or another --out`,
       );
     }
     return own(explicit);
