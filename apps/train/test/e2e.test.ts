@@ -255,6 +255,29 @@ describe("nothing lost, nothing silent", () => {
     expect(files()).toEqual(before);
   });
 
+  it("a concurrent run on the same --out is refused; the lock of a killed run is taken over", async () => {
+    const out = join(work, "busy");
+    let second: Promise<Result> | undefined;
+    const first = await train([...SHORT, "--out", out], work, (text, child) => {
+      if (!second && text.includes("run      ")) {
+        second = train([...SHORT, "--out", out], work).finally(() => child.kill("SIGKILL"));
+      }
+    });
+    expect(first.code).toBeNull(); // killed: its lock stays behind
+    expect(existsSync(join(out, ".lock"))).toBe(true);
+    expectUserError(
+      (await second) as Result,
+      new RegExp(`^error: ${out} is in use by another run \\(pid \\d+ on .*\\); wait for it`),
+    );
+    const next = await train(
+      ["--train-size", "200", "--epochs", "1", "--quiet", "--out", out, "--overwrite"],
+      work,
+    );
+    expect(next.stderr).toBe("");
+    expect(next.code).toBe(0);
+    expect(existsSync(join(out, ".lock"))).toBe(false);
+  });
+
   it("an early failure (data missing) leaves no --out behind", async () => {
     const out = join(work, "early", "run");
     expectUserError(

@@ -148,12 +148,15 @@ export async function openRunDir(o: RunDirOptions): Promise<RunDir> {
   if (explicit !== undefined) {
     const continuing =
       o.resumeRunDir !== undefined && resolve(explicit) === resolve(o.resumeRunDir);
+    // Locked first: a run in progress is reported as such, not as an earlier run.
+    const dir = await own(explicit);
     if (!continuing && !o.overwrite && (await findCheckpoint(explicit))) {
+      await dir.release();
       throw new UserError(
         `--out ${explicit} holds the checkpoint of an earlier run; pass ${o.canResume === false ? "" : `--resume ${explicit} to continue it, `}--overwrite to replace it, or another --out`,
       );
     }
-    return own(explicit);
+    return dir;
   }
   if (o.overwrite) return own(o.defaultOut);
   let why = "";
