@@ -16,7 +16,7 @@ import { basename, dirname, join, resolve } from "node:path";
 import type { Sequential } from "@nn/nn";
 import { loadSafetensors, saveSafetensors } from "@nn/nn";
 import type { Optimizer } from "@nn/optim";
-import { type Backend, dispose, type Tensor } from "@nn/tensor";
+import { type Backend, dispose, fileError, type Tensor } from "@nn/tensor";
 import type { EpochRecord, RunConfig } from "../config.js";
 import { asUserError, messageOf, UserError } from "../errors.js";
 import { type Architecture, describeArchitecture } from "../model.js";
@@ -129,19 +129,37 @@ async function locate(path: string): Promise<{ runDir: string; dir: string }> {
   );
 }
 
-async function readJson(file: string, path: string): Promise<unknown> {
+function parseJson(text: string, file: string, path: string): unknown {
   try {
-    return JSON.parse(await readFile(file, "utf8"));
+    return JSON.parse(text);
   } catch (e) {
     throw new UserError(`--resume ${path}: ${file} is not valid JSON (${messageOf(e)})`);
   }
 }
 
-async function readBytes(file: string, path: string): Promise<Uint8Array> {
+async function readBytes(file: string, path: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (e) {
-    throw new UserError(`--resume ${path}: cannot read ${file} (${messageOf(e)})`);
+    throw new UserError(
+      `--resume ${path}: ${fileError("readCheckpoint", "read", file, e).message}`,
+    );
+  }
+}
+
+/** The four files of checkpoint `dir`, read as one save's: retried if another run saved meanwhile. */
+async function readFiles(dir: string, path: string): Promise<Record<keyof typeof FILES, Buffer>> {
+  const read = (name: keyof typeof FILES) => readBytes(join(dir, FILES[name]), path);
+  for (let attempt = 0; ; attempt++) {
+    const info = await read("info");
+    const files = {
+      info,
+      optimizerJson: await read("optimizerJson"),
+      model: await read("model"),
+      optimizerTensors: await read("optimizerTensors"),
+    };
+    // checkpoint.json differs at every save (savedAt): unchanged means no save came between.
+    if ((await read("info")).equals(info) || attempt === 2) return files;
   }
 }
 
@@ -152,8 +170,12 @@ async function readBytes(file: string, path: string): Promise<Uint8Array> {
  */
 export async function readCheckpoint(path: string): Promise<Checkpoint> {
   const { runDir, dir } = await locate(path);
+  const files = await readFiles(dir, path);
   const infoFile = join(dir, FILES.info);
-  const raw = (await readJson(infoFile, path)) as { format?: unknown; version?: unknown } | null;
+  const raw = parseJson(files.info.toString("utf8"), infoFile, path) as {
+    format?: unknown;
+    version?: unknown;
+  } | null;
   if (raw?.format !== FORMAT || raw.version !== VERSION) {
     throw new UserError(
       `--resume ${path}: ${infoFile} is not a version ${VERSION} ${FORMAT} file (format ${String(raw?.format)}, version ${String(raw?.version)})`,
@@ -161,14 +183,17 @@ export async function readCheckpoint(path: string): Promise<Checkpoint> {
   }
   const info = validateCheckpointInfo(raw, infoFile) as CheckpointInfo;
   const optimizerFile = join(dir, FILES.optimizerJson);
-  const optimizerJson = validateOptimizerJson(await readJson(optimizerFile, path), optimizerFile);
+  const optimizerJson = validateOptimizerJson(
+    parseJson(files.optimizerJson.toString("utf8"), optimizerFile, path),
+    optimizerFile,
+  );
   return {
     runDir,
     dir,
     info,
     optimizerJson: optimizerJson as Json,
-    model: await readBytes(join(dir, FILES.model), path),
-    optimizerTensors: await readBytes(join(dir, FILES.optimizerTensors), path),
+    model: files.model,
+    optimizerTensors: files.optimizerTensors,
   };
 }
 
