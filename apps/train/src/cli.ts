@@ -16,7 +16,7 @@ import { UserError } from "./errors.js";
 import { type Output, processOutput } from "./output/console.js";
 import { openRunDir, type RunDirOptions } from "./output/run-dir.js";
 import { buildProgram, type CliOptions } from "./program.js";
-import { type GivenFn, resolveRunConfig } from "./resolve.js";
+import { checkMidEpochResume, type GivenFn, resolveRunConfig } from "./resolve.js";
 
 /** Exit code of a user error, and of a command-line error (commander's convention is 1 too). */
 const USER_ERROR_EXIT = 1;
@@ -108,6 +108,7 @@ async function run(o: CliOptions, given: GivenFn, output: Output): Promise<numbe
   }
   const config = resolveRunConfig(o, given, resume?.info.config, {}, resume?.dir);
   if (resume) checkArchitecture(resume.dir, config.architecture, resume.info.config.architecture);
+  if (resume?.info.partial) checkMidEpochResume(config, resume.info.config, resume.dir);
   const runDir = {
     out: o.out,
     defaultOut: `runs/${config.dataset}`,

@@ -92,3 +92,25 @@ export function resolveRunConfig(
     plugins: [...new Set([...(saved?.plugins ?? []), ...o.plugin])],
   };
 }
+
+/** The settings that decide an epoch's batches, with their flags. */
+const BATCH_SETTINGS = [
+  ["batchSize", "--batch-size"],
+  ["trainSize", "--train-size"],
+  ["seed", "--seed"],
+] as const;
+
+/**
+ * A checkpoint saved in the middle of an epoch (after Ctrl-C) resumes that epoch at its step, so
+ * the settings that decide its batches must be the checkpoint's: UserError naming both values
+ * otherwise (at an epoch's end they may change).
+ */
+export function checkMidEpochResume(config: RunConfig, saved: RunConfig, savedAt: string): void {
+  for (const [key, flag] of BATCH_SETTINGS) {
+    if (config[key] !== saved[key]) {
+      throw new UserError(
+        `checkpoint ${savedAt} stopped in the middle of an epoch with ${flag} ${saved[key] ?? "(all)"}, but this run asks for ${flag} ${config[key] ?? "(all)"}; resume without ${flag} to finish that epoch, or start a new run`,
+      );
+    }
+  }
+}
