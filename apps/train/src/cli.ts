@@ -1,19 +1,22 @@
 /**
  * The entry point: parse the command line, load plugins, resolve the configuration (merging a
  * resumed checkpoint's), and run a training or a lesson. User errors (UserError, commander's
- * parse errors) print one clear message and give a non-zero exit code, with no stack trace; any
- * other error is a bug and prints its stack. Ctrl-C asks the run to stop after the current step
+ * parse errors, file-system errors) print one clear message and give a non-zero exit code, with
+ * no stack trace; any other error is a bug and prints its stack. A training run owns its --out
+ * (output/run-dir.ts): never another run's checkpoint, one run at a time. Ctrl-C asks the run to stop after the current step
  * and save a checkpoint; a second Ctrl-C exits at once.
  */
+import { FileError } from "@nn/tensor";
 import { CommanderError } from "commander";
-import { checkArchitecture, readCheckpointInfo } from "./checkpoint/files.js";
+import { checkArchitecture, readCheckpoint } from "./checkpoint/files.js";
 import { resolveActivation } from "./choices/activations.js";
 import { loadPlugin } from "./choices/plugins.js";
 import { INTERRUPTED_EXIT, runTraining } from "./commands/train.js";
 import { UserError } from "./errors.js";
 import { type Output, processOutput } from "./output/console.js";
+import { openRunDir, type RunDirOptions } from "./output/run-dir.js";
 import { buildProgram, type CliOptions } from "./program.js";
-import { type GivenFn, resolveRunConfig } from "./resolve.js";
+import { checkMidEpochResume, type GivenFn, resolveRunConfig } from "./resolve.js";
 
 /** Exit code of a user error, and of a command-line error (commander's convention is 1 too). */
 const USER_ERROR_EXIT = 1;
@@ -42,8 +45,23 @@ async function withInterrupt<T>(
   }
 }
 
+/** Runs `fn` in the output directory `o` names, owned (locked) for its duration (see openRunDir). */
+async function inRunDir(
+  o: RunDirOptions,
+  output: Output,
+  fn: (out: string, signal: AbortSignal) => Promise<number>,
+): Promise<number> {
+  const runDir = await openRunDir(o);
+  try {
+    if (runDir.note) output.log(`note     ${runDir.note}`);
+    return await withInterrupt(output, (signal) => fn(runDir.path, signal));
+  } finally {
+    await runDir.release();
+  }
+}
+
 async function run(o: CliOptions, given: GivenFn, output: Output): Promise<number> {
-  const resume = o.resume ? await readCheckpointInfo(o.resume) : undefined;
+  const resume = o.resume ? await readCheckpoint(o.resume) : undefined;
   for (const spec of [...new Set([...(resume?.info.config.plugins ?? []), ...o.plugin])]) {
     const names = await loadPlugin(spec);
     output.log(`plugin   ${spec}: registered ${names.join(", ")}`);
@@ -57,13 +75,19 @@ async function run(o: CliOptions, given: GivenFn, output: Output): Promise<numbe
     // Check every name before any training starts.
     const lessonDefaults = { epochs: 3, depth: kind === "activation" ? 10 : undefined };
     const config = resolveRunConfig(o, given, undefined, lessonDefaults);
-    const out = o.out ?? `runs/compare-${kind}`;
     // The lessons' modules load only for a lesson: a training run's start-up skips them.
     const [{ runActivationComparison }, { runOptimizerComparison }] = await Promise.all([
       import("./commands/compare-activations.js"),
       import("./commands/compare-optimizers.js"),
     ]);
-    return withInterrupt(output, (signal) =>
+    // A lesson's own files are rewritten by the next lesson, but a training run's are not.
+    const runDir = {
+      out: o.out ?? `runs/compare-${kind}`,
+      defaultOut: "",
+      overwrite: o.overwrite,
+      canResume: false,
+    };
+    return inRunDir(runDir, output, (out, signal) =>
       kind === "activation"
         ? runActivationComparison({
             config,
@@ -82,10 +106,18 @@ async function run(o: CliOptions, given: GivenFn, output: Output): Promise<numbe
           }),
     );
   }
-  const config = resolveRunConfig(o, given, resume?.info.config);
+  const config = resolveRunConfig(o, given, resume?.info.config, {}, resume?.dir);
   if (resume) checkArchitecture(resume.dir, config.architecture, resume.info.config.architecture);
-  const out = o.out ?? resume?.dir ?? `runs/${config.dataset}`;
-  return withInterrupt(output, (signal) => runTraining({ config, out, resume, output, signal }));
+  if (resume?.info.partial) checkMidEpochResume(config, resume.info.config, resume.dir);
+  const runDir = {
+    out: o.out,
+    defaultOut: `runs/${config.dataset}`,
+    resumeRunDir: resume?.runDir,
+    overwrite: o.overwrite,
+  };
+  return inRunDir(runDir, output, (out, signal) =>
+    runTraining({ config, out, resume, output, signal }),
+  );
 }
 
 /**
@@ -110,6 +142,11 @@ export async function main(argv: string[], output?: Output): Promise<number> {
     if (e instanceof UserError) {
       out.error(`error: ${e.message}`);
       return e.exitCode || USER_ERROR_EXIT;
+    }
+    // A file that cannot be written (a full disk, no permission): the path and what happened.
+    if (e instanceof FileError) {
+      out.error(`error: ${e.message}`);
+      return USER_ERROR_EXIT;
     }
     throw e;
   }

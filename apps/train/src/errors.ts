@@ -7,7 +7,7 @@ import { NNError } from "@nn/tensor";
 
 /** A problem with what the user asked for or gave us; `exitCode` is what the CLI exits with. */
 export class UserError extends NNError {
-  static override readonly kind = "UserError";
+  static override readonly kind: string = "UserError";
 
   constructor(
     message: string,

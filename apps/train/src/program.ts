@@ -34,6 +34,7 @@ export interface CliOptions {
   seed: number;
   out?: string;
   resume?: string;
+  overwrite: boolean;
   compare?: Comparison;
   trainSize?: number;
   quiet: boolean;
@@ -112,7 +113,7 @@ export function buildProgram(): Command {
     .addOption(
       new Option(
         "--out <dir>",
-        "output directory: checkpoint, metrics.json, curves.svg (default: runs/<dataset>, runs/compare-<what>; with --resume the checkpoint's)",
+        "output directory: checkpoint/, metrics.json, curves.svg (default: runs/<dataset>, or runs/<dataset>-2, -3, ... when that holds an earlier run; runs/compare-<what>; with --resume the checkpoint's)",
       ).argParser(pathValue),
     )
     .addOption(
@@ -120,6 +121,12 @@ export function buildProgram(): Command {
         "--resume <checkpoint>",
         "continue a run from its checkpoint directory (weights, optimizer state, epoch, step, seeds)",
       ).argParser(pathValue),
+    )
+    .addOption(
+      new Option(
+        "--overwrite",
+        "let a new run replace the checkpoint an --out holds (without it such an --out is refused; without --out a run goes to the next free runs/<dataset>-N)",
+      ).default(false),
     )
     .addOption(
       new Option(

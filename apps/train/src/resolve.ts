@@ -39,19 +39,26 @@ export function hiddenWidths(hidden: number[], depth: number | undefined): numbe
 }
 
 /**
- * The run configuration. `saved` is a resumed checkpoint's: it supplies every setting not
- * given on the command line. `defaultEpochs` and `defaultDepth` override the data set's
- * (the lessons train shorter, and deeper).
+ * The run configuration. `saved` is a resumed checkpoint's (in `savedAt`): it supplies every
+ * setting not given on the command line, and a --dataset other than its own is refused
+ * (UserError naming both). `lessonDefaults` override the data set's epochs and depth (the
+ * lessons train shorter, and deeper).
  */
 export function resolveRunConfig(
   o: CliOptions,
   given: GivenFn,
   saved?: RunConfig,
   lessonDefaults: { epochs?: number; depth?: number } = {},
+  savedAt = "the checkpoint",
 ): RunConfig {
   const pick = <K extends keyof CliOptions>(key: K, fromSaved: unknown): unknown =>
     saved && !given(key) ? fromSaved : o[key];
   const dataset = pick("dataset", saved?.dataset) as DatasetName;
+  if (saved && dataset !== saved.dataset) {
+    throw new UserError(
+      `checkpoint ${savedAt} was trained on ${saved.dataset}, but this run asks for --dataset ${dataset}; resume without --dataset (or with --dataset ${saved.dataset}), or start a new run with another --out`,
+    );
+  }
   const defaults = DATASET_DEFAULTS[dataset];
   const widthsGiven = given("hidden") || given("depth");
   const hidden =
@@ -84,4 +91,26 @@ export function resolveRunConfig(
     trainSize: pick("trainSize", saved?.trainSize) as number | undefined,
     plugins: [...new Set([...(saved?.plugins ?? []), ...o.plugin])],
   };
+}
+
+/** The settings that decide an epoch's batches, with their flags. */
+const BATCH_SETTINGS = [
+  ["batchSize", "--batch-size"],
+  ["trainSize", "--train-size"],
+  ["seed", "--seed"],
+] as const;
+
+/**
+ * A checkpoint saved in the middle of an epoch (after Ctrl-C) resumes that epoch at its step, so
+ * the settings that decide its batches must be the checkpoint's: UserError naming both values
+ * otherwise (at an epoch's end they may change).
+ */
+export function checkMidEpochResume(config: RunConfig, saved: RunConfig, savedAt: string): void {
+  for (const [key, flag] of BATCH_SETTINGS) {
+    if (config[key] !== saved[key]) {
+      throw new UserError(
+        `checkpoint ${savedAt} stopped in the middle of an epoch with ${flag} ${saved[key] ?? "(all)"}, but this run asks for ${flag} ${config[key] ?? "(all)"}; resume without ${flag} to finish that epoch, or start a new run`,
+      );
+    }
+  }
 }

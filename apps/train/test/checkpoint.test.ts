@@ -1,5 +1,5 @@
 /** Checkpoints: the optimizer state's split into JSON + safetensors, and a save / load round trip. */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { backward } from "@nn/autograd";
@@ -8,11 +8,12 @@ import { crossEntropy } from "@nn/nn";
 import { isTensor, randint, randn, setBackend, type Tensor, tensor, tidy } from "@nn/tensor";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  CHECKPOINT_DIR,
   checkArchitecture,
   FILES,
   loadOptimizerState,
   loadWeights,
-  readCheckpointInfo,
+  readCheckpoint,
   saveCheckpoint,
 } from "../src/checkpoint/files.js";
 import { joinStateDict, splitStateDict } from "../src/checkpoint/optimizer-state.js";
@@ -104,28 +105,49 @@ describe("optimizer state split", () => {
   });
 });
 
+/** checkpoint.json's fields after `epochsDone` epochs (one history record each). */
+function infoAfter(epochsDone: number) {
+  return {
+    config,
+    hyperparameters: { lr: 0.01 },
+    epochsDone,
+    partial: null,
+    standardisation: { mean: 0.1, std: 0.3 },
+    history: Array.from({ length: epochsDone }, (_, i) => ({
+      epoch: i + 1,
+      trainLoss: 1,
+      trainAccuracy: 0.5,
+      testLoss: 1,
+      testAccuracy: 0.5,
+      seconds: 1,
+      samplesPerSecond: 8,
+    })),
+    curve: [],
+    reason: "epoch" as const,
+  };
+}
+
 describe("checkpoint files", () => {
   it("restore the weights and the optimizer state exactly", async () => {
     const dir = tempDir();
     const { model, optimizer } = trained();
-    await saveCheckpoint(dir, model, optimizer, {
-      config,
-      hyperparameters: { lr: 0.01 },
-      epochsDone: 1,
-      partial: null,
-      standardisation: { mean: 0.1, std: 0.3 },
-      history: [],
-      curve: [],
-      reason: "epoch",
-    });
-    const { info } = await readCheckpointInfo(join(dir, FILES.model)); // a file inside works too
-    expect(info.config).toEqual(config);
-    expect(info.epochsDone).toBe(1);
+    await saveCheckpoint(dir, model, optimizer, infoAfter(1));
+    expect(readdirSync(dir)).toEqual([CHECKPOINT_DIR]);
+    expect(readdirSync(join(dir, CHECKPOINT_DIR)).sort()).toEqual(Object.values(FILES).sort());
+    // The run directory, the checkpoint directory, or a file inside it.
+    for (const path of [dir, join(dir, CHECKPOINT_DIR), join(dir, CHECKPOINT_DIR, FILES.model)]) {
+      const ckpt = await readCheckpoint(path);
+      expect(ckpt.runDir).toBe(dir);
+      expect(ckpt.dir).toBe(join(dir, CHECKPOINT_DIR));
+    }
+    const ckpt = await readCheckpoint(dir);
+    expect(ckpt.info.config).toEqual(config);
+    expect(ckpt.info.epochsDone).toBe(1);
 
     const fresh = buildMlp(arch);
     const freshOpt = buildOptimizer("adam", fresh.parameters(), 0.01);
-    await loadWeights(dir, fresh, arch, info.config.architecture);
-    await loadOptimizerState(dir, freshOpt, backend);
+    loadWeights(ckpt, fresh, arch);
+    loadOptimizerState(ckpt, freshOpt, backend);
     expect(await valuesOf(fresh.stateDict())).toEqual(await valuesOf(model.stateDict()));
     const saved = optimizer.stateDict();
     const restored = freshOpt.stateDict();
@@ -142,36 +164,29 @@ describe("checkpoint files", () => {
   it("refuse another architecture, a corrupt weights file, or another optimizer's state", async () => {
     const dir = tempDir();
     const { model, optimizer } = trained("momentum");
-    const info = {
-      config,
-      hyperparameters: {},
-      epochsDone: 1,
-      partial: null,
-      standardisation: { mean: 0, std: 1 },
-      history: [],
-      curve: [],
-      reason: "epoch" as const,
-    };
-    await saveCheckpoint(dir, model, optimizer, info);
+    await saveCheckpoint(dir, model, optimizer, infoAfter(1));
     const wider = { ...arch, hidden: [7] };
     expect(() => checkArchitecture(dir, wider, arch)).toThrow(
       /holds a 6-5-3 relu model, but this run builds 6-7-3 relu/,
     );
+    const ckpt = await readCheckpoint(dir);
     // Weights of another shape under the same description (an edited checkpoint.json).
-    await expect(loadWeights(dir, buildMlp(wider), wider, wider)).rejects.toThrow(UserError);
-    await expect(loadWeights(dir, buildMlp(wider), wider, wider)).rejects.toThrow(
+    const edited = { ...ckpt, info: { ...ckpt.info, config: { ...config, architecture: wider } } };
+    expect(() => loadWeights(edited, buildMlp(wider), wider)).toThrow(UserError);
+    expect(() => loadWeights(edited, buildMlp(wider), wider)).toThrow(
       /does not fit the 6-7-3 relu model/,
     );
-    await expect(
-      loadOptimizerState(dir, buildOptimizer("adam", buildMlp(arch).parameters()), backend),
-    ).rejects.toThrow(/cannot restore the optimizer state: .*"sgd", not "adam"/);
-    const file = join(dir, FILES.model);
+    expect(() =>
+      loadOptimizerState(ckpt, buildOptimizer("adam", buildMlp(arch).parameters()), backend),
+    ).toThrow(/cannot restore the optimizer state: .*"sgd", not "adam"/);
+    const file = join(dir, CHECKPOINT_DIR, FILES.model);
     writeFileSync(file, readFileSync(file).subarray(0, 40));
-    await expect(loadWeights(dir, buildMlp(arch), arch, arch)).rejects.toThrow(UserError);
+    const cut = await readCheckpoint(dir);
+    expect(() => loadWeights(cut, buildMlp(arch), arch)).toThrow(UserError);
   });
 
   it("refuse a directory that is not a checkpoint", async () => {
-    await expect(readCheckpointInfo(tempDir())).rejects.toThrow(/not a checkpoint directory/);
-    await expect(readCheckpointInfo("/no/such/dir")).rejects.toThrow(/no such file or directory/);
+    await expect(readCheckpoint(tempDir())).rejects.toThrow(/holds no checkpoint/);
+    await expect(readCheckpoint("/no/such/dir")).rejects.toThrow(/no such file or directory/);
   });
 });

@@ -5,7 +5,16 @@
  * --epochs 2), its files, reloading its checkpoint, Ctrl-C and an exact resume, and bad input.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const BIN = fileURLToPath(new URL("../bin/train.mjs", import.meta.url));
 const SHORT = ["--train-size", "2000", "--epochs", "2", "--quiet"];
+const CKPT = "checkpoint";
 
 interface Result {
   code: number | null;
@@ -86,15 +96,17 @@ describe("a short training on the real digits", () => {
 
   it("writes the checkpoint, metrics.json and the SVG chart", () => {
     for (const f of [
-      "model.safetensors",
-      "optimizer.safetensors",
-      "optimizer.json",
-      "checkpoint.json",
+      "checkpoint/model.safetensors",
+      "checkpoint/optimizer.safetensors",
+      "checkpoint/optimizer.json",
+      "checkpoint/checkpoint.json",
       "metrics.json",
       "curves.svg",
     ]) {
       expect(existsSync(join(run, f)), f).toBe(true);
     }
+    // The lock is released; no temporary file or directory is left.
+    expect(readdirSync(run).sort()).toEqual(["checkpoint", "curves.svg", "metrics.json"]);
     expect(readFileSync(join(run, "curves.svg"), "utf8").startsWith("<svg")).toBe(true);
   });
 
@@ -117,17 +129,19 @@ describe("a short training on the real digits", () => {
     });
     expect(r.code).toBe(130);
     expect(r.stdout).toContain(`continue with --resume ${cut}`);
-    expect(JSON.parse(readFileSync(join(cut, "checkpoint.json"), "utf8")).reason).toBe("interrupt");
+    expect(JSON.parse(readFileSync(join(cut, CKPT, "checkpoint.json"), "utf8")).reason).toBe(
+      "interrupt",
+    );
     const resumed = await train(["--resume", cut, "--quiet"], work);
     expect(resumed.code).toBe(0);
     expect(
-      readFileSync(join(cut, "model.safetensors")).equals(
-        readFileSync(join(run, "model.safetensors")),
+      readFileSync(join(cut, CKPT, "model.safetensors")).equals(
+        readFileSync(join(run, CKPT, "model.safetensors")),
       ),
     ).toBe(true);
     expect(
-      readFileSync(join(cut, "optimizer.safetensors")).equals(
-        readFileSync(join(run, "optimizer.safetensors")),
+      readFileSync(join(cut, CKPT, "optimizer.safetensors")).equals(
+        readFileSync(join(run, CKPT, "optimizer.safetensors")),
       ),
     ).toBe(true);
     expect(metricsOf(cut).final).toEqual(metricsOf(run).final);
@@ -156,7 +170,9 @@ describe("plugins", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("plugin   @nn/optim-lion: registered lion");
     expect(r.stdout).toMatch(/optim {4}lion: lr=0\.0001 /);
-    expect(JSON.parse(readFileSync(join(out, "optimizer.json"), "utf8")).optimizer).toBe("lion");
+    expect(JSON.parse(readFileSync(join(out, CKPT, "optimizer.json"), "utf8")).optimizer).toBe(
+      "lion",
+    );
   });
 });
 
@@ -211,5 +227,114 @@ describe("bad input: a clear message, exit code 1, no stack trace", () => {
       await train(["--resume", run, "--hidden", "64"], work),
       /holds a 784-128-10 relu model, but this run builds 784-64-10 relu/,
     );
+  });
+});
+
+/** A copy of the finished short run, and the bytes of its checkpoint files. */
+function copyOfRun(name: string): { dir: string; files: () => Record<string, string> } {
+  const dir = join(work, name);
+  cpSync(run, dir, { recursive: true });
+  const files = () =>
+    Object.fromEntries(
+      readdirSync(join(dir, CKPT)).map((f) => [f, readFileSync(join(dir, CKPT, f), "base64")]),
+    );
+  return { dir, files };
+}
+
+describe("nothing lost, nothing silent", () => {
+  it("a second run into an --out holding a checkpoint is refused, naming --resume and --overwrite", async () => {
+    const { dir, files } = copyOfRun("second");
+    const before = files();
+    const r = await train([...SHORT, "--out", dir], work);
+    expectUserError(
+      r,
+      new RegExp(
+        `^error: --out ${dir} holds the checkpoint of an earlier run; pass --resume ${dir} to continue it, --overwrite to replace it, or another --out\n$`,
+      ),
+    );
+    expect(files()).toEqual(before);
+  });
+
+  it("a concurrent run on the same --out is refused; the lock of a killed run is taken over", async () => {
+    const out = join(work, "busy");
+    let second: Promise<Result> | undefined;
+    const first = await train([...SHORT, "--out", out], work, (text, child) => {
+      if (!second && text.includes("run      ")) {
+        second = train([...SHORT, "--out", out], work).finally(() => child.kill("SIGKILL"));
+      }
+    });
+    expect(first.code).toBeNull(); // killed: its lock stays behind
+    expect(existsSync(join(out, ".lock"))).toBe(true);
+    expectUserError(
+      (await second) as Result,
+      new RegExp(`^error: ${out} is in use by another run \\(pid \\d+ on .*\\); wait for it`),
+    );
+    const next = await train(
+      ["--train-size", "200", "--epochs", "1", "--quiet", "--out", out, "--overwrite"],
+      work,
+    );
+    expect(next.stderr).toBe("");
+    expect(next.code).toBe(0);
+    expect(existsSync(join(out, ".lock"))).toBe(false);
+  });
+
+  it("an early failure (data missing) leaves no --out behind", async () => {
+    const out = join(work, "early", "run");
+    expectUserError(
+      await train(
+        ["--dataset", "fashion-mnist", "--data-dir", join(work, "nowhere"), "--out", out],
+        work,
+      ),
+      /does not exist/,
+    );
+    expect(existsSync(join(work, "early"))).toBe(false);
+  });
+
+  it("--resume with another --dataset is refused, naming both", async () => {
+    expectUserError(
+      await train(["--resume", run, "--dataset", "fashion-mnist"], work),
+      /was trained on mnist, but this run asks for --dataset fashion-mnist/,
+    );
+  });
+
+  it("a corrupt field of checkpoint.json is named, and nothing changes", async () => {
+    const { dir, files } = copyOfRun("corrupt");
+    const file = join(dir, CKPT, "checkpoint.json");
+    const info = JSON.parse(readFileSync(file, "utf8"));
+    writeFileSync(file, JSON.stringify({ ...info, config: { ...info.config, batchSize: 0 } }));
+    const before = files();
+    expectUserError(
+      await train(["--resume", dir], work),
+      /checkpoint\.json: config\.batchSize is 0; expected an integer >= 1\. Nothing was changed/,
+    );
+    expect(files()).toEqual(before);
+    // An interrupted epoch's step beyond the epoch (2,000 examples: 32 steps of 64).
+    writeFileSync(
+      file,
+      JSON.stringify({
+        ...info,
+        epochsDone: 1,
+        history: info.history.slice(0, 1),
+        partial: { step: 1e6, seen: 64, lossSum: 1, correct: 1, curve: [] },
+        reason: "interrupt",
+      }),
+    );
+    expectUserError(
+      await train(["--resume", dir], work),
+      /checkpoint\.json: partial\.step is 1000000; expected an integer from 1 to 31 \(an epoch of this run has 32 steps\)/,
+    );
+  });
+
+  it("a diverging run (--lr 1e30) stops with an error and keeps the last finite checkpoint", async () => {
+    const { dir, files } = copyOfRun("diverged");
+    const before = files();
+    const r = await train(["--resume", dir, "--epochs", "3", "--lr", "1e30"], work);
+    expectUserError(
+      r,
+      new RegExp(
+        `training diverged: the loss became (NaN|Infinity) at epoch 3, step \\d+; try a lower --lr \\(this run's: 1e\\+30\\).*; the checkpoint ${dir}/checkpoint is kept as it was`,
+      ),
+    );
+    expect(files()).toEqual(before);
   });
 });

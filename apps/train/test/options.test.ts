@@ -30,7 +30,7 @@ import {
   seedValue,
 } from "../src/parse.js";
 import { buildProgram, type CliOptions } from "../src/program.js";
-import { hiddenWidths, resolveRunConfig } from "../src/resolve.js";
+import { checkMidEpochResume, hiddenWidths, resolveRunConfig } from "../src/resolve.js";
 
 setBackend(cpu({ syncRead: false }));
 
@@ -134,6 +134,26 @@ describe("run configuration", () => {
       hidden: [64],
       activation: "tanh",
     });
+  });
+
+  it("refuses a resume on another data set, or mid-epoch with other batches, naming both", () => {
+    const { o: first, given: g1 } = parse("--epochs", "3");
+    const saved = resolveRunConfig(first, g1);
+    const { o, given } = parse("--dataset", "fashion-mnist");
+    expect(() => resolveRunConfig(o, given, saved, {}, "runs/a/checkpoint")).toThrow(
+      "checkpoint runs/a/checkpoint was trained on mnist, but this run asks for --dataset fashion-mnist; resume without --dataset (or with --dataset mnist), or start a new run with another --out",
+    );
+    const { o: o2, given: g2 } = parse("--batch-size", "32");
+    const smaller = resolveRunConfig(o2, g2, saved);
+    expect(() => checkMidEpochResume(smaller, saved, "runs/a/checkpoint")).toThrow(
+      "checkpoint runs/a/checkpoint stopped in the middle of an epoch with --batch-size 64, but this run asks for --batch-size 32; resume without --batch-size to finish that epoch, or start a new run",
+    );
+    const { o: o3, given: g3 } = parse("--train-size", "100");
+    expect(() => checkMidEpochResume(resolveRunConfig(o3, g3, saved), saved, "x")).toThrow(
+      /with --train-size \(all\), but this run asks for --train-size 100/,
+    );
+    const { o: o4, given: g4 } = parse("--epochs", "5", "--lr", "0.5");
+    expect(() => checkMidEpochResume(resolveRunConfig(o4, g4, saved), saved, "x")).not.toThrow();
   });
 });
 

@@ -7,6 +7,7 @@ import { readFile } from "node:fs/promises";
 import {
   type Backend,
   type DType,
+  fileError,
   fromArray,
   getBackend,
   ShapeError,
@@ -129,10 +130,19 @@ export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
   return table;
 }
 
-/** Reads a CSV file (UTF-8) with `parseCsv`; errors name the file. */
+/**
+ * Reads a CSV file (UTF-8) with `parseCsv`; errors name the file; FileError naming the path
+ * when it cannot be read (missing, a directory, no permission).
+ */
 export async function readCsvFile(
   path: string,
   options: Omit<CsvOptions, "name"> = {},
 ): Promise<CsvTable> {
-  return parseCsv(await readFile(path, "utf8"), { ...options, name: path });
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (e) {
+    throw fileError("readCsvFile", "read", path, e);
+  }
+  return parseCsv(text, { ...options, name: path });
 }

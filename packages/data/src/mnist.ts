@@ -6,7 +6,7 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { type Backend, fromArray, getBackend, type Tensor } from "@nn/tensor";
+import { type Backend, fileError, fromArray, getBackend, type Tensor } from "@nn/tensor";
 import { DataFormatError } from "./errors.js";
 
 /** Pixels per image (28 x 28). */
@@ -39,9 +39,9 @@ export function findMnistPackage(): string {
 
 /**
  * All 10,000 digits: `images` `[N, 784]` float32 in [0, 1] and `labels` `[N]` int32, grouped by
- * digit (0s first; shuffle with DataLoader or trainValSplit). DataFormatError naming the file
- * for a missing file, bad JSON, a pixel array whose length is not a multiple of 784, or a
- * pixel outside [0, 1].
+ * digit (0s first; shuffle with DataLoader or trainValSplit). FileError naming the file when
+ * it cannot be read (missing, a directory); DataFormatError naming the file for bad JSON, a
+ * pixel array whose length is not a multiple of 784, or a pixel outside [0, 1].
  */
 export async function readMnistDigits(
   options: MnistOptions = {},
@@ -54,9 +54,7 @@ export async function readMnistDigits(
     try {
       bytes = await readFile(file);
     } catch (e) {
-      throw new DataFormatError(
-        `${file}: cannot read the digits (${e instanceof Error ? e.message : String(e)})`,
-      );
+      throw fileError("readMnistDigits", "read", file, e);
     }
     // The shipped files take the fast path; anything else takes JSON.parse's, which also
     // gives the errors.

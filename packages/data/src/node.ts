@@ -4,7 +4,7 @@
  */
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
-import type { Tensor } from "@nn/tensor";
+import { fileError, type Tensor } from "@nn/tensor";
 import { DataFormatError } from "./errors.js";
 import { type IdxOptions, isGzip, parseIdx } from "./idx.js";
 
@@ -13,13 +13,19 @@ export { findMnistPackage, MNIST_PIXELS, type MnistOptions, readMnistDigits } fr
 
 /**
  * Reads an IDX file (`.gz` or raw; MNIST / Fashion-MNIST) into a tensor (see `parseIdx`).
- * DataFormatError naming the file for corrupt or truncated gzip data or a malformed IDX file.
+ * DataFormatError naming the file for corrupt or truncated gzip data or a malformed IDX file;
+ * FileError naming the path when it cannot be read (missing, a directory, no permission).
  */
 export async function readIdxFile(
   path: string,
   options: Omit<IdxOptions, "name"> = {},
 ): Promise<Tensor> {
-  let bytes: Uint8Array = await readFile(path);
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(path);
+  } catch (e) {
+    throw fileError("readIdxFile", "read", path, e);
+  }
   if (isGzip(bytes)) {
     try {
       bytes = gunzipSync(bytes);

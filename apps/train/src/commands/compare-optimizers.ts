@@ -4,8 +4,9 @@
  * optimizer's hyperparameters (the presets' included), a table of final loss and accuracy, and
  * writes one chart of the loss curves and metrics.json.
  */
-import { writeFile } from "node:fs/promises";
+
 import { join } from "node:path";
+import { writeFileAtomic } from "@nn/nn/node";
 import { manualSeed } from "@nn/tensor";
 import {
   buildOptimizer,
@@ -125,7 +126,7 @@ export async function runOptimizerComparison(l: OptimizerLesson): Promise<number
     ],
   );
   const metrics = join(l.out, "metrics.json");
-  await writeFile(metrics, `${JSON.stringify({ config, results, interrupted }, null, 2)}\n`);
+  await writeFileAtomic(metrics, `${JSON.stringify({ config, results, interrupted }, null, 2)}\n`);
   output.log(`wrote ${metrics}, ${chart}`);
   return interrupted ? INTERRUPTED_EXIT : 0;
 }

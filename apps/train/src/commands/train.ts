@@ -6,20 +6,24 @@
 import { join } from "node:path";
 import { manualSeed } from "@nn/tensor";
 import {
+  CHECKPOINT_DIR,
+  type Checkpoint,
   type CheckpointInfo,
   FILES,
   loadOptimizerState,
   loadWeights,
   saveCheckpoint,
 } from "../checkpoint/files.js";
+import { CheckpointFileError } from "../checkpoint/schema.js";
 import { buildOptimizer, formatHyperparameters, hyperparameters } from "../choices/optimizers.js";
 import type { RunConfig } from "../config.js";
+import { UserError } from "../errors.js";
 import { buildMlp, describeArchitecture, parameterCount } from "../model.js";
 import type { Output } from "../output/console.js";
-import { makeOutputDir } from "../output/files.js";
 import { epochsText, percent, rate } from "../output/progress.js";
 import { type Metrics, writeCurves, writeMetrics } from "../output/report.js";
 import { confusionTable, epochsTable } from "../output/tables.js";
+import { NonFiniteLossError } from "../train/epoch.js";
 import { type EpochsState, runEpochs } from "../train/epochs.js";
 import { evaluate } from "../train/evaluate.js";
 import { setUp } from "./setup.js";
@@ -27,8 +31,9 @@ import { setUp } from "./setup.js";
 /** What a training run needs. */
 export interface TrainRun {
   config: RunConfig;
+  /** The output directory, created and locked by the caller (output/run-dir.ts). */
   out: string;
-  resume?: { dir: string; info: CheckpointInfo };
+  resume?: Checkpoint;
   output: Output;
   signal: AbortSignal;
 }
@@ -36,7 +41,26 @@ export interface TrainRun {
 /** Exit code after a Ctrl-C (128 + SIGINT), as shells report it. */
 export const INTERRUPTED_EXIT = 130;
 
-/** Runs the training; resolves to the exit code (0, or 130 after Ctrl-C). */
+/**
+ * A resumed epoch's step must lie inside the epoch (`steps` per epoch with this data and batch
+ * size): CheckpointFileError naming checkpoint.json's partial.step otherwise.
+ */
+function checkPartialStep(resume: Checkpoint, steps: number): void {
+  const step = resume.info.partial?.step;
+  if (step !== undefined && step >= steps) {
+    throw new CheckpointFileError(
+      join(resume.dir, FILES.info),
+      "partial.step",
+      step,
+      `an integer from 1 to ${steps - 1} (an epoch of this run has ${steps} steps)`,
+    );
+  }
+}
+
+/**
+ * Runs the training; resolves to the exit code (0, or 130 after Ctrl-C). A diverging run
+ * (non-finite loss) throws NonFiniteLossError saying which checkpoint is kept.
+ */
 export async function runTraining({
   config,
   out,
@@ -45,16 +69,16 @@ export async function runTraining({
   signal,
 }: TrainRun): Promise<number> {
   const started = performance.now();
-  await makeOutputDir(out);
   const { data, classes, device } = await setUp(config, output);
+  if (resume) checkPartialStep(resume, Math.ceil(data.train.x.shape[0]! / config.batchSize));
 
   manualSeed(config.seed);
   const model = buildMlp(config.architecture);
   const optimizer = buildOptimizer(config.optimizer, model.parameters(), config.lr);
   const hyper = hyperparameters(optimizer);
   if (resume) {
-    await loadWeights(resume.dir, model, config.architecture, resume.info.config.architecture);
-    await loadOptimizerState(resume.dir, optimizer, device);
+    loadWeights(resume, model, config.architecture);
+    loadOptimizerState(resume, optimizer, device);
     // The state dict brings the checkpoint's lr; the run's (--lr if given) wins, as its banner says.
     for (const group of optimizer.paramGroups) group.lr = config.lr;
   }
@@ -68,7 +92,7 @@ export async function runTraining({
     const at = resume.info.partial
       ? `epoch ${resume.info.epochsDone + 1}, step ${resume.info.partial.step}`
       : `the end of epoch ${resume.info.epochsDone}`;
-    output.log(`resume   from ${resume.dir} at ${at}`);
+    output.log(`resume   from ${resume.runDir} at ${at}`);
     if (resume.info.epochsDone >= config.epochs) {
       output.log(
         `         the checkpoint has done all ${epochsText(config.epochs)}: evaluating it (pass --epochs N to train on)`,
@@ -85,7 +109,7 @@ export async function runTraining({
     epochsDone: s.epochsDone,
     partial: s.partial,
   });
-  let saved = false;
+  let saved: string | undefined;
   const save = async (s: EpochsState): Promise<void> => {
     await saveCheckpoint(out, model, optimizer, {
       ...info(s),
@@ -93,8 +117,14 @@ export async function runTraining({
       curve: s.curve,
       reason: s.partial ? "interrupt" : "epoch",
     });
-    saved = true;
+    saved = `epoch ${s.epochsDone}${s.partial ? `, step ${s.partial.step}` : ""}`;
   };
+  const kept = () =>
+    saved
+      ? `the checkpoint of ${saved} is kept in ${join(out, CHECKPOINT_DIR)}`
+      : resume
+        ? `the checkpoint ${resume.dir} is kept as it was`
+        : "no checkpoint was saved";
   const state = await runEpochs({
     model,
     optimizer,
@@ -111,6 +141,10 @@ export async function runTraining({
     curve: resume?.info.curve,
     signal,
     onEpoch: save,
+  }).catch((e: unknown) => {
+    // Nothing non-finite is saved: the last checkpoint stays the last finite one.
+    if (e instanceof NonFiniteLossError) throw new UserError(`${e.message}; ${kept()}`);
+    throw e;
   });
   // A resumed run with no epoch left still leaves a whole checkpoint in its --out.
   if (!saved) await save(state);
@@ -159,7 +193,7 @@ export async function runTraining({
       : `time ${metrics.wallSeconds.toFixed(1)} s (no training steps in this run)`,
   );
   output.log(
-    `wrote ${join(out, FILES.model)}, ${FILES.optimizerTensors}, ${FILES.optimizerJson}, ${FILES.info}, ${metricsPath}, ${chartPath}`,
+    `wrote ${join(out, CHECKPOINT_DIR)}/ (${FILES.model}, ${FILES.optimizerTensors}, ${FILES.optimizerJson}, ${FILES.info}), ${metricsPath}, ${chartPath}`,
   );
   return 0;
 }

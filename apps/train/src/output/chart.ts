@@ -2,7 +2,7 @@
  * Charts as SVG, rendered headless in Node: a Vega-Lite spec compiled to Vega and rendered by a
  * Vega View with no renderer attached (`toSVG`), so no canvas or browser is needed.
  */
-import { writeFile } from "node:fs/promises";
+import { writeFileAtomic } from "@nn/nn/node";
 import { parse, View } from "vega";
 import { compile, type TopLevelSpec } from "vega-lite";
 
@@ -78,5 +78,5 @@ export async function writeLineChart(
   title: string,
   panels: readonly Panel[],
 ): Promise<void> {
-  await writeFile(path, await renderSvg(lineChartSpec(title, panels)));
+  await writeFileAtomic(path, await renderSvg(lineChartSpec(title, panels)));
 }

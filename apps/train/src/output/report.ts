@@ -1,6 +1,7 @@
 /** The files and tables at the end of a training run: metrics.json, curves.svg, the tables. */
-import { writeFile } from "node:fs/promises";
+
 import { join } from "node:path";
+import { writeFileAtomic } from "@nn/nn/node";
 import type { EpochRecord, RunConfig } from "../config.js";
 import type { CurvePoint } from "../train/epoch.js";
 import type { Evaluation } from "../train/evaluate.js";
@@ -26,7 +27,7 @@ export interface Metrics {
 /** Writes metrics.json into `dir`. */
 export async function writeMetrics(dir: string, metrics: Metrics): Promise<string> {
   const path = join(dir, "metrics.json");
-  await writeFile(path, `${JSON.stringify(metrics, null, 2)}\n`);
+  await writeFileAtomic(path, `${JSON.stringify(metrics, null, 2)}\n`);
   return path;
 }
 

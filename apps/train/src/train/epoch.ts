@@ -2,13 +2,31 @@
  * One epoch of minibatch training. Each step runs in a `tidy` scope (forward, cross-entropy,
  * backward, optimizer step), so the number of live tensors stays constant. Nothing is read back
  * per step: the summed loss and the count of correct predictions accumulate on the device, and
- * are read every `reportEvery` steps for the progress display and the loss curve.
+ * are read every `reportEvery` steps for the progress display and the loss curve. The first
+ * step whose loss is not finite is tracked on the device too, and a non-finite loss at a
+ * read-back stops training with a NonFiniteLossError naming that step.
  */
 import { backward, noGrad } from "@nn/autograd";
 import type { DataLoader } from "@nn/data";
 import { crossEntropy, type Module } from "@nn/nn";
 import type { Optimizer } from "@nn/optim";
-import { add, argmax, dispose, eq, mul, sum, type Tensor, tidy, zeros } from "@nn/tensor";
+import {
+  add,
+  argmax,
+  dispose,
+  eq,
+  full,
+  isnan,
+  minimum,
+  mul,
+  sub,
+  sum,
+  type Tensor,
+  tidy,
+  where,
+  zeros,
+} from "@nn/tensor";
+import { UserError } from "../errors.js";
 import { seedStep } from "./seeds.js";
 
 /** A point of the training loss curve: the mean loss of the steps since the previous point. */
@@ -37,6 +55,22 @@ export interface StepReport extends EpochTotals {
   loss: number;
   accuracy: number;
   samplesPerSecond: number;
+}
+
+/** Training diverged: a loss read back was NaN or infinite. */
+export class NonFiniteLossError extends UserError {
+  static override readonly kind = "NonFiniteLossError";
+
+  constructor(
+    readonly epoch: number,
+    readonly step: number,
+    readonly loss: number,
+    lr: unknown,
+  ) {
+    super(
+      `training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr (this run's: ${String(lr)}) or another --optimizer (adam adapts its steps)`,
+    );
+  }
 }
 
 /** What `trainEpoch` needs. */
@@ -77,6 +111,8 @@ export async function trainEpoch(o: EpochOptions): Promise<EpochResult> {
   const backend = o.model.parameters()[0]?.backend;
   let lossAcc = zeros([], { backend });
   let correctAcc = zeros([], { dtype: "int32", backend });
+  // The first step (from 1) of this session whose loss was not finite; Infinity while none was.
+  let firstBad = full([], Number.POSITIVE_INFINITY, { backend });
   let sessionSeen = 0;
   let read = { seen: 0, lossSum: 0 };
   const start = performance.now();
@@ -86,6 +122,10 @@ export async function trainEpoch(o: EpochOptions): Promise<EpochResult> {
 
   const report = async (): Promise<void> => {
     const lossSum = t.lossSum + Number(await lossAcc.item());
+    if (!Number.isFinite(lossSum)) {
+      const step = Number(await firstBad.item());
+      throw new NonFiniteLossError(o.epoch + 1, step, lossSum, o.optimizer.paramGroups[0]?.lr);
+    }
     const correct = t.correct + Number(await correctAcc.item());
     const seen = t.seen + sessionSeen;
     if (seen > read.seen) {
@@ -109,52 +149,58 @@ export async function trainEpoch(o: EpochOptions): Promise<EpochResult> {
   };
   read = { seen: t.seen, lossSum: t.lossSum };
 
-  let index = 0;
-  for await (const batch of o.loader) {
-    const [xb, yb] = batch as [Tensor, Tensor];
-    if (index++ < skip) {
-      dispose(batch);
-      continue;
+  try {
+    let index = 0;
+    for await (const batch of o.loader) {
+      const [xb, yb] = batch as [Tensor, Tensor];
+      if (index++ < skip) {
+        dispose(batch);
+        continue;
+      }
+      seedStep(o.seed, o.epoch, t.step);
+      const stepNumber = t.step + 1;
+      const [nextLoss, nextCorrect, nextBad] = tidy(() => {
+        const logits = o.model.forward(xb);
+        const loss = crossEntropy(logits, yb);
+        o.optimizer.zeroGrad();
+        backward(loss);
+        o.optimizer.step();
+        return noGrad(() => [
+          add(lossAcc, mul(loss, xb.shape[0] as number)),
+          add(correctAcc, sum(eq(argmax(logits, 1), yb))),
+          // x - x is NaN exactly when x is NaN or infinite.
+          minimum(firstBad, where(isnan(sub(loss, loss)), stepNumber, Number.POSITIVE_INFINITY)),
+        ]);
+      }) as [Tensor, Tensor, Tensor];
+      dispose([lossAcc, correctAcc, firstBad, xb, yb]);
+      lossAcc = nextLoss;
+      correctAcc = nextCorrect;
+      firstBad = nextBad;
+      sessionSeen += xb.shape[0] as number;
+      t.step++;
+      const stop = o.shouldStop?.() ?? false;
+      if (t.step % o.reportEvery === 0 || t.step === steps || stop) {
+        await report();
+        // On the CPU every await above resolves at once; yielding a macrotask lets Ctrl-C in.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      if (stop && t.step < steps) {
+        completed = false;
+        break;
+      }
     }
-    seedStep(o.seed, o.epoch, t.step);
-    const [nextLoss, nextCorrect] = tidy(() => {
-      const logits = o.model.forward(xb);
-      const loss = crossEntropy(logits, yb);
-      o.optimizer.zeroGrad();
-      backward(loss);
-      o.optimizer.step();
-      return noGrad(() => [
-        add(lossAcc, mul(loss, xb.shape[0] as number)),
-        add(correctAcc, sum(eq(argmax(logits, 1), yb))),
-      ]);
-    }) as [Tensor, Tensor];
-    dispose([lossAcc, correctAcc, xb, yb]);
-    lossAcc = nextLoss;
-    correctAcc = nextCorrect;
-    sessionSeen += xb.shape[0] as number;
-    t.step++;
-    const stop = o.shouldStop?.() ?? false;
-    if (t.step % o.reportEvery === 0 || t.step === steps || stop) {
-      await report();
-      // On the CPU every await above resolves at once; yielding a macrotask lets Ctrl-C in.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    if (stop && t.step < steps) {
-      completed = false;
-      break;
-    }
+    const seconds = (performance.now() - start) / 1000;
+    return {
+      step: t.step,
+      seen: t.seen + sessionSeen,
+      lossSum: t.lossSum + Number(await lossAcc.item()),
+      correct: t.correct + Number(await correctAcc.item()),
+      curve: t.curve,
+      completed,
+      seconds,
+      samplesPerSecond: seconds > 0 ? sessionSeen / seconds : 0,
+    } satisfies EpochResult;
+  } finally {
+    dispose([lossAcc, correctAcc, firstBad]);
   }
-  const seconds = (performance.now() - start) / 1000;
-  const result: EpochResult = {
-    step: t.step,
-    seen: t.seen + sessionSeen,
-    lossSum: t.lossSum + Number(await lossAcc.item()),
-    correct: t.correct + Number(await correctAcc.item()),
-    curve: t.curve,
-    completed,
-    seconds,
-    samplesPerSecond: seconds > 0 ? sessionSeen / seconds : 0,
-  };
-  dispose([lossAcc, correctAcc]);
-  return result;
 }
