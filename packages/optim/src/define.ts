@@ -209,6 +209,7 @@ export class DefinedOptimizer<
   }
 
   #update(): void {
+    this.checkGroups(`${this.name}.step`);
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const param of group.params) {

@@ -34,6 +34,18 @@ export function checkNonNegative(optimizer: string, name: string, value: unknown
   }
 }
 
+/**
+ * Throws ValueError unless `value` is a finite number >= 0 (NaN and Infinity refused): learning
+ * rates, eps and weight decay, where an infinite value makes every weight NaN.
+ */
+export function checkFiniteNonNegative(optimizer: string, name: string, value: unknown): void {
+  if (typeof value !== "number" || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
+    throw new ValueError(
+      `${optimizer}: ${name} must be a finite number >= 0, got ${typeof value === "string" ? JSON.stringify(value) : show(value)}`,
+    );
+  }
+}
+
 /** Throws ValueError unless `value` is a number in [lo, hi) (or [lo, hi] with `closed`). */
 export function checkInRange(
   optimizer: string,
@@ -72,11 +84,11 @@ export function checkBoolean(optimizer: string, name: string, value: unknown): v
   }
 }
 
-/** The usual checks: lr >= 0 and, where present, eps >= 0 and weightDecay >= 0. */
+/** The usual checks: lr finite and >= 0 and, where present, eps and weightDecay likewise. */
 export function checkCommon(optimizer: string, group: { readonly [name: string]: unknown }): void {
-  checkNonNegative(optimizer, "lr", group.lr);
+  checkFiniteNonNegative(optimizer, "lr", group.lr);
   for (const name of ["eps", "weightDecay"]) {
-    if (name in group) checkNonNegative(optimizer, name, group[name]);
+    if (name in group) checkFiniteNonNegative(optimizer, name, group[name]);
   }
   if ("maximize" in group) checkBoolean(optimizer, "maximize", group.maximize);
 }

@@ -20,6 +20,7 @@ export {
   checkBetas,
   checkBoolean,
   checkCommon,
+  checkFiniteNonNegative,
   checkInRange,
   checkNonNegative,
   type Defaults,

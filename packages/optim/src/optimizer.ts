@@ -118,6 +118,25 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   }
 
   /**
+   * Re-checks every group's hyperparameters with `validateGroup` (a scheduler or the user may
+   * have changed `group.lr` since construction): plain JavaScript numbers, nothing read back,
+   * so a step costs a loop over the groups. Throws ValueError naming `op`, the group and the
+   * value (e.g. "adam.step: param group 0: adam: lr must be a finite number >= 0, got -1").
+   */
+  protected checkGroups(op: string): void {
+    for (let i = 0; i < this.paramGroups.length; i++) {
+      try {
+        this.validateGroup(this.paramGroups[i]);
+      } catch (e) {
+        if (!(e instanceof ValueError)) throw e;
+        throw new ValueError(
+          `${op}: param group ${i} has an invalid hyperparameter (changed after construction, by hand or by a scheduler): ${e.message}`,
+        );
+      }
+    }
+  }
+
+  /**
    * Checks a loaded parameter state against its parameter (shapes, keys) before it is used;
    * throws ShapeError / ValueError. Default: accepts all.
    */

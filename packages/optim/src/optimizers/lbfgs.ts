@@ -27,7 +27,7 @@ import {
   zeros,
 } from "@nn/tensor";
 import type { OptimizerFactory } from "../define.js";
-import { checkNonNegative, type Defaults } from "../hyperparameters.js";
+import { checkFiniteNonNegative, checkNonNegative, type Defaults } from "../hyperparameters.js";
 import { type Closure, Optimizer, type ParamState } from "../optimizer.js";
 import type { ParamGroup, ParamGroupInput, ParamsInput } from "../param-groups.js";
 import { dot, maxAbs, strongWolfe } from "./strong-wolfe.js";
@@ -126,7 +126,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
   }
 
   protected override validateGroup(group: ParamGroup<LBFGSHyperparameters>): void {
-    checkNonNegative("lbfgs", "lr", group.lr);
+    checkFiniteNonNegative("lbfgs", "lr", group.lr);
     checkPositiveInteger("maxIter", group.maxIter);
     checkPositiveInteger("maxEval", group.maxEval);
     checkPositiveInteger("historySize", group.historySize);
@@ -233,6 +233,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
         "lbfgs: step needs a closure that zeroes the gradients, computes the loss, runs backward and returns the loss",
       );
     }
+    this.checkGroups("lbfgs.step");
     const group = this.paramGroups[0];
     const { lr, maxIter, toleranceGrad, toleranceChange, lineSearchFn, historySize } = group;
     const maxEval = group.maxEval as number;
