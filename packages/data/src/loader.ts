@@ -1,5 +1,5 @@
 /** DataLoader: batches of a dataset, optionally shuffled with a seed, as an async iterable. */
-import { initialSeed, stack, type Tensor, ValueError } from "@nn/tensor";
+import { dispose, initialSeed, stack, type Tensor, ValueError } from "@nn/tensor";
 import type { Dataset } from "./dataset.js";
 import { randomPermutation } from "./permutation.js";
 
@@ -41,6 +41,7 @@ export function defaultCollate<T>(items: T[]): T {
  * loader)`. While you work on one batch the next is being loaded, never more than one ahead.
  * Each batch is new tensors: dispose them (or run the step in `tidy`). Uses the dataset's
  * `getBatch` when it has one (TensorDataset: one gather per tensor), else `get` + `collate`.
+ * Leaving the loop early (`break`) disposes the batch loaded ahead, so nothing leaks.
  */
 export class DataLoader<T = Tensor[], B = T> implements AsyncIterable<B> {
   readonly batchSize: number;
@@ -98,13 +99,19 @@ export class DataLoader<T = Tensor[], B = T> implements AsyncIterable<B> {
     let next: Promise<B> | undefined = batches.length
       ? this.#load(batches[0] as number[])
       : undefined;
-    for (let i = 0; i < batches.length; i++) {
-      const batch = await (next as Promise<B>);
-      // Start loading the following batch (at most one ahead) while the caller uses this one.
-      next = i + 1 < batches.length ? this.#load(batches[i + 1] as number[]) : undefined;
-      // A failed prefetch surfaces when awaited, not as an unhandled rejection.
-      next?.catch(() => undefined);
-      yield batch;
+    try {
+      for (let i = 0; i < batches.length; i++) {
+        const batch = await (next as Promise<B>);
+        // Start loading the following batch (at most one ahead) while the caller uses this one.
+        next = i + 1 < batches.length ? this.#load(batches[i + 1] as number[]) : undefined;
+        // A failed prefetch surfaces when awaited, not as an unhandled rejection.
+        next?.catch(() => undefined);
+        yield batch;
+      }
+    } finally {
+      // The loop stopped early (break, return or a throw in its body runs the iterator's
+      // return()): nobody will receive the prefetched batch, so free it here.
+      if (next) await next.then(dispose, () => undefined);
     }
   }
 }
