@@ -3,22 +3,18 @@
  * computed entirely with tensor ops: nothing is read back, so it never waits on a GPU.
  */
 import {
-  abs,
   add,
   clamp,
   defineMap,
   div,
+  isFloating,
   isTensor,
-  max,
-  mul,
   noGrad,
-  pow,
-  sqrt,
   stack,
-  sum,
   type Tensor,
   tidy,
   ValueError,
+  vectorNorm,
   zeros,
 } from "@nn/tensor";
 
@@ -48,13 +44,6 @@ function gradsOf(op: string, params: Iterable<Tensor> | Tensor): Tensor[] {
   return list.flatMap((p) => (p.grad ? [p.grad] : []));
 }
 
-function vectorNorm(g: Tensor, p: number): Tensor {
-  if (p === Infinity) return max(abs(g));
-  if (p === 1) return sum(abs(g));
-  if (p === 2) return sqrt(sum(mul(g, g)));
-  return pow(sum(pow(abs(g), p)), 1 / p);
-}
-
 /**
  * Scales the gradients of `params` in place so that their joint `normType`-norm (default 2;
  * any p > 0 or Infinity) is at most `maxNorm`: each gradient is multiplied by
@@ -76,7 +65,12 @@ export function clipGradNorm(
   if (grads.length === 0) return zeros([]);
   return noGrad(() =>
     tidy(() => {
-      const norms = stack(grads.map((g) => vectorNorm(g, normType)));
+      // A non-float gradient (assigned by hand) is measured in float32, as the float ops did.
+      const norms = stack(
+        grads.map((g) =>
+          vectorNorm(g, normType, null, false, isFloating(g.dtype) ? {} : { dtype: "float32" }),
+        ),
+      );
       const total = vectorNorm(norms, normType);
       const coef = clamp(div(maxNorm, add(total, 1e-6)), null, 1);
       for (const g of grads) scaleGrad.applyInto([g], [g, coef]);
