@@ -226,6 +226,7 @@ export class DefinedOptimizer<
         }
       }
     });
+    this.afterStep();
   }
 
   #updateOne(

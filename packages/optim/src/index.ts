@@ -28,6 +28,7 @@ export {
   type HyperValue,
   required,
 } from "./hyperparameters.js";
+export { type LeakWarningOptions, setLeakWarning } from "./leak-warning.js";
 export {
   type Closure,
   Optimizer,

@@ -16,6 +16,7 @@ import {
   zero_,
 } from "@nn/tensor";
 import { type Defaults, type Hyperparameters, required } from "./hyperparameters.js";
+import { LeakWatch } from "./leak-warning.js";
 import {
   groupParams,
   type ParamGroup,
@@ -84,6 +85,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   readonly paramGroups: ParamGroup<H>[] = [];
   /** Per-parameter state, keyed by the parameter tensor (its identity, never its position). */
   readonly state: Map<Tensor, ParamState> = new Map();
+  readonly #leaks = new LeakWatch();
 
   /**
    * `params`: a list of tensors (one group) or of groups `{ params, ...hyperparameters }`.
@@ -134,6 +136,15 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
         );
       }
     }
+  }
+
+  /**
+   * Call at the end of every `step`: watches the live tensor count and warns once when it grew
+   * at every step for a while (see `setLeakWarning`). `ownTensors`: how many live tensors the
+   * optimizer itself holds where that number legitimately grows (LBFGS's history); default 0.
+   */
+  protected afterStep(ownTensors = 0): void {
+    this.#leaks.afterStep(this.name, ownTensors);
   }
 
   /**

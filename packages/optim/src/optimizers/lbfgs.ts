@@ -247,6 +247,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
     let optCond = (await maxAbs(flatGrad)) <= toleranceGrad;
     if (optCond) {
       flatGrad.dispose();
+      this.afterStep();
       return origLoss;
     }
 
@@ -365,6 +366,8 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
       flatGrad.dispose();
       Object.assign(state, { d, t, oldDirs, oldStps, ro, hDiag, prevFlatGrad, prevLoss });
     }
+    // The curvature history grows by a pair per step up to historySize: not a leak.
+    this.afterStep(oldDirs.length + oldStps.length);
     return origLoss;
   }
 
