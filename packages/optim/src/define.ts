@@ -178,6 +178,15 @@ export class DefinedOptimizer<
           );
         }
       }
+      for (const [k, v] of Object.entries(template)) {
+        if (typeof v !== "number") continue;
+        const got = state[k];
+        if (typeof got !== "number" || !Number.isFinite(got)) {
+          throw new ValueError(
+            `${op}: state "${k}" must be a finite number, got ${typeof got === "string" ? JSON.stringify(got) : String(got)}`,
+          );
+        }
+      }
       for (const [k, v] of Object.entries(state)) {
         if (isTensor(v) && !isTensor(template[k])) {
           throw new ValueError(

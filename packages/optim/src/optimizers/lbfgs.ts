@@ -12,6 +12,7 @@ import {
   clone,
   concat,
   copy_,
+  isTensor,
   keep,
   mul,
   neg,
@@ -30,6 +31,7 @@ import type { OptimizerFactory } from "../define.js";
 import { checkFiniteNonNegative, checkNonNegative, type Defaults } from "../hyperparameters.js";
 import { type Closure, Optimizer, type ParamState } from "../optimizer.js";
 import type { ParamGroup, ParamGroupInput, ParamsInput } from "../param-groups.js";
+import { checkCount, show } from "../state-checks.js";
 import { dot, maxAbs, strongWolfe } from "./strong-wolfe.js";
 
 /** LBFGS's hyperparameters (PyTorch's names in camelCase). */
@@ -149,9 +151,17 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
         "lbfgs: loadStateDict: LBFGS keeps its state on the first parameter only",
       );
     }
+    for (const key of ["funcEvals", "nIter"]) {
+      if (key in state) checkCount("lbfgs: loadStateDict", `state "${key}"`, state[key]);
+    }
     const n = this.#numel();
     const check = (name: string, t: unknown) => {
-      const x = t as Tensor;
+      if (!isTensor(t)) {
+        throw new ValueError(
+          `lbfgs: loadStateDict: state "${name}" must be a tensor, got ${show(t)}`,
+        );
+      }
+      const x = t;
       if (x.ndim !== 1 || x.shape[0] !== n) {
         throw new ShapeError(
           `lbfgs: loadStateDict: state "${name}" has shape [${x.shape.join(", ")}] but the parameters flatten to [${n}]`,
