@@ -56,6 +56,22 @@ export class DataLoader<T = Tensor[], B = T> implements AsyncIterable<B> {
     readonly dataset: Dataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
+    const ds = dataset as Partial<Dataset<T>> | null;
+    if (
+      typeof ds !== "object" ||
+      ds === null ||
+      !Number.isInteger(ds.length) ||
+      typeof ds.get !== "function"
+    ) {
+      throw new ValueError(
+        "DataLoader: dataset must be a Dataset ({ length, get(i) }), e.g. new TensorDataset(x, y); wrap tensors in a TensorDataset",
+      );
+    }
+    if (typeof options !== "object" || options === null) {
+      throw new ValueError(
+        `DataLoader: options must be an object such as { batchSize: 64 }, got ${String(options)}`,
+      );
+    }
     const batchSize = options.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);

@@ -178,3 +178,15 @@ describe("DataLoader early stop", () => {
     expect(memory(backend).tensors).toBe(before);
   });
 });
+
+describe("DataLoader arguments", () => {
+  it("a tensor or array instead of a Dataset, or options that are not an object, are ValueErrors", () => {
+    const { x } = table(4);
+    expect(() => new DataLoader(x as never)).toThrow(/^DataLoader: dataset must be a Dataset/);
+    expect(() => new DataLoader([1, 2] as never)).toThrow(/TensorDataset/);
+    const { x: x2, y } = table(4);
+    expect(() => new DataLoader(new TensorDataset(x2, y), 32 as never)).toThrow(
+      /options must be an object such as \{ batchSize: 64 \}, got 32/,
+    );
+  });
+});

@@ -37,6 +37,14 @@ const clampGrad = /* @__PURE__ */ defineMap({
 });
 
 function gradsOf(op: string, params: Iterable<Tensor> | Tensor): Tensor[] {
+  if (
+    !isTensor(params) &&
+    (typeof params !== "object" || params === null || !(Symbol.iterator in params))
+  ) {
+    throw new ValueError(
+      `${op}: params must be a tensor or a list of tensors (e.g. model.parameters()), got ${String(params)}`,
+    );
+  }
   const list = isTensor(params) ? [params] : [...params];
   list.forEach((p, i) => {
     if (!isTensor(p)) throw new ValueError(`${op}: params[${i}] is not a tensor`);
@@ -57,8 +65,10 @@ export function clipGradNorm(
   maxNorm: number,
   normType = 2,
 ): Tensor {
-  if (!(maxNorm >= 0)) throw new ValueError(`clipGradNorm: maxNorm must be >= 0, got ${maxNorm}`);
-  if (!(normType > 0)) {
+  if (typeof maxNorm !== "number" || !(maxNorm >= 0)) {
+    throw new ValueError(`clipGradNorm: maxNorm must be a number >= 0, got ${String(maxNorm)}`);
+  }
+  if (typeof normType !== "number" || !(normType > 0)) {
     throw new ValueError(`clipGradNorm: normType must be > 0 (or Infinity), got ${normType}`);
   }
   const grads = gradsOf("clipGradNorm", params);
@@ -84,7 +94,7 @@ export function clipGradNorm(
  * Parameters without `.grad` are ignored. Throws ValueError for a negative or NaN clipValue.
  */
 export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: number): void {
-  if (!(clipValue >= 0)) {
+  if (typeof clipValue !== "number" || !(clipValue >= 0)) {
     throw new ValueError(`clipGradValue: clipValue must be >= 0, got ${clipValue}`);
   }
   noGrad(() => {

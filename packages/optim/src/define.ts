@@ -13,7 +13,7 @@ import {
   tidy,
   ValueError,
 } from "@nn/tensor";
-import type { Defaults, Hyperparameters } from "./hyperparameters.js";
+import { type Defaults, type Hyperparameters, mergeOptions } from "./hyperparameters.js";
 import {
   type Closure,
   disposeState,
@@ -143,15 +143,7 @@ export class DefinedOptimizer<
     params: ParamsInput<H>,
     options: Partial<H> = {},
   ) {
-    const defaults = { ...definition.defaults } as Record<string, unknown>;
-    for (const [k, v] of Object.entries(options)) {
-      if (!(k in definition.defaults)) {
-        throw new ValueError(
-          `${definition.name}: unknown option "${k}"; the options are ${Object.keys(definition.defaults).join(", ")}`,
-        );
-      }
-      if (v !== undefined) defaults[k] = v;
-    }
+    const defaults = mergeOptions(definition.name, definition.defaults, options);
     super(definition.name, params, defaults as Defaults<H>, (g) => definition.validate?.(g));
     this.definition = definition;
   }

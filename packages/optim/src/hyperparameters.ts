@@ -3,7 +3,7 @@
  * `required` marker for a default the user must supply (PyTorch's `required`, used by SGD's
  * lr), and the checks that turn bad values into typed errors naming the optimizer.
  */
-import { ValueError } from "@nn/tensor";
+import { isTensor, ValueError } from "@nn/tensor";
 
 /** Marks a default the user must give (SGD's `lr`, as PyTorch's `torch.optim.optimizer.required`). */
 export const required: unique symbol = Symbol.for("@nn/optim/required");
@@ -91,4 +91,37 @@ export function checkCommon(optimizer: string, group: { readonly [name: string]:
     if (name in group) checkFiniteNonNegative(optimizer, name, group[name]);
   }
   if ("maximize" in group) checkBoolean(optimizer, "maximize", group.maximize);
+}
+
+/**
+ * `defaults` overridden by the constructor's `options` (undefined values skipped). Throws
+ * ValueError naming the optimizer for options that are not an object (`new Adam(params, 0.01)`
+ * would otherwise silently train with the default lr) or hold an unknown key.
+ */
+export function mergeOptions(
+  optimizer: string,
+  defaults: { readonly [name: string]: unknown },
+  options: unknown,
+): Record<string, unknown> {
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    Array.isArray(options) ||
+    isTensor(options)
+  ) {
+    const got = isTensor(options) ? "a tensor" : Array.isArray(options) ? "a list" : show(options);
+    throw new ValueError(
+      `${optimizer}: options must be an object such as { lr: 0.01 }, got ${got}`,
+    );
+  }
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(options)) {
+    if (!(k in defaults)) {
+      throw new ValueError(
+        `${optimizer}: unknown option "${k}"; the options are ${Object.keys(defaults).join(", ")}`,
+      );
+    }
+    if (v !== undefined) merged[k] = v;
+  }
+  return merged;
 }

@@ -3,7 +3,7 @@
  * large logits), as torch.nn.functional.binary_cross_entropy(_with_logits).
  */
 import { defineMap, type Expr, fmt, mul, ShapeError, type Tensor } from "@nn/tensor";
-import { reduce } from "./reduction.js";
+import { reduce, reductionOf } from "./reduction.js";
 import { checkPair, type LossOptions } from "./regression.js";
 
 /** PyTorch's clamp of the bce gradient's denominator: the float32 value of 1e-12, in every dtype. */
@@ -139,7 +139,7 @@ function weighted(
  * x = 0 or 1 gives at most 100). Float inputs; ShapeError for shapes that differ.
  */
 export function bceLoss(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("bceLoss", options);
   checkPair("bceLoss", input, target, reduction);
   if (options.weight) checkBroadcast("bceLoss", "weight", options.weight, input);
   const loss = bce.apply([input, target])[0] as Tensor;
@@ -167,7 +167,7 @@ export function bceWithLogitsLoss(
   target: Tensor,
   options: BCEWithLogitsOptions = {},
 ): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("bceWithLogitsLoss", options);
   checkPair("bceWithLogitsLoss", input, target, reduction);
   if (options.weight) checkBroadcast("bceWithLogitsLoss", "weight", options.weight, input);
   if (options.posWeight) checkBroadcast("bceWithLogitsLoss", "posWeight", options.posWeight, input);

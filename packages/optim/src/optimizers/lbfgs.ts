@@ -28,7 +28,12 @@ import {
   zeros,
 } from "@nn/tensor";
 import type { OptimizerFactory } from "../define.js";
-import { checkFiniteNonNegative, checkNonNegative, type Defaults } from "../hyperparameters.js";
+import {
+  checkFiniteNonNegative,
+  checkNonNegative,
+  type Defaults,
+  mergeOptions,
+} from "../hyperparameters.js";
 import { type Closure, Optimizer, type ParamState } from "../optimizer.js";
 import type { ParamGroup, ParamGroupInput, ParamsInput } from "../param-groups.js";
 import { checkCount, show } from "../state-checks.js";
@@ -104,15 +109,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
    * maxIter/historySize not integers >= 1, an unknown lineSearchFn), or as `Optimizer`.
    */
   constructor(params: ParamsInput<LBFGSHyperparameters>, options: LBFGSOptions = {}) {
-    const merged = { ...defaults } as Record<string, unknown>;
-    for (const [k, v] of Object.entries(options)) {
-      if (!(k in defaults)) {
-        throw new ValueError(
-          `lbfgs: unknown option "${k}"; the options are ${Object.keys(defaults).join(", ")}`,
-        );
-      }
-      if (v !== undefined) merged[k] = v;
-    }
+    const merged = mergeOptions("lbfgs", defaults, options);
     if (merged.maxEval === null) merged.maxEval = Math.floor(((merged.maxIter as number) * 5) / 4);
     super("lbfgs", params, merged as Defaults<LBFGSHyperparameters>);
   }
