@@ -16,28 +16,31 @@ export interface LeakWarningOptions {
 
 type Settings = { enabled: boolean; steps: number; warn: (message: string) => void };
 
-const settings = shared<Settings>("@nn/optim/leak-warning@1", () => ({
-  enabled: true,
-  steps: 50,
-  warn: (message) => console.warn(message),
-}));
+// Looked up on use (no top-level call, so bundles that never step an optimizer drop it).
+const settings = (): Settings =>
+  shared<Settings>("@nn/optim/leak-warning@1", () => ({
+    enabled: true,
+    steps: 50,
+    warn: (message) => console.warn(message),
+  }));
 
 /**
  * Turns the leak warning off (`false`), back on (`true`), or on with options (`{ steps, warn }`).
  * It is on by default. Throws ValueError for `steps` that is not an integer >= 2.
  */
 export function setLeakWarning(on: boolean | LeakWarningOptions): void {
+  const s = settings();
   if (typeof on === "boolean") {
-    settings.enabled = on;
+    s.enabled = on;
     return;
   }
-  const steps = on.steps ?? settings.steps;
+  const steps = on.steps ?? s.steps;
   if (!Number.isInteger(steps) || steps < 2) {
     throw new ValueError(`setLeakWarning: steps must be an integer >= 2, got ${String(steps)}`);
   }
-  settings.enabled = true;
-  settings.steps = steps;
-  if (on.warn) settings.warn = on.warn;
+  s.enabled = true;
+  s.steps = steps;
+  if (on.warn) s.warn = on.warn;
 }
 
 /** One optimizer's watch over the live tensor count across its steps. */
@@ -52,17 +55,18 @@ export class LeakWatch {
    * optimizer holds by design); warns once on steady growth.
    */
   afterStep(name: string, ownTensors = 0): void {
-    if (this.#warned || !settings.enabled) return;
+    const s = settings();
+    if (this.#warned || !s.enabled) return;
     const live = memory().tensors - ownTensors;
     if (this.#last >= 0 && live > this.#last) {
       if (this.#streak === 0) this.#start = this.#last;
       this.#streak++;
     } else this.#streak = 0;
     this.#last = live;
-    if (this.#streak < settings.steps) return;
+    if (this.#streak < s.steps) return;
     this.#warned = true;
     const perStep = (live - this.#start) / this.#streak;
-    settings.warn(
+    s.warn(
       `${name}.step: the number of live tensors grew at each of the last ${this.#streak} steps ` +
         `(${this.#start} -> ${live}, +${perStep.toFixed(1)} per step): tensors made in the training loop are never freed. ` +
         "Run the forward and backward pass inside tidy(() => ...) (return the loss to keep it), and dispose() " +
