@@ -136,3 +136,41 @@ describe("schedulers", () => {
     expect(() => new ReduceLROnPlateau(opt, { minLr: Number.NaN })).toThrow(/minLr\[0\]/);
   });
 });
+
+describe("scheduler state dicts", () => {
+  it("loadStateDict refuses bad fields and changes nothing", () => {
+    const opt = new SGD([withGrad()], { lr: 0.1 });
+    const s = new ExponentialLR(opt, { gamma: 0.5 });
+    s.step();
+    const good = s.stateDict();
+    expect(() => s.loadStateDict({ ...good, lastEpoch: "abc" })).toThrow(
+      /^ExponentialLR\.loadStateDict: lastEpoch must be an integer >= -1, got "abc"/,
+    );
+    expect(() => s.loadStateDict({ ...good, lastEpoch: 1.5 })).toThrow(/lastEpoch/);
+    expect(() => s.loadStateDict({ ...good, gamma: Number.NaN })).toThrow(
+      /gamma must be a finite number, got NaN/,
+    );
+    expect(() => s.loadStateDict({ ...good, baseLrs: [0.1, 0.2] })).toThrow(
+      /one per parameter group/,
+    );
+    expect(() => s.loadStateDict({ ...good, baseLrs: ["x"] })).toThrow(/list of finite numbers/);
+    expect(() => s.loadStateDict({ ...good, typo: 1 })).toThrow(/unknown field "typo"/);
+    expect(() => s.loadStateDict(null as never)).toThrow(ValueError);
+    expect(s.lastEpoch).toBe(1);
+    expect(s.gamma).toBe(0.5);
+    s.loadStateDict(good);
+    expect(s.lastEpoch).toBe(1);
+  });
+
+  it("ReduceLROnPlateau keeps best = Infinity but refuses NaN counters", () => {
+    const s = new ReduceLROnPlateau(new SGD([withGrad()], { lr: 0.1 }));
+    s.loadStateDict(s.stateDict());
+    expect(s.best).toBe(Infinity);
+    expect(() => s.loadStateDict({ ...s.stateDict(), numBadEpochs: -1 })).toThrow(
+      /numBadEpochs must be an integer >= 0/,
+    );
+    expect(() => s.loadStateDict({ ...s.stateDict(), best: Number.NaN })).toThrow(
+      /best must be a number/,
+    );
+  });
+});

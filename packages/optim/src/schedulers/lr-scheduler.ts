@@ -7,6 +7,7 @@
 import { ValueError } from "@nn/tensor";
 import type { Hyperparameters } from "../hyperparameters.js";
 import type { Optimizer } from "../optimizer.js";
+import { checkSchedulerState } from "./scheduler-state.js";
 
 /** Any optimizer, as schedulers see it. */
 export type ScheduledOptimizer = Optimizer<Hyperparameters>;
@@ -176,8 +177,18 @@ export abstract class LRScheduler {
     return out;
   }
 
-  /** Restores the state from `stateDict()`. */
+  /**
+   * Restores the state from `stateDict()`. Throws ValueError, changing nothing, for a state that
+   * is not an object, an unknown field, a counter that is not an integer (lastEpoch >= -1), a
+   * NaN or infinite number, or a per-group list of the wrong length (see `checkSchedulerState`).
+   */
   loadStateDict(state: Record<string, unknown>): void {
+    checkSchedulerState(
+      this.constructor.name,
+      this.stateDict(),
+      state,
+      this.optimizer.paramGroups.length,
+    );
     for (const [k, v] of Object.entries(state)) {
       if (k === "optimizer") continue;
       (this as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;

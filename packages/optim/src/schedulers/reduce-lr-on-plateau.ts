@@ -10,6 +10,7 @@ import {
   lastEpochOf,
   type ScheduledOptimizer,
 } from "./lr-scheduler.js";
+import { checkSchedulerState } from "./scheduler-state.js";
 
 /** Options of `new ReduceLROnPlateau(optimizer, options)` (PyTorch's names in camelCase). */
 export interface ReduceLROnPlateauOptions {
@@ -138,8 +139,14 @@ export class ReduceLROnPlateau {
     };
   }
 
-  /** Restores the state from `stateDict()`. */
+  /** Restores the state from `stateDict()`; ValueError, changing nothing, for bad fields (see LRScheduler's). */
   loadStateDict(state: Record<string, unknown>): void {
+    checkSchedulerState(
+      "ReduceLROnPlateau",
+      this.stateDict(),
+      state,
+      this.optimizer.paramGroups.length,
+    );
     this.best = state.best as number;
     this.numBadEpochs = state.numBadEpochs as number;
     this.cooldownCounter = state.cooldownCounter as number;
