@@ -193,7 +193,9 @@ export class DefinedOptimizer<
 
   /**
    * One update of every parameter with a gradient. With a closure, calls it first (the loss
-   * and gradients it computes drive this step) and resolves to its result.
+   * and gradients it computes drive this step) and resolves to its result. Throws ValueError
+   * for a closure that is not a function, or (naming the group) for a hyperparameter made
+   * invalid since construction.
    */
   override step(): void;
   override step<L>(closure: Closure<L>): Promise<L>;
@@ -201,6 +203,11 @@ export class DefinedOptimizer<
     if (closure === undefined) {
       this.#update();
       return;
+    }
+    if (typeof closure !== "function") {
+      throw new ValueError(
+        `${this.name}.step: the closure must be a function that computes the loss and its gradients, got ${String(closure)}`,
+      );
     }
     return (async () => {
       const loss = await closure();

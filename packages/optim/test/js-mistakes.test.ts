@@ -38,6 +38,13 @@ describe("optimizer arguments", () => {
   });
 });
 
+describe("step arguments", () => {
+  it("a closure that is not a function is a ValueError at once", () => {
+    const opt = new SGD([p()], { lr: 0.1 });
+    expect(() => opt.step(0.5 as never)).toThrow(/^sgd\.step: the closure must be a function/);
+  });
+});
+
 describe("clipping arguments", () => {
   it("a string bound or non-list params are ValueErrors", () => {
     const w = p();
