@@ -19,6 +19,7 @@ import {
 } from "@nn/tensor";
 import { type Defaults, type Hyperparameters, required } from "./hyperparameters.js";
 import { LeakWatch } from "./leak-warning.js";
+import { describeLrSource } from "./lr-source.js";
 import {
   groupParams,
   type ParamGroup,
@@ -125,13 +126,21 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   /**
    * Re-checks every group's hyperparameters with `validateGroup` (a scheduler or the user may
    * have changed `group.lr` since construction): plain JavaScript numbers, nothing read back,
-   * so a step costs a loop over the groups. Throws ValueError naming `op`, the group and the
-   * value (e.g. "adam.step: param group 0: adam: lr must be a finite number >= 0, got -1").
+   * so a step costs a loop over the groups. Throws ValueError naming `op`, the group, the value
+   * and who set it (e.g. "adam.step: param group 0 has lr -1 (set by hand or at construction);
+   * a learning rate must be a finite number >= 0").
    */
   protected checkGroups(op: string): void {
     for (let i = 0; i < this.paramGroups.length; i++) {
+      const group = this.paramGroups[i];
+      const lr = group.lr;
+      if ("lr" in group && !(typeof lr === "number" && lr >= 0 && lr < Infinity)) {
+        throw new ValueError(
+          `${op}: param group ${i} has lr ${show(lr)} (${describeLrSource(group, lr)}); a learning rate must be a finite number >= 0`,
+        );
+      }
       try {
-        this.validateGroup(this.paramGroups[i]);
+        this.validateGroup(group);
       } catch (e) {
         if (!(e instanceof ValueError)) throw e;
         throw new ValueError(

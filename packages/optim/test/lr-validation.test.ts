@@ -50,7 +50,7 @@ describe("optimizer hyperparameters at step()", () => {
     opt.paramGroups[0].lr = -1;
     expect(() => opt.step()).toThrow(ValueError);
     expect(() => opt.step()).toThrow(
-      /^sgd\.step: param group 0 .*lr must be a finite number >= 0, got -1/,
+      /^sgd\.step: param group 0 has lr -1 \(set by hand or at construction\); a learning rate must be a finite number >= 0/,
     );
     expect(Array.from(await p.data())).toEqual([0, 0]);
     opt.paramGroups[0].lr = 0.5;
@@ -67,7 +67,18 @@ describe("optimizer hyperparameters at step()", () => {
     expect(() => opt.step()).toThrow(/param group 1 .*eps/);
     opt.paramGroups[1].eps = 1e-8;
     opt.paramGroups[0].lr = Number.NaN;
-    expect(() => opt.step()).toThrow(/param group 0 .*lr .*got NaN/);
+    expect(() => opt.step()).toThrow(/param group 0 has lr NaN/);
+  });
+
+  it("names the scheduler that last set the lr, and says when the user changed it since", () => {
+    const opt = new SGD([withGrad()], { lr: 0.1 });
+    const s = new ExponentialLR(opt, { gamma: 0.5 });
+    s.step();
+    s.step();
+    opt.paramGroups[0].lr = -0.025;
+    expect(() => opt.step()).toThrow(
+      /param group 0 has lr -0\.025 \(set by hand after ExponentialLR set it to 0\.025 at epoch 2\)/,
+    );
   });
 
   it("LBFGS checks at step too", async () => {

@@ -6,6 +6,7 @@
  */
 import { ValueError } from "@nn/tensor";
 import type { Hyperparameters } from "../hyperparameters.js";
+import { recordLrSource } from "../lr-source.js";
 import type { Optimizer } from "../optimizer.js";
 import { checkSchedulerState } from "./scheduler-state.js";
 
@@ -144,8 +145,10 @@ export abstract class LRScheduler {
         `${this.constructor.name}.step: epoch ${epochNow} gives param group ${bad} lr ${values[bad]} (${this.#settings()}); a learning rate must be a finite number >= 0`,
       );
     }
+    const by = this.constructor.name;
     this.optimizer.paramGroups.forEach((g, i) => {
       g.lr = values[i];
+      recordLrSource(g, by, this.lastEpoch, g.lr);
     });
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr as number);
   }

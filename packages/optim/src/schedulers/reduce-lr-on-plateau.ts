@@ -4,6 +4,7 @@
  * scheduler never reads back from a device itself.
  */
 import { ValueError } from "@nn/tensor";
+import { recordLrSource } from "../lr-source.js";
 import {
   checkFactor,
   checkOptimizer,
@@ -116,7 +117,10 @@ export class ReduceLROnPlateau {
       this.optimizer.paramGroups.forEach((g, i) => {
         const old = g.lr as number;
         const next = Math.max(old * this.factor, this.minLrs[i]);
-        if (old - next > this.eps) g.lr = next;
+        if (old - next > this.eps) {
+          g.lr = next;
+          recordLrSource(g, "ReduceLROnPlateau", this.lastEpoch, next);
+        }
       });
       this.cooldownCounter = this.cooldown;
       this.numBadEpochs = 0;
