@@ -430,6 +430,24 @@ def loss_cases():
                              {"weight": r.prob([3]) + 0.5, "posWeight": r.prob([3]) * 3}),
               {"reduction": "sum"})
 
+    # The far tails, where the old gradient (1 - t) - w·σ(-x) cancelled to 0: PyTorch gives
+    # (1 - t)·σ(x) - w·t·σ(-x), 2.06e-9 at x = -20 (float32) and 3.7e-44 at x = -100 (float64),
+    # and the loss (1 - t)·softplus(x) + w·t·softplus(-x) keeps the same digits.
+    def tails(rng, dt):
+        far = -100.0 if dt == torch.float64 else -80.0
+        return (torch.tensor([-20.0, far, -30.0, 20.0, 35.0, 0.0, -20.0]),
+                torch.tensor([0.0, 0.0, 0.0, 1.0, 1.0, 0.5, 0.25]), {})
+    tail_pw = torch.tensor([2.0, 0.5, 3.0, 1.5, 4.0, 0.25, 2.5])
+    tail_w = torch.tensor([0.5, 2.0, 1.0, 3.0, 0.25, 1.5, 1.0])
+    loss_case("bceWithLogitsLoss", "tails", tails, {"reduction": "none"})
+    loss_case("bceWithLogitsLoss", "tails-pos-weight",
+              lambda r, dt: (*tails(r, dt)[:2], {"posWeight": tail_pw}), {"reduction": "none"})
+    loss_case("bceWithLogitsLoss", "tails-weight-pos-weight-sum",
+              lambda r, dt: (*tails(r, dt)[:2], {"weight": tail_w, "posWeight": tail_pw}),
+              {"reduction": "sum"})
+    loss_case("bceWithLogitsLoss", "tails-weight-mean",
+              lambda r, dt: (*tails(r, dt)[:2], {"weight": tail_w}))
+
     def ce_idx(shape, classes):
         def make(rng, dt):
             t_shape = [shape[0]] + list(shape[2:]) if len(shape) > 1 else []

@@ -1,5 +1,5 @@
 /** DataLoader: batches of a dataset, optionally shuffled with a seed, as an async iterable. */
-import { initialSeed, stack, type Tensor, ValueError } from "@nn/tensor";
+import { dispose, initialSeed, stack, type Tensor, ValueError } from "@nn/tensor";
 import type { Dataset } from "./dataset.js";
 import { randomPermutation } from "./permutation.js";
 
@@ -41,6 +41,7 @@ export function defaultCollate<T>(items: T[]): T {
  * loader)`. While you work on one batch the next is being loaded, never more than one ahead.
  * Each batch is new tensors: dispose them (or run the step in `tidy`). Uses the dataset's
  * `getBatch` when it has one (TensorDataset: one gather per tensor), else `get` + `collate`.
+ * Leaving the loop early (`break`) disposes the batch loaded ahead, so nothing leaks.
  */
 export class DataLoader<T = Tensor[], B = T> implements AsyncIterable<B> {
   readonly batchSize: number;
@@ -55,6 +56,22 @@ export class DataLoader<T = Tensor[], B = T> implements AsyncIterable<B> {
     readonly dataset: Dataset<T>,
     options: DataLoaderOptions<T, B> = {},
   ) {
+    const ds = dataset as Partial<Dataset<T>> | null;
+    if (
+      typeof ds !== "object" ||
+      ds === null ||
+      !Number.isInteger(ds.length) ||
+      typeof ds.get !== "function"
+    ) {
+      throw new ValueError(
+        "DataLoader: dataset must be a Dataset ({ length, get(i) }), e.g. new TensorDataset(x, y); wrap tensors in a TensorDataset",
+      );
+    }
+    if (typeof options !== "object" || options === null) {
+      throw new ValueError(
+        `DataLoader: options must be an object such as { batchSize: 64 }, got ${String(options)}`,
+      );
+    }
     const batchSize = options.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1)
       throw new ValueError(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
@@ -98,13 +115,19 @@ export class DataLoader<T = Tensor[], B = T> implements AsyncIterable<B> {
     let next: Promise<B> | undefined = batches.length
       ? this.#load(batches[0] as number[])
       : undefined;
-    for (let i = 0; i < batches.length; i++) {
-      const batch = await (next as Promise<B>);
-      // Start loading the following batch (at most one ahead) while the caller uses this one.
-      next = i + 1 < batches.length ? this.#load(batches[i + 1] as number[]) : undefined;
-      // A failed prefetch surfaces when awaited, not as an unhandled rejection.
-      next?.catch(() => undefined);
-      yield batch;
+    try {
+      for (let i = 0; i < batches.length; i++) {
+        const batch = await (next as Promise<B>);
+        // Start loading the following batch (at most one ahead) while the caller uses this one.
+        next = i + 1 < batches.length ? this.#load(batches[i + 1] as number[]) : undefined;
+        // A failed prefetch surfaces when awaited, not as an unhandled rejection.
+        next?.catch(() => undefined);
+        yield batch;
+      }
+    } finally {
+      // The loop stopped early (break, return or a throw in its body runs the iterator's
+      // return()): nobody will receive the prefetched batch, so free it here.
+      if (next) await next.then(dispose, () => undefined);
     }
   }
 }

@@ -148,3 +148,45 @@ describe("DataLoader", () => {
     );
   });
 });
+
+describe("DataLoader early stop", () => {
+  it("ten early breaks leave no extra live tensors (the prefetched batch is disposed)", async () => {
+    const { x, y } = table(12);
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 2 });
+    const before = memory(backend).tensors;
+    for (let round = 0; round < 10; round++) {
+      for await (const batch of loader) {
+        for (const t of batch) t.dispose();
+        break;
+      }
+    }
+    expect(memory(backend).tensors).toBe(before);
+  });
+
+  it("a throw in the loop body also frees the prefetched batch", async () => {
+    const { x, y } = table(6);
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 2 });
+    const before = memory(backend).tensors;
+    await expect(
+      (async () => {
+        for await (const batch of loader) {
+          for (const t of batch) t.dispose();
+          throw new Error("user code failed");
+        }
+      })(),
+    ).rejects.toThrow("user code failed");
+    expect(memory(backend).tensors).toBe(before);
+  });
+});
+
+describe("DataLoader arguments", () => {
+  it("a tensor or array instead of a Dataset, or options that are not an object, are ValueErrors", () => {
+    const { x } = table(4);
+    expect(() => new DataLoader(x as never)).toThrow(/^DataLoader: dataset must be a Dataset/);
+    expect(() => new DataLoader([1, 2] as never)).toThrow(/TensorDataset/);
+    const { x: x2, y } = table(4);
+    expect(() => new DataLoader(new TensorDataset(x2, y), 32 as never)).toThrow(
+      /options must be an object such as \{ batchSize: 64 \}, got 32/,
+    );
+  });
+});

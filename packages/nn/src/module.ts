@@ -7,6 +7,7 @@
  */
 import {
   type Backend,
+  BackendError,
   copy_,
   DTypeError,
   fmt,
@@ -26,6 +27,16 @@ const MODULE = Symbol.for("@nn/nn/Module");
 /** True for a Module of any copy of this package. */
 export function isModule(x: unknown): x is Module {
   return typeof x === "object" && x !== null && (x as Record<symbol, unknown>)[MODULE] === true;
+}
+
+// A value's kind for an error message: "null", "an array", "a string (\"abc\")", ...
+function describe(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return "an array";
+  if (isTensor(v)) return `a ${v.dtype} tensor`;
+  if (typeof v === "string") return `a string (${JSON.stringify(v)})`;
+  if (typeof v === "object") return "an object";
+  return `a ${typeof v} (${String(v)})`;
 }
 
 /** A state dict: tensors by dotted key, in the module's registration order. */
@@ -253,19 +264,38 @@ export abstract class Module {
    * kept, so an optimizer built on `parameters()` keeps working). Values are cast to the
    * target's dtype and must live on the module's backend (BackendError otherwise; move them with
    * `await t.to(backend)`). Throws ShapeError naming the key and both shapes for a wrongly shaped
-   * value, and (with `strict`, the default) StateDictError listing missing and unexpected keys;
-   * nothing is copied when it throws.
+   * value, ValueError for a dict that is not an object of tensors or a value that is not a
+   * tensor, DTypeError for an int/bool value into a float tensor (or the reverse),
+   * DisposedTensorError for a disposed value, and (with `strict`, the default) StateDictError
+   * listing missing and unexpected keys; everything is checked before anything is copied.
    */
   loadStateDict(dict: StateDict, options: LoadStateDictOptions = {}): LoadStateDictResult {
     const strict = options.strict ?? true;
+    if (dict === null || typeof dict !== "object" || Array.isArray(dict) || isTensor(dict)) {
+      throw new ValueError(
+        `loadStateDict: expected a state dict (an object of tensors by key, e.g. from stateDict()), got ${describe(dict)}`,
+      );
+    }
+    if (typeof strict !== "boolean") {
+      throw new ValueError(`loadStateDict: strict must be true or false, got ${describe(strict)}`);
+    }
     const own = this.stateDict();
     const missingKeys = Object.keys(own).filter((k) => !(k in dict));
     const unexpectedKeys = Object.keys(dict).filter((k) => !(k in own));
     for (const [key, target] of Object.entries(own)) {
       const src = dict[key];
       if (src === undefined) continue;
-      if (!isTensor(src))
-        throw new ValueError(`loadStateDict: the value of "${key}" is not a Tensor`);
+      if (!isTensor(src)) {
+        throw new ValueError(
+          `loadStateDict: the value of "${key}" is ${describe(src)}, not a Tensor (the module's is ${target.dtype} ${fmt(target.shape)})`,
+        );
+      }
+      src.assertLive(`loadStateDict ("${key}")`);
+      if (src.backend !== target.backend) {
+        throw new BackendError(
+          `loadStateDict: "${key}" lives on ${src.backend.label}, the module on ${target.backend.label}; move it first (await t.to(backend))`,
+        );
+      }
       if (src.ndim !== target.ndim || src.shape.some((d, i) => d !== target.shape[i])) {
         throw new ShapeError(
           `loadStateDict: size mismatch for "${key}": the dict has shape ${fmt(src.shape)}, the module has ${fmt(target.shape)}`,

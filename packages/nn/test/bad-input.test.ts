@@ -11,12 +11,15 @@ import {
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   BatchNorm1d,
+  batchNorm,
   bceWithLogitsLoss,
   crossEntropy,
   Embedding,
   huberLoss,
+  klDiv,
   LayerNorm,
   Linear,
+  layerNorm,
   mseLoss,
   nllLoss,
 } from "../src/index.js";
@@ -108,5 +111,60 @@ describe("shapes, dtypes and options", () => {
   it("a sync read is never needed: every op above ran on a backend without one", () => {
     const t: Tensor = zeros([1]);
     expect(() => t.dataSync()).toThrow(/no synchronous read/);
+  });
+});
+
+describe("plain-JavaScript mistakes", () => {
+  const x = () => zeros([4, 3]);
+
+  it("batchNorm: options in the weight slot, a non-object options, bad option values", () => {
+    const rm = zeros([3]);
+    const rv = zeros([3]);
+    expect(() => batchNorm(x(), rm, rv, { training: true } as never)).toThrow(ValueError);
+    expect(() => batchNorm(x(), rm, rv, { training: true } as never)).toThrow(
+      /^batchNorm: weight must be a tensor or null, got an object with keys \{ training \}; the arguments are batchNorm\(x, runningMean, runningVar, weight\?, bias\?, \{ training, momentum, eps \}\)/,
+    );
+    expect(() => batchNorm(x(), { training: true } as never, null)).toThrow(
+      /runningMean must be a tensor or null/,
+    );
+    expect(() => batchNorm([1, 2] as never, null, null)).toThrow(
+      /x must be a tensor, got an object/,
+    );
+    expect(() => batchNorm(x(), null, null, null, null, "train" as never)).toThrow(
+      /options must be an object/,
+    );
+    expect(() => batchNorm(x(), null, null, null, null, { training: "yes" as never })).toThrow(
+      /training must be true or false/,
+    );
+    expect(() => batchNorm(x(), null, null, null, null, { momentum: Number.NaN })).toThrow(
+      /momentum/,
+    );
+  });
+
+  it("layerNorm: a shape or eps in a tensor's slot", () => {
+    expect(() => layerNorm(x(), [3], { eps: 1e-5 } as never)).toThrow(
+      /weight must be a tensor or null/,
+    );
+    expect(() => layerNorm(x(), 3 as never)).toThrow(
+      /normalizedShape must be a list of positive integers/,
+    );
+    expect(() => layerNorm(x(), [3], null, null, "1e-5" as never)).toThrow(/eps must be a number/);
+  });
+
+  it("a loss given its reduction as a string instead of { reduction } is a ValueError, not a silent mean", () => {
+    const a = tensor([1, 2], { dtype: "float32" });
+    const b = tensor([0, 0], { dtype: "float32" });
+    expect(() => mseLoss(a, b, "sum" as never)).toThrow(
+      /^mseLoss: options must be an object such as \{ reduction: "sum" \}, got "sum"/,
+    );
+    expect(() => huberLoss(a, b, null as never)).toThrow(/huberLoss: options must be an object/);
+    expect(() => bceWithLogitsLoss(a, b, "none" as never)).toThrow(ValueError);
+    expect(() => klDiv(a, b, 1 as never)).toThrow(/klDiv: options/);
+    expect(() =>
+      crossEntropy(zeros([2, 3]), tensor([0, 1], { dtype: "int32" }), "sum" as never),
+    ).toThrow(/crossEntropy: options must be an object/);
+    expect(() => nllLoss(zeros([2, 3]), tensor([0, 1], { dtype: "int32" }), [] as never)).toThrow(
+      /got a list/,
+    );
   });
 });

@@ -138,3 +138,55 @@ describe("huberLoss / smoothL1Loss second derivatives", () => {
     expect(await second("smoothL1Loss", { beta: 2 })).toEqual([0.5, 0.5, 0.5, 0.5, 0, 0.5]);
   });
 });
+
+describe("bceWithLogitsLoss keeps its digits in the tails (PyTorch's stable forms)", () => {
+  // The fixtures' absolute tolerance (1e-6 / 1e-14) would accept 0 for 2.06e-9 or 3.7e-44: here
+  // every negative logit's gradient must match PyTorch relatively. (PyTorch 1.13's forward still
+  // computes (1 - t) x + softplus(-x), which cancels there; its loss is checked below instead.)
+  const tails = fixtures.losses.filter((c) => c.id.startsWith("bceWithLogitsLoss/tails"));
+  const rtol = (c: LossCase) => (c.input.tensor.dtype === "float32" ? 1e-5 : 1e-10);
+
+  async function relativeMisses(c: LossCase, got: Tensor, expected: T, mask: boolean[]) {
+    const g = await got.data();
+    return expected.tensor.data.flatMap((v, i) => {
+      const e = Number(v);
+      return mask[i] && !(Math.abs((g[i] as number) - e) <= rtol(c) * Math.abs(e))
+        ? [`${c.id} element ${i}: got ${g[i]}, expected ${e}`]
+        : [];
+    });
+  }
+
+  it.each(tails.map((c) => [c.id, c] as const))("%s", async (_id, c) => {
+    const x = build(c.input, backend);
+    x.requiresGrad = true;
+    const y = build(c.target, backend);
+    const options = Object.fromEntries(
+      Object.entries(c.options).map(([k, v]) => [
+        k,
+        v && typeof v === "object" && "tensor" in v ? build(v as T, backend) : v,
+      ]),
+    );
+    const out = nn.bceWithLogitsLoss(x, y, options);
+    backward(out, build(c.gradOutput, backend));
+    const negative = c.input.tensor.data.map((v) => Number(v) < 0);
+    expect(await relativeMisses(c, x.grad as Tensor, c.grads.input, negative)).toEqual([]);
+  });
+
+  it("x = -20, target 0: gradient 2.06e-9 in float32; x = -100: 3.7e-44 in float64", async () => {
+    const grad = async (v: number, dtype: "float32" | "float64") => {
+      const x = tensor([v], { dtype, requiresGrad: true });
+      backward(nn.bceWithLogitsLoss(x, tensor([0], { dtype }), { reduction: "sum" }));
+      return (await (x.grad as Tensor).data())[0] as number;
+    };
+    expect(await grad(-20, "float32")).toBeCloseTo(Math.fround(2.0611536e-9), 15);
+    expect((await grad(-20, "float32")) / 2.0611536e-9).toBeCloseTo(1, 5);
+    expect((await grad(-100, "float64")) / 3.720075976020836e-44).toBeCloseTo(1, 10);
+  });
+
+  it("the loss itself: log1p(e^-20) in float32 and log1p(e^-100) in float64, not 0", async () => {
+    const loss = async (v: number, dtype: "float32" | "float64") =>
+      (await nn.bceWithLogitsLoss(tensor([v], { dtype }), tensor([0], { dtype })).data())[0];
+    expect(((await loss(-20, "float32")) as number) / 2.0611536e-9).toBeCloseTo(1, 5);
+    expect(((await loss(-100, "float64")) as number) / 3.720075976020836e-44).toBeCloseTo(1, 10);
+  });
+});

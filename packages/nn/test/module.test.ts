@@ -4,6 +4,8 @@ import { relu } from "@nn/activations";
 import { backward } from "@nn/autograd";
 import { cpu } from "@nn/backend-cpu";
 import {
+  BackendError,
+  DisposedTensorError,
   DTypeError,
   manualSeed,
   memory,
@@ -13,6 +15,7 @@ import {
   type Tensor,
   tensor,
   tidy,
+  ValueError,
   zeros,
 } from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -194,6 +197,39 @@ describe("state dicts", () => {
     expect(Array.from(await mlp.fc1.weight.data())).toEqual(before);
     mlp.dispose();
     extra.dispose();
+  });
+
+  it("non-object dicts, non-tensor values, int values, disposed or foreign tensors: typed errors, nothing copied", async () => {
+    const mlp = new MLP();
+    const other = new MLP(); // its values differ: a partial copy before an error would show
+    const before = Array.from(await mlp.fc1.weight.data());
+    expect(() => mlp.loadStateDict(null as never)).toThrow(
+      /^loadStateDict: expected a state dict .*got null/,
+    );
+    expect(() => mlp.loadStateDict([] as never)).toThrow(ValueError);
+    expect(() => mlp.loadStateDict(mlp.fc1.weight as never)).toThrow(/got a float32 tensor/);
+    const asString = { ...mlp.stateDict(), "fc1.bias": "abc" as never };
+    expect(() => mlp.loadStateDict(asString)).toThrow(
+      /"fc1\.bias" is a string \("abc"\), not a Tensor \(the module's is float32 \[3\]\)/,
+    );
+    const asArray = { ...mlp.stateDict(), "fc2.bias": [0, 0] as never };
+    expect(() => mlp.loadStateDict(asArray)).toThrow(/"fc2\.bias" is an array/);
+    const ints = zeros([3, 4], { dtype: "int32" });
+    expect(() => mlp.loadStateDict({ ...mlp.stateDict(), "fc1.weight": ints })).toThrow(DTypeError);
+    const gone = zeros([2]);
+    gone.dispose();
+    expect(() => mlp.loadStateDict({ ...other.stateDict(), "fc2.bias": gone })).toThrow(
+      DisposedTensorError,
+    );
+    const elsewhere = zeros([2], { backend: cpu() });
+    expect(() => mlp.loadStateDict({ ...other.stateDict(), "fc2.bias": elsewhere })).toThrow(
+      BackendError,
+    );
+    expect(() => mlp.loadStateDict(mlp.stateDict(), { strict: "no" as never })).toThrow(/strict/);
+    expect(Array.from(await mlp.fc1.weight.data())).toEqual(before);
+    mlp.dispose();
+    other.dispose();
+    ints.dispose();
   });
 
   it("BatchNorm1d updates its running statistics in place and uses them after eval()", async () => {

@@ -3,22 +3,18 @@
  * computed entirely with tensor ops: nothing is read back, so it never waits on a GPU.
  */
 import {
-  abs,
   add,
   clamp,
   defineMap,
   div,
+  isFloating,
   isTensor,
-  max,
-  mul,
   noGrad,
-  pow,
-  sqrt,
   stack,
-  sum,
   type Tensor,
   tidy,
   ValueError,
+  vectorNorm,
   zeros,
 } from "@nn/tensor";
 
@@ -41,18 +37,19 @@ const clampGrad = /* @__PURE__ */ defineMap({
 });
 
 function gradsOf(op: string, params: Iterable<Tensor> | Tensor): Tensor[] {
+  if (
+    !isTensor(params) &&
+    (typeof params !== "object" || params === null || !(Symbol.iterator in params))
+  ) {
+    throw new ValueError(
+      `${op}: params must be a tensor or a list of tensors (e.g. model.parameters()), got ${String(params)}`,
+    );
+  }
   const list = isTensor(params) ? [params] : [...params];
   list.forEach((p, i) => {
     if (!isTensor(p)) throw new ValueError(`${op}: params[${i}] is not a tensor`);
   });
   return list.flatMap((p) => (p.grad ? [p.grad] : []));
-}
-
-function vectorNorm(g: Tensor, p: number): Tensor {
-  if (p === Infinity) return max(abs(g));
-  if (p === 1) return sum(abs(g));
-  if (p === 2) return sqrt(sum(mul(g, g)));
-  return pow(sum(pow(abs(g), p)), 1 / p);
 }
 
 /**
@@ -68,15 +65,22 @@ export function clipGradNorm(
   maxNorm: number,
   normType = 2,
 ): Tensor {
-  if (!(maxNorm >= 0)) throw new ValueError(`clipGradNorm: maxNorm must be >= 0, got ${maxNorm}`);
-  if (!(normType > 0)) {
+  if (typeof maxNorm !== "number" || !(maxNorm >= 0)) {
+    throw new ValueError(`clipGradNorm: maxNorm must be a number >= 0, got ${String(maxNorm)}`);
+  }
+  if (typeof normType !== "number" || !(normType > 0)) {
     throw new ValueError(`clipGradNorm: normType must be > 0 (or Infinity), got ${normType}`);
   }
   const grads = gradsOf("clipGradNorm", params);
   if (grads.length === 0) return zeros([]);
   return noGrad(() =>
     tidy(() => {
-      const norms = stack(grads.map((g) => vectorNorm(g, normType)));
+      // A non-float gradient (assigned by hand) is measured in float32, as the float ops did.
+      const norms = stack(
+        grads.map((g) =>
+          vectorNorm(g, normType, null, false, isFloating(g.dtype) ? {} : { dtype: "float32" }),
+        ),
+      );
       const total = vectorNorm(norms, normType);
       const coef = clamp(div(maxNorm, add(total, 1e-6)), null, 1);
       for (const g of grads) scaleGrad.applyInto([g], [g, coef]);
@@ -90,7 +94,7 @@ export function clipGradNorm(
  * Parameters without `.grad` are ignored. Throws ValueError for a negative or NaN clipValue.
  */
 export function clipGradValue(params: Iterable<Tensor> | Tensor, clipValue: number): void {
-  if (!(clipValue >= 0)) {
+  if (typeof clipValue !== "number" || !(clipValue >= 0)) {
     throw new ValueError(`clipGradValue: clipValue must be >= 0, got ${clipValue}`);
   }
   noGrad(() => {

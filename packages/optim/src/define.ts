@@ -13,7 +13,7 @@ import {
   tidy,
   ValueError,
 } from "@nn/tensor";
-import type { Defaults, Hyperparameters } from "./hyperparameters.js";
+import { type Defaults, type Hyperparameters, mergeOptions } from "./hyperparameters.js";
 import {
   type Closure,
   disposeState,
@@ -143,15 +143,7 @@ export class DefinedOptimizer<
     params: ParamsInput<H>,
     options: Partial<H> = {},
   ) {
-    const defaults = { ...definition.defaults } as Record<string, unknown>;
-    for (const [k, v] of Object.entries(options)) {
-      if (!(k in definition.defaults)) {
-        throw new ValueError(
-          `${definition.name}: unknown option "${k}"; the options are ${Object.keys(definition.defaults).join(", ")}`,
-        );
-      }
-      if (v !== undefined) defaults[k] = v;
-    }
+    const defaults = mergeOptions(definition.name, definition.defaults, options);
     super(definition.name, params, defaults as Defaults<H>, (g) => definition.validate?.(g));
     this.definition = definition;
   }
@@ -178,6 +170,15 @@ export class DefinedOptimizer<
           );
         }
       }
+      for (const [k, v] of Object.entries(template)) {
+        if (typeof v !== "number") continue;
+        const got = state[k];
+        if (typeof got !== "number" || !Number.isFinite(got)) {
+          throw new ValueError(
+            `${op}: state "${k}" must be a finite number, got ${typeof got === "string" ? JSON.stringify(got) : String(got)}`,
+          );
+        }
+      }
       for (const [k, v] of Object.entries(state)) {
         if (isTensor(v) && !isTensor(template[k])) {
           throw new ValueError(
@@ -192,7 +193,9 @@ export class DefinedOptimizer<
 
   /**
    * One update of every parameter with a gradient. With a closure, calls it first (the loss
-   * and gradients it computes drive this step) and resolves to its result.
+   * and gradients it computes drive this step) and resolves to its result. Throws ValueError
+   * for a closure that is not a function, or (naming the group) for a hyperparameter made
+   * invalid since construction.
    */
   override step(): void;
   override step<L>(closure: Closure<L>): Promise<L>;
@@ -200,6 +203,11 @@ export class DefinedOptimizer<
     if (closure === undefined) {
       this.#update();
       return;
+    }
+    if (typeof closure !== "function") {
+      throw new ValueError(
+        `${this.name}.step: the closure must be a function that computes the loss and its gradients, got ${String(closure)}`,
+      );
     }
     return (async () => {
       const loss = await closure();
@@ -209,6 +217,7 @@ export class DefinedOptimizer<
   }
 
   #update(): void {
+    this.checkGroups(`${this.name}.step`);
     noGrad(() => {
       for (const group of this.paramGroups) {
         for (const param of group.params) {
@@ -225,6 +234,7 @@ export class DefinedOptimizer<
         }
       }
     });
+    this.afterStep();
   }
 
   #updateOne(

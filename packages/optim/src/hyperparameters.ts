@@ -3,7 +3,7 @@
  * `required` marker for a default the user must supply (PyTorch's `required`, used by SGD's
  * lr), and the checks that turn bad values into typed errors naming the optimizer.
  */
-import { ValueError } from "@nn/tensor";
+import { isTensor, ValueError } from "@nn/tensor";
 
 /** Marks a default the user must give (SGD's `lr`, as PyTorch's `torch.optim.optimizer.required`). */
 export const required: unique symbol = Symbol.for("@nn/optim/required");
@@ -31,6 +31,18 @@ function show(v: unknown): string {
 export function checkNonNegative(optimizer: string, name: string, value: unknown): void {
   if (typeof value !== "number" || !(value >= 0)) {
     throw new ValueError(`${optimizer}: ${name} must be a number >= 0, got ${show(value)}`);
+  }
+}
+
+/**
+ * Throws ValueError unless `value` is a finite number >= 0 (NaN and Infinity refused): learning
+ * rates, eps and weight decay, where an infinite value makes every weight NaN.
+ */
+export function checkFiniteNonNegative(optimizer: string, name: string, value: unknown): void {
+  if (typeof value !== "number" || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
+    throw new ValueError(
+      `${optimizer}: ${name} must be a finite number >= 0, got ${typeof value === "string" ? JSON.stringify(value) : show(value)}`,
+    );
   }
 }
 
@@ -72,11 +84,44 @@ export function checkBoolean(optimizer: string, name: string, value: unknown): v
   }
 }
 
-/** The usual checks: lr >= 0 and, where present, eps >= 0 and weightDecay >= 0. */
+/** The usual checks: lr finite and >= 0 and, where present, eps and weightDecay likewise. */
 export function checkCommon(optimizer: string, group: { readonly [name: string]: unknown }): void {
-  checkNonNegative(optimizer, "lr", group.lr);
+  checkFiniteNonNegative(optimizer, "lr", group.lr);
   for (const name of ["eps", "weightDecay"]) {
-    if (name in group) checkNonNegative(optimizer, name, group[name]);
+    if (name in group) checkFiniteNonNegative(optimizer, name, group[name]);
   }
   if ("maximize" in group) checkBoolean(optimizer, "maximize", group.maximize);
+}
+
+/**
+ * `defaults` overridden by the constructor's `options` (undefined values skipped). Throws
+ * ValueError naming the optimizer for options that are not an object (`new Adam(params, 0.01)`
+ * would otherwise silently train with the default lr) or hold an unknown key.
+ */
+export function mergeOptions(
+  optimizer: string,
+  defaults: { readonly [name: string]: unknown },
+  options: unknown,
+): Record<string, unknown> {
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    Array.isArray(options) ||
+    isTensor(options)
+  ) {
+    const got = isTensor(options) ? "a tensor" : Array.isArray(options) ? "a list" : show(options);
+    throw new ValueError(
+      `${optimizer}: options must be an object such as { lr: 0.01 }, got ${got}`,
+    );
+  }
+  const merged: Record<string, unknown> = { ...defaults };
+  for (const [k, v] of Object.entries(options)) {
+    if (!(k in defaults)) {
+      throw new ValueError(
+        `${optimizer}: unknown option "${k}"; the options are ${Object.keys(defaults).join(", ")}`,
+      );
+    }
+    if (v !== undefined) merged[k] = v;
+  }
+  return merged;
 }

@@ -20,6 +20,7 @@ export {
   checkBetas,
   checkBoolean,
   checkCommon,
+  checkFiniteNonNegative,
   checkInRange,
   checkNonNegative,
   type Defaults,
@@ -27,6 +28,7 @@ export {
   type HyperValue,
   required,
 } from "./hyperparameters.js";
+export { type LeakWarningOptions, setLeakWarning } from "./leak-warning.js";
 export {
   type Closure,
   Optimizer,

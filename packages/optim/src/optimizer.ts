@@ -8,6 +8,8 @@ import {
   BackendError,
   cast,
   clone,
+  DTypeError,
+  isFloating,
   isTensor,
   keep,
   noGrad,
@@ -16,6 +18,8 @@ import {
   zero_,
 } from "@nn/tensor";
 import { type Defaults, type Hyperparameters, required } from "./hyperparameters.js";
+import { LeakWatch } from "./leak-warning.js";
+import { describeLrSource } from "./lr-source.js";
 import {
   groupParams,
   type ParamGroup,
@@ -23,6 +27,7 @@ import {
   type ParamsInput,
   toGroupInputs,
 } from "./param-groups.js";
+import { checkCount, checkPositions, isRecord, show } from "./state-checks.js";
 
 /** One value of a parameter's state: a buffer, a host scalar, or a list of those (LBFGS). */
 export type StateValue = Tensor | number | boolean | string | null | readonly StateValue[];
@@ -84,6 +89,7 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
   readonly paramGroups: ParamGroup<H>[] = [];
   /** Per-parameter state, keyed by the parameter tensor (its identity, never its position). */
   readonly state: Map<Tensor, ParamState> = new Map();
+  readonly #leaks = new LeakWatch();
 
   /**
    * `params`: a list of tensors (one group) or of groups `{ params, ...hyperparameters }`.
@@ -115,6 +121,42 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    */
   protected validateGroup(group: ParamGroup<H>): void {
     this.#validate?.(group as ParamGroup);
+  }
+
+  /**
+   * Re-checks every group's hyperparameters with `validateGroup` (a scheduler or the user may
+   * have changed `group.lr` since construction): plain JavaScript numbers, nothing read back,
+   * so a step costs a loop over the groups. Throws ValueError naming `op`, the group, the value
+   * and who set it (e.g. "adam.step: param group 0 has lr -1 (set by hand or at construction);
+   * a learning rate must be a finite number >= 0").
+   */
+  protected checkGroups(op: string): void {
+    for (let i = 0; i < this.paramGroups.length; i++) {
+      const group = this.paramGroups[i];
+      const lr = group.lr;
+      if ("lr" in group && !(typeof lr === "number" && lr >= 0 && lr < Infinity)) {
+        throw new ValueError(
+          `${op}: param group ${i} has lr ${show(lr)} (${describeLrSource(group, lr)}); a learning rate must be a finite number >= 0`,
+        );
+      }
+      try {
+        this.validateGroup(group);
+      } catch (e) {
+        if (!(e instanceof ValueError)) throw e;
+        throw new ValueError(
+          `${op}: param group ${i} has an invalid hyperparameter (changed after construction, by hand or by a scheduler): ${e.message}`,
+        );
+      }
+    }
+  }
+
+  /**
+   * Call at the end of every `step`: watches the live tensor count and warns once when it grew
+   * at every step for a while (see `setLeakWarning`). `ownTensors`: how many live tensors the
+   * optimizer itself holds where that number legitimately grows (LBFGS's history); default 0.
+   */
+  protected afterStep(ownTensors = 0): void {
+    this.#leaks.afterStep(this.name, ownTensors);
   }
 
   /**
@@ -219,15 +261,19 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
    * Loads a state dict written by `stateDict()` of the same kind of optimizer (PyTorch's
    * `load_state_dict`): each group takes the saved hyperparameters and keeps its parameters;
    * each parameter takes the saved state at its position, copied and cast to its dtype. The
-   * dict stays the caller's. Throws ValueError for a dict from another optimizer, a different
-   * number of groups or of parameters in a group, a bad position or invalid hyperparameters;
-   * ShapeError / ValueError (from `checkLoadedState`) for state that does not fit a parameter;
-   * BackendError for state tensors on another backend. Nothing changes when it throws.
+   * dict stays the caller's. Everything is checked before anything changes. Throws ValueError for
+   * a dict that is not `{ optimizer, state, paramGroups }`, from another optimizer, with a
+   * different number of groups or of parameters in a group, positions that are not each of
+   * 0..n-1 once, a state entry that is not an object, a `step` that is not an integer >= 0
+   * (`"abc"`, -5, 1.5) or invalid hyperparameters (naming the group); DTypeError for an int or
+   * bool state tensor; ShapeError / ValueError (from `checkLoadedState`) for state that does not
+   * fit a parameter; BackendError for state tensors on another backend; DisposedTensorError for
+   * disposed ones.
    */
   loadStateDict(dict: OptimizerStateDict): void {
     const op = `${this.name}: loadStateDict`;
-    if (dict === null || typeof dict !== "object" || !Array.isArray(dict.paramGroups)) {
-      throw new ValueError(`${op}: expected { optimizer, state, paramGroups }`);
+    if (!isRecord(dict) || !Array.isArray(dict.paramGroups)) {
+      throw new ValueError(`${op}: expected { optimizer, state, paramGroups }, got ${show(dict)}`);
     }
     if (dict.optimizer !== this.name) {
       throw new ValueError(
@@ -239,51 +285,78 @@ export abstract class Optimizer<H extends Hyperparameters = Hyperparameters> {
         `${op}: the state dict has ${dict.paramGroups.length} parameter groups, this optimizer ${this.paramGroups.length}`,
       );
     }
-    const owner: { param: Tensor; group: number }[] = [];
+    const savedState = dict.state ?? {};
+    if (!isRecord(savedState)) {
+      throw new ValueError(
+        `${op}: state must be an object of parameter states by position, got ${show(savedState)}`,
+      );
+    }
+    const positions = checkPositions(
+      op,
+      dict.paramGroups,
+      this.paramGroups.map((g) => g.params.length),
+    );
     const groups = dict.paramGroups.map((saved, i) => {
       const current = this.paramGroups[i];
-      if (!Array.isArray(saved.params) || saved.params.length !== current.params.length) {
-        throw new ValueError(
-          `${op}: saved group ${i} has ${saved.params?.length} parameters, this optimizer's group ${i} has ${current.params.length}`,
-        );
-      }
-      saved.params.forEach((pos, j) => {
-        owner[pos] = { param: current.params[j], group: i };
-      });
       const { params: _, ...hyper } = saved;
       const group = this.#withDefaults({ ...hyper, params: current.params });
-      this.validateGroup(group);
+      try {
+        this.validateGroup(group);
+      } catch (e) {
+        if (!(e instanceof ValueError)) throw e;
+        throw new ValueError(`${op}: paramGroups[${i}]: ${e.message}`);
+      }
       return group;
     });
+    const owner = positions.map(({ group, index }) => ({
+      param: this.paramGroups[group].params[index],
+      group,
+    }));
+    for (const [key, saved] of Object.entries(savedState)) {
+      if (!/^\d+$/.test(key) || !owner[Number(key)]) {
+        throw new ValueError(
+          `${op}: state for position ${JSON.stringify(key)}, but the groups hold positions 0..${owner.length - 1}`,
+        );
+      }
+      if (!isRecord(saved) || isTensor(saved)) {
+        throw new ValueError(
+          `${op}: state[${key}] must be an object of state values, got ${show(saved)}`,
+        );
+      }
+      if ("step" in saved) checkCount(op, `state[${key}].step`, saved.step);
+    }
     const loaded = new Map<Tensor, ParamState>();
+    const made: Tensor[] = []; // every copy, so a failure halfway frees them all
     try {
       noGrad(() => {
-        for (const [key, saved] of Object.entries(dict.state ?? {})) {
+        for (const [key, saved] of Object.entries(savedState as OptimizerStateDict["state"])) {
           const entry = owner[Number(key)];
-          if (!entry) {
-            throw new ValueError(
-              `${op}: state for position ${key}, but the groups hold positions 0..${owner.length - 1}`,
-            );
-          }
           const { param } = entry;
           const state: ParamState = {};
           loaded.set(param, state);
           for (const [k, v] of Object.entries(saved)) {
             state[k] = mapState(v, (t) => {
               t.assertLive(op);
+              if (!isFloating(t.dtype)) {
+                throw new DTypeError(
+                  `${op}: state[${key}].${k} is a ${t.dtype} tensor; optimizer state tensors are float (its parameter is ${param.dtype})`,
+                );
+              }
               if (t.backend !== param.backend) {
                 throw new BackendError(
                   `${op}: state "${k}" of position ${key} lives on ${t.backend.label}, its parameter on ${param.backend.label}; move it first (await t.to(backend))`,
                 );
               }
-              return keep(t.dtype === param.dtype ? clone(t) : cast(t, param.dtype));
+              const copy = keep(t.dtype === param.dtype ? clone(t) : cast(t, param.dtype));
+              made.push(copy);
+              return copy;
             });
           }
           this.checkLoadedState(param, groups[entry.group], state);
         }
       });
     } catch (e) {
-      for (const s of loaded.values()) disposeState(s);
+      for (const t of made) t.dispose();
       throw e;
     }
     for (const s of this.state.values()) disposeState(s);

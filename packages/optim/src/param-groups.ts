@@ -36,13 +36,26 @@ export function toGroupInputs<H extends Hyperparameters>(
     );
   }
   if (params === null || typeof params !== "object" || !(Symbol.iterator in params)) {
+    const got =
+      typeof params === "function"
+        ? "a function (call it: model.parameters())"
+        : params === null || typeof params !== "object"
+          ? String(params)
+          : "an object that is not iterable (a model? pass model.parameters())";
     throw new ValueError(
-      `${optimizer}: params must be a list of tensors or of parameter groups ({ params, ...hyperparameters })`,
+      `${optimizer}: params must be a list of tensors or of parameter groups ({ params, ...hyperparameters }), got ${got}`,
     );
   }
   const items = [...(params as Iterable<unknown>)];
   if (items.length === 0) throw new ValueError(`${optimizer}: got an empty parameter list`);
   if (items.every(isTensor)) return [{ params: items } as unknown as ParamGroupInput<H>];
+  if (items.some(isTensor)) {
+    const i = items.findIndex((x) => !isTensor(x));
+    const v = items[i];
+    throw new ValueError(
+      `${optimizer}: params[${i}] is ${v === null ? "null" : typeof v === "object" ? "an object" : `a ${typeof v}`}, not a tensor; give a list of tensors, or a list of groups { params, ... } (don't mix the two)`,
+    );
+  }
   items.forEach((g, i) => {
     if (isTensor(g) || g === null || typeof g !== "object" || !("params" in g)) {
       throw new ValueError(

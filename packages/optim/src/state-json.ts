@@ -3,8 +3,17 @@
  * Tensors become `{ "tensor": { dtype, shape, data } }` (non-finite values as "nan", "inf",
  * "-inf", the convention of the PyTorch fixtures), non-finite numbers `{ "number": "inf" }`.
  */
-import { type Backend, type DType, isTensor, tensor, ValueError } from "@nn/tensor";
+import {
+  type Backend,
+  DTYPES,
+  type DType,
+  isTensor,
+  type Tensor,
+  tensor,
+  ValueError,
+} from "@nn/tensor";
 import type { OptimizerStateDict, ParamState, StateValue } from "./optimizer.js";
+import { isRecord, show } from "./state-checks.js";
 
 /** A JSON value. */
 export type JSONValue =
@@ -20,11 +29,52 @@ function encodeNumber(v: number): JSONValue {
   return { number: Number.isNaN(v) ? "nan" : v > 0 ? "inf" : "-inf" };
 }
 
-function decodeNumber(v: unknown): number {
-  if (v === "nan") return Number.NaN;
-  if (v === "inf") return Number.POSITIVE_INFINITY;
-  if (v === "-inf") return Number.NEGATIVE_INFINITY;
-  return v as number;
+const SPECIAL: Record<string, number> = {
+  nan: Number.NaN,
+  inf: Number.POSITIVE_INFINITY,
+  "-inf": Number.NEGATIVE_INFINITY,
+};
+
+function fail(path: string, message: string): never {
+  throw new ValueError(`stateDictFromJSON: ${path} ${message}`);
+}
+
+// A number, or "nan" / "inf" / "-inf"; ValueError naming `path` for anything else.
+function decodeNumber(v: unknown, path: string): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "string" && v in SPECIAL) return SPECIAL[v] as number;
+  return fail(path, `must be a number or "nan", "inf", "-inf", got ${show(v)}`);
+}
+
+// A tensor's encoding checked field by field: a known dtype, a shape of integers >= 0, and as
+// many values (numbers, or booleans for bool) as the shape holds.
+function decodeTensor(
+  t: unknown,
+  backend: Backend | undefined,
+  path: string,
+  made: Tensor[],
+): Tensor {
+  if (!isRecord(t)) return fail(path, `must be { dtype, shape, data }, got ${show(t)}`);
+  const { dtype, shape, data } = t;
+  if (!DTYPES.includes(dtype as DType)) {
+    fail(`${path}.dtype`, `must be one of ${DTYPES.join(", ")}, got ${show(dtype)}`);
+  }
+  if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
+    fail(`${path}.shape`, `must be a list of integers >= 0, got ${show(shape)}`);
+  }
+  const size = (shape as number[]).reduce((a, b) => a * b, 1);
+  if (!Array.isArray(data) || data.length !== size) {
+    fail(
+      `${path}.data`,
+      `must hold ${size} values for shape [${(shape as number[]).join(", ")}], got ${Array.isArray(data) ? data.length : show(data)}`,
+    );
+  }
+  const values = (data as unknown[]).map((x, i) =>
+    dtype === "bool" && typeof x === "boolean" ? Number(x) : decodeNumber(x, `${path}.data[${i}]`),
+  );
+  const out = tensor(values, { dtype: dtype as DType, shape: shape as number[], backend });
+  made.push(out);
+  return out;
 }
 
 async function encodeValue(v: StateValue | unknown): Promise<JSONValue> {
@@ -47,16 +97,19 @@ async function encodeValue(v: StateValue | unknown): Promise<JSONValue> {
   throw new ValueError(`stateDictToJSON: cannot encode a ${typeof v}`);
 }
 
-function decodeValue(v: JSONValue, backend: Backend | undefined): StateValue {
-  if (Array.isArray(v)) return v.map((x) => decodeValue(x, backend));
+function decodeValue(
+  v: JSONValue,
+  backend: Backend | undefined,
+  path: string,
+  made: Tensor[],
+): StateValue {
+  if (Array.isArray(v)) return v.map((x, i) => decodeValue(x, backend, `${path}[${i}]`, made));
   if (v !== null && typeof v === "object") {
-    if ("tensor" in v) {
-      const t = v.tensor as { dtype: DType; shape: number[]; data: unknown[] };
-      return tensor(t.data.map(decodeNumber), { dtype: t.dtype, shape: t.shape, backend });
-    }
-    if ("number" in v && Object.keys(v).length === 1) return decodeNumber(v.number);
+    if ("tensor" in v) return decodeTensor(v.tensor, backend, `${path}.tensor`, made);
+    if ("number" in v && Object.keys(v).length === 1)
+      return decodeNumber(v.number, `${path}.number`);
     const out: { [key: string]: StateValue } = {};
-    for (const [k, x] of Object.entries(v)) out[k] = decodeValue(x, backend);
+    for (const [k, x] of Object.entries(v)) out[k] = decodeValue(x, backend, `${path}.${k}`, made);
     return out as unknown as StateValue;
   }
   return v;
@@ -78,7 +131,11 @@ export async function stateDictToJSON(dict: OptimizerStateDict): Promise<JSONVal
 
 /**
  * A state dict from `stateDictToJSON`'s output, its tensors created on `backend` (default: the
- * current backend), ready for `optimizer.loadStateDict`. Throws ValueError for malformed input.
+ * current backend), ready for `optimizer.loadStateDict` (which checks the values against the
+ * optimizer: step counts, shapes, hyperparameters). Throws ValueError naming the field (e.g.
+ * `state.0.expAvg.tensor.data[3]`), the value and what is valid for a malformed encoding: an
+ * unknown dtype, a bad shape, a data length that does not fit the shape, a value that is not a
+ * number or "nan" / "inf" / "-inf"; nothing is left allocated when it throws.
  */
 export function stateDictFromJSON(json: JSONValue, backend?: Backend): OptimizerStateDict {
   if (json === null || typeof json !== "object" || Array.isArray(json)) {
@@ -89,16 +146,30 @@ export function stateDictFromJSON(json: JSONValue, backend?: Backend): Optimizer
     state: { [k: string]: JSONValue };
     paramGroups: JSONValue[];
   };
-  if (typeof optimizer !== "string" || !Array.isArray(paramGroups) || typeof state !== "object") {
-    throw new ValueError("stateDictFromJSON: expected an object { optimizer, state, paramGroups }");
+  if (typeof optimizer !== "string") fail("optimizer", `must be a string, got ${show(optimizer)}`);
+  if (!Array.isArray(paramGroups)) fail("paramGroups", `must be a list, got ${show(paramGroups)}`);
+  if (state !== undefined && !isRecord(state)) {
+    fail("state", `must be an object of parameter states by position, got ${show(state)}`);
   }
-  const decodedState: OptimizerStateDict["state"] = {};
-  for (const [pos, s] of Object.entries(state ?? {})) {
-    decodedState[pos] = decodeValue(s, backend) as unknown as ParamState;
+  const decoded: Tensor[] = [];
+  try {
+    const decodedState: OptimizerStateDict["state"] = {};
+    for (const [pos, s] of Object.entries(state ?? {})) {
+      if (!isRecord(s)) fail(`state.${pos}`, `must be an object of state values, got ${show(s)}`);
+      decodedState[pos] = decodeValue(s, backend, `state.${pos}`, decoded) as unknown as ParamState;
+    }
+    return {
+      optimizer,
+      state: decodedState,
+      paramGroups: decodeValue(
+        paramGroups,
+        backend,
+        "paramGroups",
+        decoded,
+      ) as unknown as OptimizerStateDict["paramGroups"],
+    };
+  } catch (e) {
+    for (const t of decoded) t.dispose(); // a bad field late in the file leaks nothing
+    throw e;
   }
-  return {
-    optimizer,
-    state: decodedState,
-    paramGroups: decodeValue(paramGroups, backend) as unknown as OptimizerStateDict["paramGroups"],
-  };
 }

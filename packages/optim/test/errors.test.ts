@@ -28,7 +28,7 @@ describe("hyperparameters", () => {
   it.each(listOptimizers())("%s: negative lr is a ValueError naming the optimizer", (name) => {
     expect(() => createOptimizer(name, [p()], { lr: -0.1 })).toThrow(ValueError);
     expect(() => createOptimizer(name, [p()], { lr: -0.1 })).toThrow(
-      new RegExp(`^${name}: lr must be a number >= 0, got -0.1`),
+      new RegExp(`^${name}: lr must be a finite number >= 0, got -0.1`),
     );
   });
 

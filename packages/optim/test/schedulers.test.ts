@@ -108,6 +108,11 @@ function run(c: SchedulerCase): { lrs: number[][]; momenta: number[][] } {
   const momenta = [momentumOf(opt)];
   for (let k = 0; k < c.steps; k++) {
     opt.step();
+    // PyTorch steps OneCycleLR's linear anneal one step past its end to a negative lr; we refuse it.
+    if (c.lrs[k + 1]?.some((lr) => lr < 0)) {
+      expect(() => sched.step(c.metrics?.[k])).toThrow(/gives param group \d lr -/);
+      break;
+    }
     sched.step(c.metrics?.[k]);
     lrs.push(opt.paramGroups.map((g) => g.lr as number));
     momenta.push(momentumOf(opt));
@@ -118,8 +123,8 @@ function run(c: SchedulerCase): { lrs: number[][]; momenta: number[][] } {
 describe(`LR schedulers against PyTorch ${fixtures.torch}`, () => {
   it.each(fixtures.schedulers.map((c) => [c.id, c] as const))("%s", (_id, c) => {
     const { lrs, momenta } = run(c);
-    expect(closeRows(lrs, c.lrs)).toEqual([]);
-    if (c.momenta) expect(closeRows(momenta, c.momenta)).toEqual([]);
+    expect(closeRows(lrs, c.lrs.slice(0, lrs.length))).toEqual([]);
+    if (c.momenta) expect(closeRows(momenta, c.momenta.slice(0, momenta.length))).toEqual([]);
   });
 });
 

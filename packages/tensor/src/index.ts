@@ -34,6 +34,7 @@ export * from "./ops/join.js";
 export * from "./ops/map.js";
 export * from "./ops/matmul.js";
 export { TENSOR_METHODS } from "./ops/methods.js";
+export { norm, type VectorNormOptions, vectorNorm } from "./ops/norm.js";
 export {
   argmax,
   argmin,

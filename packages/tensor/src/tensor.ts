@@ -402,6 +402,8 @@ export type TensorMethods = { [K in UnaryName]: () => Tensor } & {
   min(dim?: Dims, keepdim?: boolean): Tensor;
   std(dim?: Dims, keepdim?: boolean, correction?: number): Tensor;
   var(dim?: Dims, keepdim?: boolean, correction?: number): Tensor;
+  /** The vector norm (`norm(x, p, dim, keepdim)`, torch.Tensor.norm): "fro" (default) or any p. */
+  norm(p?: "fro" | number, dim?: Dims, keepdim?: boolean): Tensor;
   logsumexp(dim: number | readonly number[], keepdim?: boolean): Tensor;
   argmax(dim?: number | null, keepdim?: boolean): Tensor;
   argmin(dim?: number | null, keepdim?: boolean): Tensor;

@@ -9,6 +9,7 @@ import {
   defineMap,
   fmt,
   isFloating,
+  isTensor,
   mean,
   noGrad,
   ones,
@@ -23,6 +24,42 @@ import {
 import { Module } from "../module.js";
 import { type Parameter, toParameter } from "../parameter.js";
 import type { LayerOptions } from "./linear.js";
+
+/**
+ * Throws ValueError unless each of `slots` is a tensor or null/undefined: an options object
+ * passed in a tensor's place (`batchNorm(x, mean, var, { training: true })`) is a typed error
+ * that says where the options go, not a TypeError later.
+ */
+function checkTensorSlots(op: string, slots: Record<string, unknown>, usage: string): void {
+  for (const [name, v] of Object.entries(slots)) {
+    const optional = name !== "x";
+    if (isTensor(v) || (optional && (v === null || v === undefined))) continue;
+    const got =
+      typeof v === "object" && v !== null
+        ? `an object with keys { ${Object.keys(v).join(", ")} }`
+        : `${typeof v} ${String(v)}`;
+    throw new ValueError(
+      `${op}: ${name} must be a tensor${optional ? " or null" : ""}, got ${got}; the arguments are ${usage}`,
+    );
+  }
+}
+
+function checkOptionsObject(op: string, options: unknown, usage: string): void {
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    Array.isArray(options) ||
+    isTensor(options)
+  ) {
+    throw new ValueError(
+      `${op}: options must be an object, got ${isTensor(options) ? "a tensor" : String(options)}; the arguments are ${usage}`,
+    );
+  }
+}
+
+const BATCH_NORM_USAGE =
+  "batchNorm(x, runningMean, runningVar, weight?, bias?, { training, momentum, eps })";
+const LAYER_NORM_USAGE = "layerNorm(x, normalizedShape, weight?, bias?, eps?)";
 
 /** `(x - mean) / sqrt(var + eps)`, one kernel (differentiable in x, mean and var). */
 const normalize = /* @__PURE__ */ defineMap({
@@ -68,7 +105,8 @@ function affine(op: string, y: Tensor, weight: Tensor | null, bias: Tensor | nul
  * Layer normalisation over the trailing dims `normalizedShape` (torch.nn.functional.layer_norm):
  * `(x - mean) / sqrt(var + eps) * weight + bias`, mean and biased variance taken over those dims.
  * `weight` and `bias` (optional) have shape `normalizedShape`. ShapeError when `x` does not end
- * with `normalizedShape`.
+ * with `normalizedShape`; ValueError for a non-tensor in a tensor's slot, a normalizedShape that
+ * is not a list of positive integers or a negative eps.
  */
 export function layerNorm(
   x: Tensor,
@@ -77,6 +115,20 @@ export function layerNorm(
   bias: Tensor | null = null,
   eps = 1e-5,
 ): Tensor {
+  checkTensorSlots("layerNorm", { x, weight, bias }, LAYER_NORM_USAGE);
+  if (
+    !Array.isArray(normalizedShape) ||
+    !normalizedShape.every((d) => Number.isInteger(d) && d > 0)
+  ) {
+    throw new ValueError(
+      `layerNorm: normalizedShape must be a list of positive integers (the trailing dims), got ${String(normalizedShape)}; the arguments are ${LAYER_NORM_USAGE}`,
+    );
+  }
+  if (typeof eps !== "number" || !(eps >= 0)) {
+    throw new ValueError(
+      `layerNorm: eps must be a number >= 0, got ${String(eps)}; the arguments are ${LAYER_NORM_USAGE}`,
+    );
+  }
   requireFloat("layerNorm", x);
   const k = normalizedShape.length;
   const tail = x.shape.slice(x.ndim - k);
@@ -145,7 +197,9 @@ export interface BatchNormOptions {
  * input, and the running statistics (when given) are updated in place under noGrad:
  * `running = (1 - momentum) * running + momentum * stat`, the variance unbiased (n / (n - 1)).
  * Otherwise the running statistics normalise it. `weight`/`bias` `[C]` are optional. ShapeError
- * for another rank or channel count; ValueError for one value per channel in training.
+ * for another rank or channel count; ValueError for one value per channel in training, for a
+ * non-tensor in a tensor's slot (options passed as `weight`, say), for options that are not an
+ * object, and for a non-boolean training, a momentum outside [0, 1] or a negative eps.
  */
 export function batchNorm(
   x: Tensor,
@@ -155,10 +209,25 @@ export function batchNorm(
   bias: Tensor | null = null,
   options: BatchNormOptions = {},
 ): Tensor {
+  checkTensorSlots("batchNorm", { x, runningMean, runningVar, weight, bias }, BATCH_NORM_USAGE);
+  checkOptionsObject("batchNorm", options, BATCH_NORM_USAGE);
   requireFloat("batchNorm", x);
   const training = options.training ?? false;
   const momentum = options.momentum ?? 0.1;
   const eps = options.eps ?? 1e-5;
+  if (typeof training !== "boolean") {
+    throw new ValueError(
+      `batchNorm: options.training must be true or false, got ${String(training)}`,
+    );
+  }
+  if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
+    throw new ValueError(
+      `batchNorm: options.momentum must be a number in [0, 1], got ${String(momentum)}`,
+    );
+  }
+  if (typeof eps !== "number" || !(eps >= 0)) {
+    throw new ValueError(`batchNorm: options.eps must be a number >= 0, got ${String(eps)}`);
+  }
   if (x.ndim !== 2 && x.ndim !== 3) {
     throw new ShapeError(
       `batchNorm: expected 2-D [N, C] or 3-D [N, C, L] input, got ${fmt(x.shape)}`,

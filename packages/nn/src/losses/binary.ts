@@ -3,7 +3,7 @@
  * large logits), as torch.nn.functional.binary_cross_entropy(_with_logits).
  */
 import { defineMap, type Expr, fmt, mul, ShapeError, type Tensor } from "@nn/tensor";
-import { reduce } from "./reduction.js";
+import { reduce, reductionOf } from "./reduction.js";
 import { checkPair, type LossOptions } from "./regression.js";
 
 /** PyTorch's clamp of the bce gradient's denominator: the float32 value of 1e-12, in every dtype. */
@@ -39,44 +39,70 @@ function softplusNeg(x: Expr): Expr {
   return expNegAbs(x).log1p().add(x.ge(0).where(0, x.neg()));
 }
 
+/** `log(1 + e^-|x|) + max(x, 0)` = softplus(x), never overflowing. */
+function softplus(x: Expr): Expr {
+  return expNegAbs(x).log1p().add(x.ge(0).where(x, 0));
+}
+
 /** sigmoid(-x) = e^-x / (1 + e^-x), computed on the side where the exponent is <= 0. */
 function sigmoidNeg(x: Expr): Expr {
   const e = expNegAbs(x);
   return x.ge(0).where(e, 1).div(e.add(1));
 }
 
-// (1 - y) x + (1 + (p - 1) y) softplus(-x), with p the positive-class weight.
+/** sigmoid(x) = 1 / (1 + e^-x), computed on the side where the exponent is <= 0. */
+function sigmoid(x: Expr): Expr {
+  const e = expNegAbs(x);
+  return x.ge(0).where(1, e).div(e.add(1));
+}
+
+// PyTorch's stable forms (each term a product, nothing cancels in the tails):
+//   loss = (1 - y) softplus(x) + p y softplus(-x)
+//   d/dx = (1 - y) sigmoid(x) - p y sigmoid(-x)
+// The older (1 - y) - p sigmoid(-x) cancelled to 0 for y = 0 and x << 0 (x = -20 in float32:
+// 0 instead of 2.06e-9), and (1 - y) x + softplus(-x) lost the loss's digits there alike.
+// d/dy = p softplus(-x) - softplus(x) = (p - 1) softplus(-x) - x; d/dp = y softplus(-x).
 const bceLogitsPosWeight = /* @__PURE__ */ defineMap({
   name: "bceWithLogitsLoss",
   inputs: 3,
-  build: ([x, y, p]) => {
-    const w = p!.sub(1).mul(y!).add(1);
-    return y!
+  build: ([x, y, p]) =>
+    y!
       .neg()
       .add(1)
-      .mul(x!)
-      .add(w.mul(softplusNeg(x!)));
-  },
+      .mul(softplus(x!))
+      .add(p!.mul(y!).mul(softplusNeg(x!))),
   derivative: ([x, y, p]) => {
-    const w = p!.sub(1).mul(y!).add(1);
     const sp = softplusNeg(x!);
     return [
       y!
         .neg()
         .add(1)
-        .sub(w.mul(sigmoidNeg(x!))),
+        .mul(sigmoid(x!))
+        .sub(p!.mul(y!).mul(sigmoidNeg(x!))),
       x!.neg().add(p!.sub(1).mul(sp)),
       y!.mul(sp),
     ];
   },
 });
 
-// The same with p = 1: (1 - y) x + softplus(-x).
+// The same with p = 1: (1 - y) softplus(x) + y softplus(-x); d/dy = -x.
 const bceLogits = /* @__PURE__ */ defineMap({
   name: "bceWithLogitsLoss",
   inputs: 2,
-  build: ([x, y]) => y!.neg().add(1).mul(x!).add(softplusNeg(x!)),
-  derivative: ([x, y]) => [y!.neg().add(1).sub(sigmoidNeg(x!)), x!.neg()],
+  build: ([x, y]) =>
+    y!
+      .neg()
+      .add(1)
+      .mul(softplus(x!))
+      .add(y!.mul(softplusNeg(x!))),
+  derivative: ([x, y]) => [
+    y!
+      .neg()
+      .add(1)
+      .mul(sigmoid(x!))
+      .sub(y!.mul(sigmoidNeg(x!))),
+    x!.neg(),
+  ],
 });
 
 /** Options of the binary cross-entropy losses. */
@@ -113,7 +139,7 @@ function weighted(
  * x = 0 or 1 gives at most 100). Float inputs; ShapeError for shapes that differ.
  */
 export function bceLoss(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("bceLoss", options);
   checkPair("bceLoss", input, target, reduction);
   if (options.weight) checkBroadcast("bceLoss", "weight", options.weight, input);
   const loss = bce.apply([input, target])[0] as Tensor;
@@ -131,15 +157,17 @@ export interface BCEWithLogitsOptions extends BCEOptions {
 
 /**
  * Binary cross-entropy on logits (torch.nn.functional.binary_cross_entropy_with_logits):
- * `w [(1 - y) x + (1 + (p - 1) y) log(1 + e^-x)]`, computed as `log1p(e^-|x|) + max(-x, 0)` so that
- * logits of any size give finite values and gradients (no sigmoid that saturates).
+ * `w [(1 - y) softplus(x) + p y softplus(-x)]`, its input gradient `w [(1 - y) sigmoid(x) -
+ * p y sigmoid(-x)]` (PyTorch's forms), each softplus as `log1p(e^-|x|) + max(±x, 0)` and each
+ * sigmoid on its non-overflowing side, so logits of any size give finite values and gradients
+ * keep their digits in the tails (x = -20, y = 0, float32: 2.06e-9, not 0).
  */
 export function bceWithLogitsLoss(
   input: Tensor,
   target: Tensor,
   options: BCEWithLogitsOptions = {},
 ): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("bceWithLogitsLoss", options);
   checkPair("bceWithLogitsLoss", input, target, reduction);
   if (options.weight) checkBroadcast("bceWithLogitsLoss", "weight", options.weight, input);
   if (options.posWeight) checkBroadcast("bceWithLogitsLoss", "posWeight", options.posWeight, input);

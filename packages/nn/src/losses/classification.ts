@@ -29,7 +29,7 @@ import {
   ValueError,
   where,
 } from "@nn/tensor";
-import { checkReduction, type Reduction } from "./reduction.js";
+import { checkReduction, type Reduction, reductionOf } from "./reduction.js";
 
 /** Options of nllLoss (and of crossEntropy with class-index targets). */
 export interface NLLOptions {
@@ -110,7 +110,7 @@ export function nllLoss(input: Tensor, target: Tensor, options: NLLOptions = {})
 
 /** nllLoss reporting errors as `op` (crossEntropy runs it on its log-softmax). */
 function nll(op: string, input: Tensor, target: Tensor, options: NLLOptions): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf(op, options);
   checkReduction(op, reduction);
   if (target.dtype !== "int32") {
     throw new DTypeError(
@@ -173,7 +173,7 @@ export function crossEntropy(
   target: Tensor,
   options: CrossEntropyOptions = {},
 ): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("crossEntropy", options);
   checkReduction("crossEntropy", reduction);
   const s = options.labelSmoothing ?? 0;
   if (!(s >= 0 && s <= 1))

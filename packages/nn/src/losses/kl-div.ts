@@ -1,5 +1,7 @@
 /** Kullback–Leibler divergence (torch.nn.functional.kl_div). */
+
 import { defineMap, div, mean, sum, type Tensor } from "@nn/tensor";
+import { reductionOf } from "./reduction.js";
 import { checkPair } from "./regression.js";
 
 // target * (log(target) - input), 0 where target is 0 (xlogy's convention).
@@ -33,7 +35,7 @@ export interface KLDivOptions {
  * Where the target is 0 the term is 0. Float inputs; ShapeError for differing shapes.
  */
 export function klDiv(input: Tensor, target: Tensor, options: KLDivOptions = {}): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("klDiv", options);
   checkPair("klDiv", input, target, reduction === "batchmean" ? "mean" : reduction);
   const loss = (
     (options.logTarget ? klPointLog : klPoint).apply([input, target]) as Tensor[]

@@ -4,6 +4,24 @@ import { fmt, mean, ShapeError, sum, type Tensor, ValueError } from "@nn/tensor"
 /** How a loss combines its elementwise values: their mean (default), their sum, or none (the values). */
 export type Reduction = "mean" | "sum" | "none";
 
+/**
+ * A loss's `reduction` option (default "mean") after checking that `options` is an options
+ * object: a plain-JavaScript slip such as `mseLoss(x, y, "sum")` is a ValueError, not a silent
+ * mean. Throws ValueError naming `op` for `options` that is not an object.
+ */
+export function reductionOf<O extends { reduction?: string }>(
+  op: string,
+  options: O,
+): NonNullable<O["reduction"]> | "mean" {
+  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+    const got = typeof options === "string" ? JSON.stringify(options) : String(options);
+    throw new ValueError(
+      `${op}: options must be an object such as { reduction: "sum" }, got ${Array.isArray(options) ? "a list" : got}`,
+    );
+  }
+  return options.reduction ?? "mean";
+}
+
 /** Throws ValueError unless `reduction` is one of `valid`. */
 export function checkReduction(
   op: string,

@@ -3,7 +3,13 @@
  * one fused kernel (a `defineMap` expression) whose gradient is another fused kernel.
  */
 import { DTypeError, defineMap, type Expr, isFloating, type Tensor, ValueError } from "@nn/tensor";
-import { checkReduction, checkSameShape, type Reduction, reduce } from "./reduction.js";
+import {
+  checkReduction,
+  checkSameShape,
+  type Reduction,
+  reduce,
+  reductionOf,
+} from "./reduction.js";
 
 /** Options every loss takes. */
 export interface LossOptions {
@@ -82,14 +88,14 @@ export function checkPair(op: string, input: Tensor, target: Tensor, reduction: 
  * `input`'s shape (ShapeError otherwise); float dtypes (DTypeError).
  */
 export function mseLoss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("mseLoss", options);
   checkPair("mseLoss", input, target, reduction);
   return reduce(squaredError.apply([input, target])[0] as Tensor, reduction);
 }
 
 /** Mean absolute error `|input - target|` (torch.nn.functional.l1_loss); gradient sign(input - target). */
 export function l1Loss(input: Tensor, target: Tensor, options: LossOptions = {}): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("l1Loss", options);
   checkPair("l1Loss", input, target, reduction);
   return reduce(absoluteError.apply([input, target])[0] as Tensor, reduction);
 }
@@ -104,7 +110,7 @@ export function smoothL1Loss(
   target: Tensor,
   options: LossOptions & { beta?: number } = {},
 ): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("smoothL1Loss", options);
   const beta = options.beta ?? 1;
   checkPair("smoothL1Loss", input, target, reduction);
   if (!(beta >= 0)) throw new ValueError(`smoothL1Loss: beta must be >= 0, got ${beta}`);
@@ -120,7 +126,7 @@ export function huberLoss(
   target: Tensor,
   options: LossOptions & { delta?: number } = {},
 ): Tensor {
-  const reduction = options.reduction ?? "mean";
+  const reduction = reductionOf("huberLoss", options);
   const delta = options.delta ?? 1;
   checkPair("huberLoss", input, target, reduction);
   if (!(delta > 0)) throw new ValueError(`huberLoss: delta must be > 0, got ${delta}`);

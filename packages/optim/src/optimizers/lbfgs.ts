@@ -12,6 +12,7 @@ import {
   clone,
   concat,
   copy_,
+  isTensor,
   keep,
   mul,
   neg,
@@ -27,9 +28,15 @@ import {
   zeros,
 } from "@nn/tensor";
 import type { OptimizerFactory } from "../define.js";
-import { checkNonNegative, type Defaults } from "../hyperparameters.js";
+import {
+  checkFiniteNonNegative,
+  checkNonNegative,
+  type Defaults,
+  mergeOptions,
+} from "../hyperparameters.js";
 import { type Closure, Optimizer, type ParamState } from "../optimizer.js";
 import type { ParamGroup, ParamGroupInput, ParamsInput } from "../param-groups.js";
+import { checkCount, show } from "../state-checks.js";
 import { dot, maxAbs, strongWolfe } from "./strong-wolfe.js";
 
 /** LBFGS's hyperparameters (PyTorch's names in camelCase). */
@@ -102,15 +109,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
    * maxIter/historySize not integers >= 1, an unknown lineSearchFn), or as `Optimizer`.
    */
   constructor(params: ParamsInput<LBFGSHyperparameters>, options: LBFGSOptions = {}) {
-    const merged = { ...defaults } as Record<string, unknown>;
-    for (const [k, v] of Object.entries(options)) {
-      if (!(k in defaults)) {
-        throw new ValueError(
-          `lbfgs: unknown option "${k}"; the options are ${Object.keys(defaults).join(", ")}`,
-        );
-      }
-      if (v !== undefined) merged[k] = v;
-    }
+    const merged = mergeOptions("lbfgs", defaults, options);
     if (merged.maxEval === null) merged.maxEval = Math.floor(((merged.maxIter as number) * 5) / 4);
     super("lbfgs", params, merged as Defaults<LBFGSHyperparameters>);
   }
@@ -126,7 +125,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
   }
 
   protected override validateGroup(group: ParamGroup<LBFGSHyperparameters>): void {
-    checkNonNegative("lbfgs", "lr", group.lr);
+    checkFiniteNonNegative("lbfgs", "lr", group.lr);
     checkPositiveInteger("maxIter", group.maxIter);
     checkPositiveInteger("maxEval", group.maxEval);
     checkPositiveInteger("historySize", group.historySize);
@@ -149,9 +148,17 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
         "lbfgs: loadStateDict: LBFGS keeps its state on the first parameter only",
       );
     }
+    for (const key of ["funcEvals", "nIter"]) {
+      if (key in state) checkCount("lbfgs: loadStateDict", `state "${key}"`, state[key]);
+    }
     const n = this.#numel();
     const check = (name: string, t: unknown) => {
-      const x = t as Tensor;
+      if (!isTensor(t)) {
+        throw new ValueError(
+          `lbfgs: loadStateDict: state "${name}" must be a tensor, got ${show(t)}`,
+        );
+      }
+      const x = t;
       if (x.ndim !== 1 || x.shape[0] !== n) {
         throw new ShapeError(
           `lbfgs: loadStateDict: state "${name}" has shape [${x.shape.join(", ")}] but the parameters flatten to [${n}]`,
@@ -233,6 +240,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
         "lbfgs: step needs a closure that zeroes the gradients, computes the loss, runs backward and returns the loss",
       );
     }
+    this.checkGroups("lbfgs.step");
     const group = this.paramGroups[0];
     const { lr, maxIter, toleranceGrad, toleranceChange, lineSearchFn, historySize } = group;
     const maxEval = group.maxEval as number;
@@ -246,6 +254,7 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
     let optCond = (await maxAbs(flatGrad)) <= toleranceGrad;
     if (optCond) {
       flatGrad.dispose();
+      this.afterStep();
       return origLoss;
     }
 
@@ -364,6 +373,8 @@ export class LBFGS extends Optimizer<LBFGSHyperparameters> {
       flatGrad.dispose();
       Object.assign(state, { d, t, oldDirs, oldStps, ro, hDiag, prevFlatGrad, prevLoss });
     }
+    // The curvature history grows by a pair per step up to historySize: not a leak.
+    this.afterStep(oldDirs.length + oldStps.length);
     return origLoss;
   }
 

@@ -3,7 +3,7 @@
  * Restarts"), as PyTorch 1.13's CosineAnnealingLR and CosineAnnealingWarmRestarts.
  */
 import { ValueError } from "@nn/tensor";
-import { groupLr, LRScheduler, type ScheduledOptimizer } from "./lr-scheduler.js";
+import { groupLr, LRScheduler, lastEpochOf, type ScheduledOptimizer } from "./lr-scheduler.js";
 
 /**
  * lr = etaMin + (initialLr - etaMin) * (1 + cos(pi * epoch / tMax)) / 2, computed recursively
@@ -17,7 +17,7 @@ export class CosineAnnealingLR extends LRScheduler {
     optimizer: ScheduledOptimizer,
     options: { tMax: number; etaMin?: number; lastEpoch?: number },
   ) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, lastEpochOf("CosineAnnealingLR", options));
     if (!(options.tMax > 0))
       throw new ValueError(`CosineAnnealingLR: tMax must be > 0, got ${options.tMax}`);
     this.tMax = options.tMax;
@@ -70,7 +70,7 @@ export class CosineAnnealingWarmRestarts extends LRScheduler {
     optimizer: ScheduledOptimizer,
     options: { t0: number; tMult?: number; etaMin?: number; lastEpoch?: number },
   ) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, lastEpochOf("CosineAnnealingWarmRestarts", options));
     const tMult = options.tMult ?? 1;
     if (!Number.isInteger(options.t0) || options.t0 <= 0) {
       throw new ValueError(

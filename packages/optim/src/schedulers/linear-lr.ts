@@ -1,6 +1,6 @@
 /** LinearLR, as PyTorch 1.13's: a linear ramp of the lr factor (a warm-up or a decay). */
 import { ValueError } from "@nn/tensor";
-import { groupLr, LRScheduler, type ScheduledOptimizer } from "./lr-scheduler.js";
+import { groupLr, LRScheduler, lastEpochOf, type ScheduledOptimizer } from "./lr-scheduler.js";
 
 /**
  * Scales each group's lr by a factor going linearly from `startFactor` (default 1/3) to
@@ -21,7 +21,7 @@ export class LinearLR extends LRScheduler {
       lastEpoch?: number;
     } = {},
   ) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, lastEpochOf("LinearLR", options));
     this.startFactor = options.startFactor ?? 1 / 3;
     this.endFactor = options.endFactor ?? 1;
     this.totalIters = options.totalIters ?? 5;

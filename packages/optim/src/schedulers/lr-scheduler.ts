@@ -6,10 +6,63 @@
  */
 import { ValueError } from "@nn/tensor";
 import type { Hyperparameters } from "../hyperparameters.js";
+import { recordLrSource } from "../lr-source.js";
 import type { Optimizer } from "../optimizer.js";
+import { checkSchedulerState } from "./scheduler-state.js";
 
 /** Any optimizer, as schedulers see it. */
 export type ScheduledOptimizer = Optimizer<Hyperparameters>;
+
+/**
+ * Throws ValueError unless `optimizer` looks like an optimizer (an object with a
+ * `paramGroups` list): a plain-JavaScript mistake such as `new StepLR({}, ...)` or passing the
+ * model instead gets a typed error, not a TypeError later.
+ */
+export function checkOptimizer(scheduler: string, optimizer: unknown): ScheduledOptimizer {
+  const groups = (optimizer as { paramGroups?: unknown } | null)?.paramGroups;
+  if (typeof optimizer !== "object" || optimizer === null || !Array.isArray(groups)) {
+    const got =
+      optimizer === null
+        ? "null"
+        : typeof optimizer === "object"
+          ? "an object without paramGroups"
+          : typeof optimizer;
+    throw new ValueError(
+      `${scheduler}: expected an optimizer (e.g. new Adam(model.parameters())), got ${got}`,
+    );
+  }
+  return optimizer as ScheduledOptimizer;
+}
+
+/**
+ * A scheduler's options object, checked (ValueError for a missing or non-object one), and its
+ * `lastEpoch`, which must be an integer >= -1 (default -1).
+ */
+export function lastEpochOf(scheduler: string, options: unknown): number {
+  if (typeof options !== "object" || options === null) {
+    throw new ValueError(`${scheduler}: expected an options object, got ${String(options)}`);
+  }
+  const lastEpoch = (options as { lastEpoch?: unknown }).lastEpoch ?? -1;
+  if (!Number.isInteger(lastEpoch) || (lastEpoch as number) < -1) {
+    throw new ValueError(
+      `${scheduler}: lastEpoch must be an integer >= -1, got ${String(lastEpoch)}`,
+    );
+  }
+  return lastEpoch as number;
+}
+
+/**
+ * Throws ValueError unless `value` is a finite number >= 0: a multiplicative factor of the
+ * learning rate (gamma, factor), which would otherwise make the lr NaN or negative.
+ */
+export function checkFactor(scheduler: string, name: string, value: unknown): number {
+  if (typeof value !== "number" || !(value >= 0) || value === Number.POSITIVE_INFINITY) {
+    throw new ValueError(
+      `${scheduler}: ${name} must be a finite number >= 0, got ${String(value)}`,
+    );
+  }
+  return value;
+}
 
 /** The learning rate of a group (ValueError when it has none). */
 export function groupLr(scheduler: string, group: Record<string, unknown>, key = "lr"): number {
@@ -41,7 +94,7 @@ export abstract class LRScheduler {
    */
   constructor(optimizer: ScheduledOptimizer, lastEpoch = -1) {
     const name = new.target.name;
-    this.optimizer = optimizer;
+    this.optimizer = checkOptimizer(name, optimizer);
     optimizer.paramGroups.forEach((group, i) => {
       if (lastEpoch === -1) {
         if (group.initialLr === undefined) group.initialLr = groupLr(name, group);
@@ -74,6 +127,7 @@ export abstract class LRScheduler {
    * deprecated form, which SequentialLR uses), with the closed form where one exists.
    */
   step(epoch?: number): void {
+    const before = { lastEpoch: this.lastEpoch, stepCount: this.stepCount };
     this.stepCount++;
     let values: number[];
     if (epoch === undefined) {
@@ -83,10 +137,32 @@ export abstract class LRScheduler {
       this.lastEpoch = epoch;
       values = this.closedFormLr() ?? this.getLr();
     }
+    const bad = values.findIndex((v) => !(typeof v === "number" && v >= 0 && v < Infinity));
+    if (bad >= 0) {
+      const epochNow = this.lastEpoch;
+      Object.assign(this, before);
+      throw new ValueError(
+        `${this.constructor.name}.step: epoch ${epochNow} gives param group ${bad} lr ${values[bad]} (${this.#settings()}); a learning rate must be a finite number >= 0`,
+      );
+    }
+    const by = this.constructor.name;
     this.optimizer.paramGroups.forEach((g, i) => {
       g.lr = values[i];
+      recordLrSource(g, by, this.lastEpoch, g.lr);
     });
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr as number);
+  }
+
+  // The scheduler's scalar settings ("gamma NaN, baseLrs 0.1"), for errors.
+  #settings(): string {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(this.stateDict())) {
+      if (k === "lastEpoch" || k === "stepCount" || k === "lastLr") continue;
+      if (typeof v === "number" || (Array.isArray(v) && v.every((x) => typeof x === "number"))) {
+        parts.push(`${k} ${Array.isArray(v) ? `[${v.join(", ")}]` : v}`);
+      }
+    }
+    return parts.join(", ");
   }
 
   /** The learning rates the last `step` set, one per group. */
@@ -104,8 +180,18 @@ export abstract class LRScheduler {
     return out;
   }
 
-  /** Restores the state from `stateDict()`. */
+  /**
+   * Restores the state from `stateDict()`. Throws ValueError, changing nothing, for a state that
+   * is not an object, an unknown field, a counter that is not an integer (lastEpoch >= -1), a
+   * NaN or infinite number, or a per-group list of the wrong length (see `checkSchedulerState`).
+   */
   loadStateDict(state: Record<string, unknown>): void {
+    checkSchedulerState(
+      this.constructor.name,
+      this.stateDict(),
+      state,
+      this.optimizer.paramGroups.length,
+    );
     for (const [k, v] of Object.entries(state)) {
       if (k === "optimizer") continue;
       (this as Record<string, unknown>)[k] = Array.isArray(v) ? [...v] : v;

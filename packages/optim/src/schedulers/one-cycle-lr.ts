@@ -5,7 +5,12 @@
  * Call `step()` after every batch.
  */
 import { ValueError } from "@nn/tensor";
-import { LRScheduler, type ScheduledOptimizer } from "./lr-scheduler.js";
+import {
+  checkOptimizer,
+  LRScheduler,
+  lastEpochOf,
+  type ScheduledOptimizer,
+} from "./lr-scheduler.js";
 
 /** Options of `new OneCycleLR(optimizer, options)` (PyTorch's names in camelCase). */
 export interface OneCycleLROptions {
@@ -65,6 +70,8 @@ export class OneCycleLR extends LRScheduler {
   readonly useBeta1: boolean;
 
   constructor(optimizer: ScheduledOptimizer, options: OneCycleLROptions) {
+    lastEpochOf("OneCycleLR", options);
+    checkOptimizer("OneCycleLR", optimizer);
     const {
       totalSteps,
       epochs,

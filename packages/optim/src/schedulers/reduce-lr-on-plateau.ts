@@ -4,7 +4,14 @@
  * scheduler never reads back from a device itself.
  */
 import { ValueError } from "@nn/tensor";
-import type { ScheduledOptimizer } from "./lr-scheduler.js";
+import { recordLrSource } from "../lr-source.js";
+import {
+  checkFactor,
+  checkOptimizer,
+  lastEpochOf,
+  type ScheduledOptimizer,
+} from "./lr-scheduler.js";
+import { checkSchedulerState } from "./scheduler-state.js";
 
 /** Options of `new ReduceLROnPlateau(optimizer, options)` (PyTorch's names in camelCase). */
 export interface ReduceLROnPlateauOptions {
@@ -28,7 +35,8 @@ export interface ReduceLROnPlateauOptions {
 
 /**
  * Multiplies each group's lr by `factor` once the metric has not improved for more than
- * `patience` epochs. Throws ValueError for factor >= 1, an unknown mode or thresholdMode, or a
+ * `patience` epochs. Throws ValueError for something other than an optimizer, a factor outside
+ * [0, 1), a negative or non-finite minLr, an unknown mode or thresholdMode, or a
  * minLr list of the wrong length.
  */
 export class ReduceLROnPlateau {
@@ -48,8 +56,9 @@ export class ReduceLROnPlateau {
   #lastLr: number[] = [];
 
   constructor(optimizer: ScheduledOptimizer, options: ReduceLROnPlateauOptions = {}) {
-    this.optimizer = optimizer;
-    this.factor = options.factor ?? 0.1;
+    this.optimizer = checkOptimizer("ReduceLROnPlateau", optimizer);
+    lastEpochOf("ReduceLROnPlateau", options);
+    this.factor = checkFactor("ReduceLROnPlateau", "factor", options.factor ?? 0.1);
     if (!(this.factor < 1))
       throw new ValueError(`ReduceLROnPlateau: factor must be < 1, got ${this.factor}`);
     this.mode = options.mode ?? "min";
@@ -68,6 +77,7 @@ export class ReduceLROnPlateau {
       throw new ValueError(`ReduceLROnPlateau: expected ${n} minLr values, got ${minLr.length}`);
     }
     this.minLrs = typeof minLr === "number" ? new Array(n).fill(minLr) : [...minLr];
+    for (const [i, m] of this.minLrs.entries()) checkFactor("ReduceLROnPlateau", `minLr[${i}]`, m);
     this.patience = options.patience ?? 10;
     this.threshold = options.threshold ?? 1e-4;
     this.cooldown = options.cooldown ?? 0;
@@ -107,7 +117,10 @@ export class ReduceLROnPlateau {
       this.optimizer.paramGroups.forEach((g, i) => {
         const old = g.lr as number;
         const next = Math.max(old * this.factor, this.minLrs[i]);
-        if (old - next > this.eps) g.lr = next;
+        if (old - next > this.eps) {
+          g.lr = next;
+          recordLrSource(g, "ReduceLROnPlateau", this.lastEpoch, next);
+        }
       });
       this.cooldownCounter = this.cooldown;
       this.numBadEpochs = 0;
@@ -130,8 +143,14 @@ export class ReduceLROnPlateau {
     };
   }
 
-  /** Restores the state from `stateDict()`. */
+  /** Restores the state from `stateDict()`; ValueError, changing nothing, for bad fields (see LRScheduler's). */
   loadStateDict(state: Record<string, unknown>): void {
+    checkSchedulerState(
+      "ReduceLROnPlateau",
+      this.stateDict(),
+      state,
+      this.optimizer.paramGroups.length,
+    );
     this.best = state.best as number;
     this.numBadEpochs = state.numBadEpochs as number;
     this.cooldownCounter = state.cooldownCounter as number;

@@ -1,6 +1,11 @@
 /** SequentialLR, as PyTorch 1.13's: hands the schedule from one scheduler to the next at milestones. */
 import { ValueError } from "@nn/tensor";
-import { LRScheduler, type ScheduledOptimizer } from "./lr-scheduler.js";
+import {
+  checkOptimizer,
+  LRScheduler,
+  lastEpochOf,
+  type ScheduledOptimizer,
+} from "./lr-scheduler.js";
 
 /**
  * Runs `schedulers[0]` until `milestones[0]`, then `schedulers[1]` (restarted at its epoch 0)
@@ -23,7 +28,14 @@ export class SequentialLR {
       lastEpoch?: number;
     },
   ) {
+    checkOptimizer("SequentialLR", optimizer);
+    lastEpochOf("SequentialLR", options);
     const { schedulers, milestones } = options;
+    if (!Array.isArray(schedulers) || !Array.isArray(milestones) || schedulers.length === 0) {
+      throw new ValueError(
+        "SequentialLR: options.schedulers must be a non-empty list of schedulers and options.milestones a list of epochs",
+      );
+    }
     schedulers.forEach((s, i) => {
       if (!(s instanceof LRScheduler) || s.optimizer !== optimizer) {
         throw new ValueError(`SequentialLR: schedulers[${i}] does not drive this optimizer`);

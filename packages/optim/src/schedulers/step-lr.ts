@@ -3,7 +3,13 @@
  * StepLR, MultiStepLR, ExponentialLR and ConstantLR.
  */
 import { ValueError } from "@nn/tensor";
-import { groupLr, LRScheduler, type ScheduledOptimizer } from "./lr-scheduler.js";
+import {
+  checkFactor,
+  groupLr,
+  LRScheduler,
+  lastEpochOf,
+  type ScheduledOptimizer,
+} from "./lr-scheduler.js";
 
 function lrs(s: LRScheduler, f: (lr: number, i: number) => number): number[] {
   return s.optimizer.paramGroups.map((g, i) => f(groupLr(s.constructor.name, g), i));
@@ -11,7 +17,8 @@ function lrs(s: LRScheduler, f: (lr: number, i: number) => number): number[] {
 
 /**
  * Multiplies each group's lr by `gamma` (default 0.1) every `stepSize` epochs:
- * lr = initialLr * gamma^floor(epoch / stepSize).
+ * lr = initialLr * gamma^floor(epoch / stepSize). ValueError unless stepSize is an integer >= 1
+ * and gamma a finite number >= 0.
  */
 export class StepLR extends LRScheduler {
   readonly stepSize: number;
@@ -20,12 +27,12 @@ export class StepLR extends LRScheduler {
     optimizer: ScheduledOptimizer,
     options: { stepSize: number; gamma?: number; lastEpoch?: number },
   ) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, lastEpochOf("StepLR", options));
     if (!Number.isInteger(options.stepSize) || options.stepSize < 1) {
       throw new ValueError(`StepLR: stepSize must be an integer >= 1, got ${options.stepSize}`);
     }
     this.stepSize = options.stepSize;
-    this.gamma = options.gamma ?? 0.1;
+    this.gamma = checkFactor("StepLR", "gamma", options.gamma ?? 0.1);
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -39,7 +46,7 @@ export class StepLR extends LRScheduler {
 
 /**
  * Multiplies each group's lr by `gamma` (default 0.1) at each milestone epoch (a milestone
- * listed k times multiplies by gamma^k).
+ * listed k times multiplies by gamma^k). ValueError unless gamma is a finite number >= 0.
  */
 export class MultiStepLR extends LRScheduler {
   readonly milestones: number[];
@@ -48,9 +55,9 @@ export class MultiStepLR extends LRScheduler {
     optimizer: ScheduledOptimizer,
     options: { milestones: readonly number[]; gamma?: number; lastEpoch?: number },
   ) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, lastEpochOf("MultiStepLR", options));
     this.milestones = [...options.milestones].sort((a, b) => a - b);
-    this.gamma = options.gamma ?? 0.1;
+    this.gamma = checkFactor("MultiStepLR", "gamma", options.gamma ?? 0.1);
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -63,12 +70,15 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
-/** Multiplies each group's lr by `gamma` every epoch: lr = initialLr * gamma^epoch. */
+/**
+ * Multiplies each group's lr by `gamma` every epoch: lr = initialLr * gamma^epoch. ValueError
+ * unless gamma is a finite number >= 0.
+ */
 export class ExponentialLR extends LRScheduler {
   readonly gamma: number;
   constructor(optimizer: ScheduledOptimizer, options: { gamma: number; lastEpoch?: number }) {
-    super(optimizer, options.lastEpoch);
-    this.gamma = options.gamma;
+    super(optimizer, lastEpochOf("ExponentialLR", options));
+    this.gamma = checkFactor("ExponentialLR", "gamma", options.gamma);
     this.initialStep();
   }
   protected getLr(): number[] {
@@ -90,7 +100,7 @@ export class ConstantLR extends LRScheduler {
     optimizer: ScheduledOptimizer,
     options: { factor?: number; totalIters?: number; lastEpoch?: number } = {},
   ) {
-    super(optimizer, options.lastEpoch);
+    super(optimizer, lastEpochOf("ConstantLR", options));
     this.factor = options.factor ?? 1 / 3;
     this.totalIters = options.totalIters ?? 5;
     if (!(this.factor >= 0 && this.factor <= 1)) {

@@ -11,6 +11,7 @@ import { binaryFn, cast, clamp, unaryFn, where } from "./elementwise.js";
 import { gather, indexSelect, scatterAdd } from "./indexing.js";
 import { add_, copy_, mul_, zero_ } from "./inplace.js";
 import { matmul } from "./matmul.js";
+import { norm } from "./norm.js";
 import { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./reduce.js";
 import {
   clone,
@@ -56,6 +57,7 @@ const functions: Record<string, Fn> = {
   min: min as Fn,
   std: std as Fn,
   var: variance as Fn,
+  norm: norm as Fn,
   logsumexp: logsumexp as Fn,
   argmax: argmax as Fn,
   argmin: argmin as Fn,
