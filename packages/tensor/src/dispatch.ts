@@ -5,7 +5,7 @@
  * code which only needs to not record (an optimizer's update, a layer's init) imports nothing
  * else. Without a hook, or with grad mode off, recording costs one check.
  */
-import { ValueError } from "./errors.js";
+import { refuseAsync, refuseThenable } from "./async-guard.js";
 import { shared } from "./global.js";
 import { type Disposable, disposeHookSlot } from "./memory.js";
 import type { Tensor } from "./tensor.js";
@@ -72,16 +72,19 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
+const NO_GRAD_HINT =
+  "noGrad takes a synchronous function (ops run synchronously; await reads outside it, or wrap each synchronous part in noGrad)";
+
 /**
  * Runs `fn` without recording ops (torch.no_grad): for updates of parameters in place and for
- * inference. `fn` must be synchronous: grad mode is restored when `fn` returns, so an async
- * function's work after its first `await` would be recorded; a ValueError says so (after the
- * synchronous part ran).
+ * inference. `fn` must be synchronous, since grad mode is restored when `fn` returns: an `async`
+ * function is refused with a ValueError before it runs, and a Promise returned by a plain
+ * function is refused (its rejection handled, so it cannot crash the process).
  */
 export function noGrad<T>(fn: () => T): T {
+  refuseAsync("noGrad", fn, NO_GRAD_HINT);
   const out = withGradMode(false, fn);
-  if (out instanceof Promise)
-    throw new ValueError("noGrad: fn returned a Promise; pass a synchronous function");
+  refuseThenable("noGrad", out, NO_GRAD_HINT);
   return out;
 }
 

@@ -71,3 +71,12 @@ export class ValueError extends NNError {
   static override readonly kind = "ValueError";
   override name = "ValueError";
 }
+
+/**
+ * Scopes used out of order: a `tidyAsync` scope that ends while a scope opened after it is still
+ * open (concurrent async scopes), which would otherwise dispose or keep the wrong tensors.
+ */
+export class ScopeError extends NNError {
+  static override readonly kind = "ScopeError";
+  override name = "ScopeError";
+}

@@ -23,7 +23,7 @@ export * from "./expr.js";
 export { formatTensor } from "./format.js";
 export { shared } from "./global.js";
 export { broadcastView } from "./launch.js";
-export { dispose, keep, type MemoryInfo, memory, Storage, tidy } from "./memory.js";
+export { dispose, keep, type MemoryInfo, memory, Storage, tidy, tidyAsync } from "./memory.js";
 export * from "./op-table.js";
 export * from "./ops/creation.js";
 export * from "./ops/elementwise.js";
