@@ -40,6 +40,12 @@ export interface BackendCapabilities {
    * of range. A GPU kernel cannot throw: there an out-of-range index reads 0 or is ignored.
    */
   readonly indexChecks: boolean;
+  /**
+   * The largest buffer, in bytes, `alloc` can give: the tensor layer refuses a larger tensor
+   * with AllocationError before allocating (CPU: 2 GiB by default; WebGPU: the device's
+   * `maxStorageBufferBindingSize`, capped by `maxBufferSize`).
+   */
+  readonly maxBufferBytes: number;
 }
 
 /** Reductions a backend runs over the trailing dims of a view. */

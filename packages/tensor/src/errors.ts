@@ -66,6 +66,12 @@ export class IndexError extends NNError {
   override name = "IndexError";
 }
 
+/** A tensor larger than its backend can hold (`capabilities.maxBufferBytes`), refused before allocating. */
+export class AllocationError extends NNError {
+  static override readonly kind = "AllocationError";
+  override name = "AllocationError";
+}
+
 /** Any other invalid argument value (a non-numeric element, a negative count, an empty list). */
 export class ValueError extends NNError {
   static override readonly kind = "ValueError";

@@ -7,8 +7,30 @@
 import { refuseAsync, refuseThenable } from "./async-guard.js";
 import type { Backend, BackendBuffer } from "./backend.js";
 import { BYTES_PER_ELEMENT, type DType } from "./dtype.js";
-import { ScopeError } from "./errors.js";
+import { AllocationError, ScopeError } from "./errors.js";
 import { shared } from "./global.js";
+
+/** Device bytes of `size` elements of `dtype` on `backend`. */
+function bytesOf(backend: Backend, dtype: DType, size: number): number {
+  return backend.byteSize?.(dtype, size) ?? size * BYTES_PER_ELEMENT[dtype];
+}
+
+/**
+ * Throws AllocationError, before anything is allocated, when a tensor of `shape` and `dtype`
+ * would exceed `backend.capabilities.maxBufferBytes`; `op` names the caller. Sizes beyond 2^53
+ * are compared approximately, which is enough to refuse them.
+ */
+export function checkAlloc(op: string, shape: readonly number[], dtype: DType, backend: Backend): void {
+  let size = 1;
+  for (const d of shape) size *= d;
+  const bytes = bytesOf(backend, dtype, size);
+  const limit = backend.capabilities.maxBufferBytes;
+  if (bytes <= limit) return;
+  throw new AllocationError(
+    `${op}: a ${dtype} tensor of shape [${shape.join(", ")}] (${size} elements, ${bytes} bytes) ` +
+      `exceeds the ${limit} bytes a buffer on ${backend.label} can hold (capabilities.maxBufferBytes)`,
+  );
+}
 
 /** A buffer and what the tensors viewing it share: its reference count and version counter. */
 export class Storage {
@@ -25,7 +47,7 @@ export class Storage {
     readonly dtype: DType,
     readonly size: number,
   ) {
-    this.bytes = backend.byteSize?.(dtype, size) ?? size * BYTES_PER_ELEMENT[dtype];
+    this.bytes = bytesOf(backend, dtype, size);
     const s = stats(backend);
     this.stats = s;
     s.buffers++;

@@ -4,7 +4,7 @@ import { BackendError, DisposedTensorError, DTypeError, ValueError } from "./err
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
 import { copyView } from "./launch.js";
-import { notifyDispose, Storage, stats, TENSOR_BRAND, track } from "./memory.js";
+import { checkAlloc, notifyDispose, Storage, stats, TENSOR_BRAND, track } from "./memory.js";
 import type { BinaryName, UnaryName } from "./op-table.js";
 import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 
@@ -236,6 +236,7 @@ export class Tensor {
     this.assertLive("to");
     if (backend === this.backend)
       return new Tensor(this.storage, this.shape, this.strides, this.offset);
+    checkAlloc("to", this.shape, this.dtype, backend);
     const values = await this.data();
     const storage = new Storage(
       backend,
@@ -304,29 +305,42 @@ export class Tensor {
   }
 }
 
-/** A new contiguous tensor of `shape` (zero-filled by the backend). */
-export function empty(shape: Shape, dtype: DType, backend: Backend = getBackend()): Tensor {
-  return emptyOwned([...shape], dtype, backend);
+/**
+ * A new contiguous tensor of `shape` (zero-filled by the backend). `op` names the caller in the
+ * AllocationError thrown, before allocating, for a tensor over `capabilities.maxBufferBytes`.
+ */
+export function empty(
+  shape: Shape,
+  dtype: DType,
+  backend: Backend = getBackend(),
+  op = "empty",
+): Tensor {
+  return emptyOwned([...shape], dtype, backend, op);
 }
 
 /**
  * `empty` that keeps `shape` itself as the tensor's shape (no copy): for callers that own the
  * array and never change it (internal).
  */
-export function emptyOwned(shape: Shape, dtype: DType, backend: Backend): Tensor {
+export function emptyOwned(shape: Shape, dtype: DType, backend: Backend, op = "empty"): Tensor {
+  checkAlloc(op, shape, dtype, backend);
   const size = sizeOf(shape);
   const storage = new Storage(backend, backend.alloc(dtype, size), dtype, size);
   return new Tensor(storage, shape, contiguousStrides(shape), 0);
 }
 
-/** A new contiguous tensor holding `values` (already of `dtype`'s array type). */
+/**
+ * A new contiguous tensor holding `values` (already of `dtype`'s array type). `op` names the
+ * caller in errors (AllocationError over the backend's `maxBufferBytes`).
+ */
 export function fromArray(
   values: DataArray,
   shape: Shape,
   dtype: DType,
   backend: Backend = getBackend(),
+  op = "fromArray",
 ): Tensor {
-  const t = empty(shape, dtype, backend);
+  const t = empty(shape, dtype, backend, op);
   if (values.length) backend.write(t.storage.buffer, values);
   return t;
 }
@@ -356,14 +370,17 @@ function toElems(a: DataArray, dtype: DType): ArrayLike<number | boolean> {
   return dtype === "bool" ? Array.from(a, (v) => v !== 0) : a;
 }
 
+/** Nested arrays of `a`, built innermost dim first (no recursion, so any number of dims works). */
 function nest(a: DataArray, shape: Shape, dtype: DType): NestedArray {
-  const elems = toElems(a, dtype);
-  let i = 0;
-  const build = (dim: number): NestedArray => {
-    if (dim === shape.length) return elems[i++] as number | boolean;
-    return Array.from({ length: shape[dim] as number }, () => build(dim + 1));
-  };
-  return build(0);
+  let level: NestedArray[] = Array.from(toElems(a, dtype));
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d] as number;
+    const count = d === 0 ? 1 : sizeOf(shape.slice(0, d));
+    const next: NestedArray[] = new Array(count);
+    for (let i = 0; i < count; i++) next[i] = level.slice(i * n, (i + 1) * n);
+    level = next;
+  }
+  return level[0] as NestedArray;
 }
 
 /** A tensor, a JS number or a boolean: the operand of a binary method. */

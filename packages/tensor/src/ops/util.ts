@@ -166,7 +166,7 @@ export function elementwise(
     byKey.set(sig, k);
   }
   // A tensor's shape array is never changed once made, so the output may share an input's.
-  const out = emptyOwned(outShape, (k.outputs[0] as Expr).dtype, backend);
+  const out = emptyOwned(outShape, (k.outputs[0] as Expr).dtype, backend, op);
   const views: View[] = [];
   for (let i = 0; i < tensors.length; i++) views.push((tensors[i] as Tensor).stridedView());
   launch(backend, k, views, [out.stridedView()], params);

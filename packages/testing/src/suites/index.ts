@@ -12,6 +12,7 @@ import { errorTests } from "./errors.js";
 import { formatTests } from "./format.js";
 import { SuiteRun, type TensorSuiteOptions } from "./harness.js";
 import { inplaceTests } from "./inplace.js";
+import { limitTests } from "./limits.js";
 import { memoryTests } from "./memory.js";
 
 export type { Needs, SuiteContext, TensorSuiteOptions } from "./harness.js";
@@ -42,6 +43,7 @@ export function tensorSuites(
     s.group("format", () => formatTests(s));
     s.group("errors", () => errorTests(s));
     s.group("edge cases", () => edgeCaseTests(s));
+    s.group("limits", () => limitTests(s));
 
     it("lists the tests left out and the known failures", () => {
       if (run.skipped.length)
