@@ -20,7 +20,12 @@ function bytesOf(backend: Backend, dtype: DType, size: number): number {
  * would exceed `backend.capabilities.maxBufferBytes`; `op` names the caller. Sizes beyond 2^53
  * are compared approximately, which is enough to refuse them.
  */
-export function checkAlloc(op: string, shape: readonly number[], dtype: DType, backend: Backend): void {
+export function checkAlloc(
+  op: string,
+  shape: readonly number[],
+  dtype: DType,
+  backend: Backend,
+): void {
   let size = 1;
   for (const d of shape) size *= d;
   const bytes = bytesOf(backend, dtype, size);
