@@ -143,8 +143,51 @@ interface Registry {
 const registry = (): Registry =>
   shared<Registry>("backends", () => ({ factories: new Map(), current: undefined }));
 
-/** Makes `backend` the default for new tensors. Returns it. */
+const METHODS = [
+  "alloc",
+  "free",
+  "write",
+  "read",
+  "elementwise",
+  "reduce",
+  "matmul",
+  "gather",
+  "scatterAdd",
+  "random",
+] as const;
+
+/**
+ * Throws BackendError unless `backend` implements the Backend interface: for a Promise (a
+ * backend factory's result not awaited) it says so; otherwise it lists the missing members.
+ */
+export function checkBackend(op: string, backend: unknown): asserts backend is Backend {
+  if (typeof (backend as { then?: unknown } | null)?.then === "function") {
+    throw new BackendError(
+      `${op}: got a Promise — did you forget \`await\` (e.g. \`setBackend(await webgpu())\`)?`,
+    );
+  }
+  const b = backend as Partial<Record<string, unknown>> | null | undefined;
+  if (typeof b !== "object" || b === null) {
+    throw new BackendError(
+      `${op}: expected a Backend (e.g. cpu() from @nn/backend-cpu), got ${b === null ? "null" : typeof b}`,
+    );
+  }
+  const missing: string[] = METHODS.filter((m) => typeof b[m] !== "function");
+  for (const k of ["name", "label"]) if (typeof b[k] !== "string") missing.push(k);
+  if (typeof b.capabilities !== "object" || b.capabilities === null) missing.push("capabilities");
+  if (missing.length) {
+    throw new BackendError(
+      `${op}: not a Backend: missing or invalid ${missing.join(", ")} (see the Backend interface in @nn/tensor)`,
+    );
+  }
+}
+
+/**
+ * Makes `backend` the default for new tensors. Returns it. Throws BackendError for a Promise
+ * (`setBackend(webgpu())` without `await`) or anything else that does not implement Backend.
+ */
 export function setBackend<B extends Backend>(backend: B): B {
+  checkBackend("setBackend", backend);
   registry().current = backend;
   return backend;
 }
@@ -174,7 +217,10 @@ export function listBackends(): string[] {
   return [...registry().factories.keys()];
 }
 
-/** Creates a backend from its registered factory. Throws BackendError for an unknown name. */
+/**
+ * Creates a backend from its registered factory. Throws BackendError for an unknown name or a
+ * factory whose result is not a Backend.
+ */
 export async function createBackend(name: string): Promise<Backend> {
   const f = registry().factories.get(name);
   if (!f) {
@@ -182,5 +228,7 @@ export async function createBackend(name: string): Promise<Backend> {
       `createBackend: unknown backend "${name}"; registered: ${listBackends().join(", ") || "none"}`,
     );
   }
-  return f();
+  const backend = await f();
+  checkBackend(`createBackend("${name}")`, backend);
+  return backend;
 }
