@@ -14,9 +14,11 @@ import {
   rand,
   ShapeError,
   setBackend,
+  std,
   type Tensor,
   tensor,
   ValueError,
+  variance,
   zeros,
 } from "@nn/tensor";
 import { beforeEach, expect } from "vitest";
@@ -102,4 +104,17 @@ export function limitTests(s: SuiteContext): void {
       ]),
     ).toThrow(/element at \[1, 1\] is string/);
   });
+
+  test(
+    "std is finite where representable though the squares overflow (float64: 1e160)",
+    async () => {
+      // PyTorch 1.13 gives inf here (it squares unscaled); the exact answer is sqrt(2) * 1e160.
+      const x = tensor([1e160, -1e160], { dtype: "float64" });
+      expect(await std(x).item()).toBeCloseTo(Math.SQRT2 * 1e160, -146);
+      expect(await variance(x).item()).toBe(Infinity);
+      expect(await std(x, null, false, 0).item()).toBe(1e160);
+      x.dispose();
+    },
+    { dtypes: ["float64"], ieeeSpecials: true },
+  );
 }
