@@ -6,6 +6,7 @@
  * else. Without a hook, or with grad mode off, recording costs one check.
  */
 import { refuseAsync, refuseThenable } from "./async-guard.js";
+import type { Backend } from "./backend.js";
 import { shared } from "./global.js";
 import { type Disposable, disposeHookSlot } from "./memory.js";
 import type { Tensor } from "./tensor.js";
@@ -37,6 +38,35 @@ export function setOpHook(hook: OpHook | undefined): OpHook | undefined {
 }
 
 /**
+ * Where anomaly mode (anomaly.ts) installs its check of every op's outputs and its check before
+ * a read, and the op whose gradient rule is running (set by `inGradientRule`), for its messages.
+ * Shared, so that every copy of this package checks.
+ */
+export const anomalySlot: {
+  check: OpHook | undefined;
+  beforeRead: ((backend: Backend) => Promise<void>) | undefined;
+  backwardOf: string | undefined;
+} = shared("anomaly", () => ({
+  check: undefined,
+  beforeRead: undefined,
+  backwardOf: undefined,
+}));
+
+/**
+ * Runs `fn`, a gradient rule of `op` (autograd calls it), so that anomaly mode can say that an op
+ * inside it produced a NaN ("in the gradient rule of mul").
+ */
+export function inGradientRule<T>(op: string, fn: () => T): T {
+  const prev = anomalySlot.backwardOf;
+  anomalySlot.backwardOf = op;
+  try {
+    return fn();
+  } finally {
+    anomalySlot.backwardOf = prev;
+  }
+}
+
+/**
  * Reports an op to the hook, if one is installed and grad mode is on. A composite op (`std`,
  * `softmax`, a custom op) computes its parts under `noGrad` and then reports itself as one op,
  * so autograd applies its registered (more stable) rule instead of differentiating the parts.
@@ -47,6 +77,8 @@ export function recordOp(
   outputs: readonly Tensor[],
   attrs: Readonly<Record<string, unknown>> = {},
 ): void {
+  const check = anomalySlot.check;
+  if (check !== undefined) check({ op, inputs, outputs, attrs });
   const hook = hookSlot.hook;
   if (hook !== undefined && modeSlot.enabled) hook({ op, inputs, outputs, attrs });
 }

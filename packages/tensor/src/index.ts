@@ -4,10 +4,17 @@
  * functions (`add(a, b)`, `matmul(a, b)`), so a bundle keeps only what it imports.
  */
 
+export {
+  AnomalyError,
+  isAnomalyModeEnabled,
+  setAnomalyMode,
+  withAnomalyMode,
+} from "./anomaly.js";
 export * from "./backend.js";
 export {
   type DisposeHook,
   enableGrad,
+  inGradientRule,
   isGradEnabled,
   noGrad,
   type OpHook,

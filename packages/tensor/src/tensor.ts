@@ -1,4 +1,5 @@
 import { type Backend, getBackend, type View } from "./backend.js";
+import { anomalySlot } from "./dispatch.js";
 import type { DataArray, DType } from "./dtype.js";
 import { BackendError, DisposedTensorError, DTypeError, ValueError } from "./errors.js";
 import { formatTensor } from "./format.js";
@@ -178,6 +179,8 @@ export class Tensor {
   /** Values in row-major order, as a new TypedArray (bool as Uint8Array of 0/1). Works on every backend. */
   async data(): Promise<DataArray> {
     this.assertLive("data");
+    const beforeRead = anomalySlot.beforeRead;
+    if (beforeRead !== undefined) await beforeRead(this.backend);
     const c = this.#packed();
     try {
       return sliceTo(await this.backend.read(c.storage.buffer), this.size);

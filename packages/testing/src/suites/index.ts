@@ -6,6 +6,7 @@
  */
 import type { Backend } from "@nn/tensor";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { anomalyTests } from "./anomaly.js";
 import { creationTests } from "./creation.js";
 import { edgeCaseTests } from "./edge-cases.js";
 import { errorTests } from "./errors.js";
@@ -44,6 +45,7 @@ export function tensorSuites(
     s.group("errors", () => errorTests(s));
     s.group("edge cases", () => edgeCaseTests(s));
     s.group("limits", () => limitTests(s));
+    s.group("anomaly mode", () => anomalyTests(s));
 
     it("lists the tests left out and the known failures", () => {
       if (run.skipped.length)
