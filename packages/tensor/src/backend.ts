@@ -143,41 +143,29 @@ interface Registry {
 const registry = (): Registry =>
   shared<Registry>("backends", () => ({ factories: new Map(), current: undefined }));
 
-const METHODS = [
-  "alloc",
-  "free",
-  "write",
-  "read",
-  "elementwise",
-  "reduce",
-  "matmul",
-  "gather",
-  "scatterAdd",
-  "random",
-] as const;
+// The members every Backend has: two strings, an object, then the methods.
+const MEMBERS =
+  "name label capabilities alloc free write read elementwise reduce matmul gather scatterAdd random".split(
+    " ",
+  );
 
 /**
  * Throws BackendError unless `backend` implements the Backend interface: for a Promise (a
  * backend factory's result not awaited) it says so; otherwise it lists the missing members.
  */
 export function checkBackend(op: string, backend: unknown): asserts backend is Backend {
-  if (typeof (backend as { then?: unknown } | null)?.then === "function") {
+  const b = backend as Record<string, unknown> | null | undefined;
+  if (typeof b?.then === "function") {
     throw new BackendError(
       `${op}: got a Promise — did you forget \`await\` (e.g. \`setBackend(await webgpu())\`)?`,
     );
   }
-  const b = backend as Partial<Record<string, unknown>> | null | undefined;
-  if (typeof b !== "object" || b === null) {
-    throw new BackendError(
-      `${op}: expected a Backend (e.g. cpu() from @nn/backend-cpu), got ${b === null ? "null" : typeof b}`,
-    );
-  }
-  const missing: string[] = METHODS.filter((m) => typeof b[m] !== "function");
-  for (const k of ["name", "label"]) if (typeof b[k] !== "string") missing.push(k);
-  if (typeof b.capabilities !== "object" || b.capabilities === null) missing.push("capabilities");
+  const missing = MEMBERS.filter(
+    (m, i) => typeof b?.[m] !== (i < 2 ? "string" : i < 3 ? "object" : "function"),
+  );
   if (missing.length) {
     throw new BackendError(
-      `${op}: not a Backend: missing or invalid ${missing.join(", ")} (see the Backend interface in @nn/tensor)`,
+      `${op}: expected a Backend (e.g. cpu() from @nn/backend-cpu), got ${b === null ? "null" : typeof b} missing ${missing.join(", ")}`,
     );
   }
 }

@@ -86,3 +86,14 @@ export class ScopeError extends NNError {
   static override readonly kind = "ScopeError";
   override name = "ScopeError";
 }
+
+/** A user's value as errors name it: "an array", "null", "undefined", "a string", ... */
+export function describeValue(a: unknown): string {
+  return Array.isArray(a)
+    ? "an array"
+    : a === null
+      ? "null"
+      : a === undefined
+        ? "undefined"
+        : `a ${typeof a}`;
+}

@@ -1,7 +1,13 @@
-import { type Backend, getBackend, type View } from "./backend.js";
+import { type Backend, checkBackend, getBackend, type View } from "./backend.js";
 import { anomalySlot } from "./dispatch.js";
 import type { DataArray, DType } from "./dtype.js";
-import { BackendError, DisposedTensorError, DTypeError, ValueError } from "./errors.js";
+import {
+  BackendError,
+  DisposedTensorError,
+  DTypeError,
+  describeValue,
+  ValueError,
+} from "./errors.js";
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
 import { copyView } from "./launch.js";
@@ -54,8 +60,7 @@ export interface Tensor extends TensorMethods {}
 export class Tensor {
   readonly [TENSOR_BRAND] = true;
   #requiresGrad = false;
-  /** The accumulated gradient of a leaf, set by `@nn/autograd`. */
-  grad: Tensor | null = null;
+  #grad: Tensor | null = null;
   #disposed = false;
   #registered = false;
   /** This tensor's slot in `pending` until the registration pass, else -1. */
@@ -104,12 +109,28 @@ export class Tensor {
     return this.#requiresGrad;
   }
   set requiresGrad(value: boolean) {
+    if (typeof value !== "boolean")
+      throw new ValueError(`requiresGrad: expected true or false, got ${describeValue(value)}`);
     if (value && this.dtype !== "float32" && this.dtype !== "float64") {
       throw new DTypeError(
         `requiresGrad: only float tensors can require gradients, got ${this.dtype}; cast it first`,
       );
     }
     this.#requiresGrad = value;
+  }
+
+  /**
+   * The accumulated gradient of a leaf, set by `@nn/autograd` (null until a backward reaches it).
+   * Assigning anything but null or a Tensor throws ValueError; a tensor of another shape or dtype
+   * is refused where the gradient is used (an optimizer's `step`).
+   */
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+  set grad(value: Tensor | null) {
+    if (value !== null && !isTensor(value))
+      throw new ValueError(`grad: expected a Tensor or null, got ${describeValue(value)}`);
+    this.#grad = value;
   }
 
   /** The element type. */
@@ -234,9 +255,11 @@ export class Tensor {
   /**
    * Copies this tensor to another backend instance (PyTorch's `.to(device)`). Async, since a
    * GPU reads back asynchronously. On the same backend it resolves to a new view of the same storage.
+   * Rejects with BackendError when `backend` is not a Backend (a Promise: `await` it first).
    */
   async to(backend: Backend): Promise<Tensor> {
     this.assertLive("to");
+    checkBackend("to", backend);
     if (backend === this.backend)
       return new Tensor(this.storage, this.shape, this.strides, this.offset);
     checkAlloc("to", this.shape, this.dtype, backend);
