@@ -4,7 +4,7 @@
  * disposed, its ops recorded under `noGrad`). Such functions are refused before they run, and a
  * promise that a plain function returns is refused without being left unhandled.
  */
-import { ValueError } from "./errors.js";
+import { describeValue, ValueError } from "./errors.js";
 
 // `async () => {}` is an instance of the (unexported) AsyncFunction constructor.
 const AsyncFunction = (async () => {}).constructor;
@@ -12,9 +12,8 @@ const AsyncFunction = (async () => {}).constructor;
 /** Throws ValueError unless `fn` is a synchronous function; `op` names the scope. */
 export function refuseAsync(op: string, fn: unknown, hint: string): void {
   if (typeof fn !== "function")
-    throw new ValueError(`${op}: expected a function, got ${fn === null ? "null" : typeof fn}`);
-  if (fn instanceof AsyncFunction)
-    throw new ValueError(`${op}: got an async function (it returns a Promise); ${hint}`);
+    throw new ValueError(`${op}: expected a function, got ${describeValue(fn)}`);
+  if (fn instanceof AsyncFunction) throw new ValueError(`${op}: got an async function; ${hint}`);
 }
 
 /**
@@ -29,5 +28,5 @@ export function refuseThenable(op: string, value: unknown, hint: string): void {
   } catch {
     // A thenable whose `then` throws: nothing left pending to handle.
   }
-  throw new ValueError(`${op}: fn returned a Promise (or thenable); ${hint}`);
+  throw new ValueError(`${op}: fn returned a Promise; ${hint}`);
 }

@@ -104,8 +104,7 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
-const NO_GRAD_HINT =
-  "noGrad takes a synchronous function (ops run synchronously; await reads outside it, or wrap each synchronous part in noGrad)";
+const NO_GRAD_HINT = "ops are synchronous: await reads outside noGrad";
 
 /**
  * Runs `fn` without recording ops (torch.no_grad): for updates of parameters in place and for

@@ -176,8 +176,7 @@ function collect(x: unknown, out: Set<Disposable>, seen: Set<unknown>): void {
     for (const v of Object.values(x)) collect(v, out, seen);
 }
 
-const TIDY_HINT =
-  "tidy takes a synchronous function; use `await tidyAsync(fn)` to keep a scope across awaits";
+const TIDY_HINT = "use `await tidyAsync(fn)` for async work";
 
 /**
  * Runs `fn` and disposes every tensor created during it except those it returns (found in

@@ -156,7 +156,7 @@ export function memoryTests(s: SuiteContext): void {
         return add(ones([2]), 1);
       };
       expect(() => tidy(fn as never)).toThrow(ValueError);
-      expect(() => tidy(fn as never)).toThrow(/tidy: got an async function .*tidyAsync/);
+      expect(() => tidy(fn as never)).toThrow(/tidy: got an async function; .*tidyAsync/);
       expect(ran).toBe(false);
       expect(live()).toEqual(before);
     });
