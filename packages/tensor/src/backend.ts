@@ -10,7 +10,7 @@
  * - Methods other than `read` run eagerly (or enqueue work, on a GPU) and return nothing.
  */
 import type { DataArray, DType } from "./dtype.js";
-import { BackendError } from "./errors.js";
+import { BackendError, describeValue } from "./errors.js";
 import type { Kernel } from "./expr.js";
 import { shared } from "./global.js";
 import type { Shape } from "./shape.js";
@@ -165,7 +165,7 @@ export function checkBackend(op: string, backend: unknown): asserts backend is B
   );
   if (missing.length) {
     throw new BackendError(
-      `${op}: expected a Backend (e.g. cpu() from @nn/backend-cpu), got ${b === null ? "null" : typeof b} missing ${missing.join(", ")}`,
+      `${op}: expected a Backend (e.g. cpu() from @nn/backend-cpu), got ${describeValue(b)} missing ${missing.join(", ")}`,
     );
   }
 }

@@ -43,14 +43,10 @@ export function setOpHook(hook: OpHook | undefined): OpHook | undefined {
  * Shared, so that every copy of this package checks.
  */
 export const anomalySlot: {
-  check: OpHook | undefined;
-  beforeRead: ((backend: Backend) => Promise<void>) | undefined;
-  backwardOf: string | undefined;
-} = shared("anomaly", () => ({
-  check: undefined,
-  beforeRead: undefined,
-  backwardOf: undefined,
-}));
+  check?: OpHook | undefined;
+  beforeRead?: ((backend: Backend) => Promise<void>) | undefined;
+  backwardOf?: string | undefined;
+} = shared("anomaly", () => ({}));
 
 /**
  * Runs `fn`, a gradient rule of `op` (autograd calls it), so that anomaly mode can say that an op

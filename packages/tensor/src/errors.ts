@@ -87,7 +87,7 @@ export class ScopeError extends NNError {
   override name = "ScopeError";
 }
 
-/** A user's value as errors name it: "an array", "null", "undefined", "a string", ... */
+/** A user's value as errors name it: "an array", "null", "undefined", "a string", "an object", ... */
 export function describeValue(a: unknown): string {
   return Array.isArray(a)
     ? "an array"
@@ -95,5 +95,5 @@ export function describeValue(a: unknown): string {
       ? "null"
       : a === undefined
         ? "undefined"
-        : `a ${typeof a}`;
+        : `${typeof a === "object" ? "an" : "a"} ${typeof a}`;
 }

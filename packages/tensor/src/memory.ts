@@ -9,6 +9,7 @@ import type { Backend, BackendBuffer } from "./backend.js";
 import { BYTES_PER_ELEMENT, type DType } from "./dtype.js";
 import { AllocationError, ScopeError } from "./errors.js";
 import { shared } from "./global.js";
+import { sizeOf } from "./shape.js";
 
 /** Device bytes of `size` elements of `dtype` on `backend`. */
 function bytesOf(backend: Backend, dtype: DType, size: number): number {
@@ -26,8 +27,7 @@ export function checkAlloc(
   dtype: DType,
   backend: Backend,
 ): void {
-  let size = 1;
-  for (const d of shape) size *= d;
+  const size = sizeOf(shape);
   const bytes = bytesOf(backend, dtype, size);
   const limit = backend.capabilities.maxBufferBytes;
   if (bytes <= limit) return;

@@ -56,10 +56,10 @@ it("anything else that is not a Backend: BackendError listing what is missing", 
   expect(() => setBackend(undefined as never)).toThrow(
     /^setBackend: expected a Backend \(e\.g\. cpu\(\) from @nn\/backend-cpu\), got undefined missing name, label, capabilities, alloc, /,
   );
-  expect(() => setBackend("cpu" as never)).toThrow(/got string missing name, /);
+  expect(() => setBackend("cpu" as never)).toThrow(/got a string missing name, /);
   const { matmul: _m, random: _r, label: _l, ...partial } = fakeBackend();
   expect(() => setBackend(partial as never)).toThrow(
-    "setBackend: expected a Backend (e.g. cpu() from @nn/backend-cpu), got object missing label, matmul, random",
+    "setBackend: expected a Backend (e.g. cpu() from @nn/backend-cpu), got an object missing label, matmul, random",
   );
 });
 
