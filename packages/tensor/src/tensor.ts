@@ -399,9 +399,12 @@ function toElems(a: DataArray, dtype: DType): ArrayLike<number | boolean> {
 /** Nested arrays of `a`, built innermost dim first (no recursion, so any number of dims works). */
 function nest(a: DataArray, shape: Shape, dtype: DType): NestedArray {
   let level: NestedArray[] = Array.from(toElems(a, dtype));
+  // count: how many arrays of dim d there are, the product of the sizes before it.
+  const before = [1];
+  for (let d = 0; d < shape.length; d++) before.push((before[d] as number) * (shape[d] as number));
   for (let d = shape.length - 1; d >= 0; d--) {
     const n = shape[d] as number;
-    const count = d === 0 ? 1 : sizeOf(shape.slice(0, d));
+    const count = before[d] as number;
     const next: NestedArray[] = new Array(count);
     for (let i = 0; i < count; i++) next[i] = level.slice(i * n, (i + 1) * n);
     level = next;
