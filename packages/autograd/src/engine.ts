@@ -6,6 +6,7 @@ import {
   add,
   contiguous,
   DTypeError,
+  inGradientRule,
   isFloating,
   isTensor,
   keep,
@@ -90,14 +91,17 @@ export function runBackward(
         );
       }
       const saved = node.unpack();
+      // inGradientRule: anomaly mode names the op whose rule produced a NaN.
       const inGrads = withGradMode(createGraph, () =>
-        (node.rule as NonNullable<Node["rule"]>).backward({
-          inputs: saved.inputs,
-          outputs: saved.outputs,
-          attrs: node.attrs,
-          grads: outGrads,
-          needsGrad: node.needsGrad,
-        }),
+        inGradientRule(node.op, () =>
+          (node.rule as NonNullable<Node["rule"]>).backward({
+            inputs: saved.inputs,
+            outputs: saved.outputs,
+            attrs: node.attrs,
+            grads: outGrads,
+            needsGrad: node.needsGrad,
+          }),
+        ),
       );
       node.inputs.forEach((t, i) => {
         const g = inGrads[i];

@@ -53,6 +53,12 @@ export interface CpuOptions {
    * and min over contiguous rows (`wasm/reduce.ts`; sums still accumulate in float64).
    */
   wasm?: boolean;
+  /**
+   * The largest tensor, in bytes, this backend allocates (`capabilities.maxBufferBytes`); a
+   * larger one is refused with AllocationError before any memory is taken. Default 2 GiB (2^31
+   * bytes: what 32-bit WebAssembly memory can hold, and what V8 allocates on every platform).
+   */
+  maxBufferBytes?: number;
 }
 
 // One compiled kernel and its memory per process, created on first use.
@@ -82,7 +88,14 @@ export class CpuBackend implements Backend {
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
     this.label = `cpu:${instances().next++}`;
-    this.capabilities = { dtypes: DTYPES, ieeeSpecials: true, syncRead, indexChecks: true };
+    const maxBufferBytes = options.maxBufferBytes ?? 2 ** 31;
+    this.capabilities = {
+      dtypes: DTYPES,
+      ieeeSpecials: true,
+      syncRead,
+      indexChecks: true,
+      maxBufferBytes,
+    };
     this.wasmMatmul = (options.wasm ?? true) ? getWasmMatmul() : undefined;
     // Where the matmul validates, so does SIMD for the elementwise kernels.
     this.compiler = new ElementwiseCompiler(

@@ -76,12 +76,7 @@ const instances = () => shared("@nn/backend-webgpu/instances@1", () => ({ next: 
 export class WebGpuBackend implements Backend {
   readonly name = "webgpu";
   readonly label: string;
-  readonly capabilities: BackendCapabilities = {
-    dtypes: GPU_DTYPES,
-    ieeeSpecials: false,
-    syncRead: false,
-    indexChecks: false,
-  };
+  readonly capabilities: BackendCapabilities;
   readonly device: GPUDevice;
   readonly #runner: KernelRunner;
   readonly #pool: BufferPool;
@@ -93,6 +88,14 @@ export class WebGpuBackend implements Backend {
   constructor(device: GPUDevice, options: BackendOptions = {}) {
     this.device = device;
     this.label = `webgpu:${instances().next++}`;
+    const { maxStorageBufferBindingSize, maxBufferSize } = device.limits;
+    this.capabilities = {
+      dtypes: GPU_DTYPES,
+      ieeeSpecials: false,
+      syncRead: false,
+      indexChecks: false,
+      maxBufferBytes: Math.min(maxStorageBufferBindingSize, maxBufferSize ?? Infinity),
+    };
     this.#ownsDevice = options.ownsDevice ?? false;
     this.#runner = new KernelRunner(device, options.maxWorkgroupsPerDimension);
     this.#pool = new BufferPool(device, options.poolBytes ?? 256 * 2 ** 20);

@@ -76,6 +76,10 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
       ieeeSpecials: false,
       syncRead: false,
       indexChecks: false,
+      maxBufferBytes: Math.min(
+        device.limits.maxStorageBufferBindingSize,
+        device.limits.maxBufferSize,
+      ),
     });
     expect(() => gpu.alloc("float64", 4)).toThrow(/float64|f64/);
   });

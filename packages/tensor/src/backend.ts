@@ -10,7 +10,7 @@
  * - Methods other than `read` run eagerly (or enqueue work, on a GPU) and return nothing.
  */
 import type { DataArray, DType } from "./dtype.js";
-import { BackendError } from "./errors.js";
+import { BackendError, describeValue } from "./errors.js";
 import type { Kernel } from "./expr.js";
 import { shared } from "./global.js";
 import type { Shape } from "./shape.js";
@@ -40,6 +40,12 @@ export interface BackendCapabilities {
    * of range. A GPU kernel cannot throw: there an out-of-range index reads 0 or is ignored.
    */
   readonly indexChecks: boolean;
+  /**
+   * The largest buffer, in bytes, `alloc` can give: the tensor layer refuses a larger tensor
+   * with AllocationError before allocating (CPU: 2 GiB by default; WebGPU: the device's
+   * `maxStorageBufferBindingSize`, capped by `maxBufferSize`).
+   */
+  readonly maxBufferBytes: number;
 }
 
 /** Reductions a backend runs over the trailing dims of a view. */
@@ -137,8 +143,39 @@ interface Registry {
 const registry = (): Registry =>
   shared<Registry>("backends", () => ({ factories: new Map(), current: undefined }));
 
-/** Makes `backend` the default for new tensors. Returns it. */
+// The members every Backend has: two strings, an object, then the methods.
+const MEMBERS =
+  "name label capabilities alloc free write read elementwise reduce matmul gather scatterAdd random".split(
+    " ",
+  );
+
+/**
+ * Throws BackendError unless `backend` implements the Backend interface: for a Promise (a
+ * backend factory's result not awaited) it says so; otherwise it lists the missing members.
+ */
+export function checkBackend(op: string, backend: unknown): asserts backend is Backend {
+  const b = backend as Record<string, unknown> | null | undefined;
+  if (typeof b?.then === "function") {
+    throw new BackendError(
+      `${op}: got a Promise — did you forget \`await\` (e.g. \`setBackend(await webgpu())\`)?`,
+    );
+  }
+  const missing = MEMBERS.filter(
+    (m, i) => typeof b?.[m] !== (i < 2 ? "string" : i < 3 ? "object" : "function"),
+  );
+  if (missing.length) {
+    throw new BackendError(
+      `${op}: expected a Backend (e.g. cpu() from @nn/backend-cpu), got ${describeValue(b)} missing ${missing.join(", ")}`,
+    );
+  }
+}
+
+/**
+ * Makes `backend` the default for new tensors. Returns it. Throws BackendError for a Promise
+ * (`setBackend(webgpu())` without `await`) or anything else that does not implement Backend.
+ */
 export function setBackend<B extends Backend>(backend: B): B {
+  checkBackend("setBackend", backend);
   registry().current = backend;
   return backend;
 }
@@ -168,7 +205,10 @@ export function listBackends(): string[] {
   return [...registry().factories.keys()];
 }
 
-/** Creates a backend from its registered factory. Throws BackendError for an unknown name. */
+/**
+ * Creates a backend from its registered factory. Throws BackendError for an unknown name or a
+ * factory whose result is not a Backend.
+ */
 export async function createBackend(name: string): Promise<Backend> {
   const f = registry().factories.get(name);
   if (!f) {
@@ -176,5 +216,7 @@ export async function createBackend(name: string): Promise<Backend> {
       `createBackend: unknown backend "${name}"; registered: ${listBackends().join(", ") || "none"}`,
     );
   }
-  return f();
+  const backend = await f();
+  checkBackend(`createBackend("${name}")`, backend);
+  return backend;
 }

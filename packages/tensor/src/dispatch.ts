@@ -5,7 +5,8 @@
  * code which only needs to not record (an optimizer's update, a layer's init) imports nothing
  * else. Without a hook, or with grad mode off, recording costs one check.
  */
-import { ValueError } from "./errors.js";
+import { refuseAsync, refuseThenable } from "./async-guard.js";
+import type { Backend } from "./backend.js";
 import { shared } from "./global.js";
 import { type Disposable, disposeHookSlot } from "./memory.js";
 import type { Tensor } from "./tensor.js";
@@ -37,6 +38,31 @@ export function setOpHook(hook: OpHook | undefined): OpHook | undefined {
 }
 
 /**
+ * Where anomaly mode (anomaly.ts) installs its check of every op's outputs and its check before
+ * a read, and the op whose gradient rule is running (set by `inGradientRule`), for its messages.
+ * Shared, so that every copy of this package checks.
+ */
+export const anomalySlot: {
+  check?: OpHook | undefined;
+  beforeRead?: ((backend: Backend) => Promise<void>) | undefined;
+  backwardOf?: string | undefined;
+} = shared("anomaly", () => ({}));
+
+/**
+ * Runs `fn`, a gradient rule of `op` (autograd calls it), so that anomaly mode can say that an op
+ * inside it produced a NaN ("in the gradient rule of mul").
+ */
+export function inGradientRule<T>(op: string, fn: () => T): T {
+  const prev = anomalySlot.backwardOf;
+  anomalySlot.backwardOf = op;
+  try {
+    return fn();
+  } finally {
+    anomalySlot.backwardOf = prev;
+  }
+}
+
+/**
  * Reports an op to the hook, if one is installed and grad mode is on. A composite op (`std`,
  * `softmax`, a custom op) computes its parts under `noGrad` and then reports itself as one op,
  * so autograd applies its registered (more stable) rule instead of differentiating the parts.
@@ -47,6 +73,8 @@ export function recordOp(
   outputs: readonly Tensor[],
   attrs: Readonly<Record<string, unknown>> = {},
 ): void {
+  const check = anomalySlot.check;
+  if (check !== undefined) check({ op, inputs, outputs, attrs });
   const hook = hookSlot.hook;
   if (hook !== undefined && modeSlot.enabled) hook({ op, inputs, outputs, attrs });
 }
@@ -72,16 +100,18 @@ export function withGradMode<T>(enabled: boolean, fn: () => T): T {
   }
 }
 
+const NO_GRAD_HINT = "ops are synchronous: await reads outside noGrad";
+
 /**
  * Runs `fn` without recording ops (torch.no_grad): for updates of parameters in place and for
- * inference. `fn` must be synchronous: grad mode is restored when `fn` returns, so an async
- * function's work after its first `await` would be recorded; a ValueError says so (after the
- * synchronous part ran).
+ * inference. `fn` must be synchronous, since grad mode is restored when `fn` returns: an `async`
+ * function is refused with a ValueError before it runs, and a Promise returned by a plain
+ * function is refused (its rejection handled, so it cannot crash the process).
  */
 export function noGrad<T>(fn: () => T): T {
+  refuseAsync("noGrad", fn, NO_GRAD_HINT);
   const out = withGradMode(false, fn);
-  if (out instanceof Promise)
-    throw new ValueError("noGrad: fn returned a Promise; pass a synchronous function");
+  refuseThenable("noGrad", out, NO_GRAD_HINT);
   return out;
 }
 

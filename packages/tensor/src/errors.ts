@@ -66,8 +66,34 @@ export class IndexError extends NNError {
   override name = "IndexError";
 }
 
+/** A tensor larger than its backend can hold (`capabilities.maxBufferBytes`), refused before allocating. */
+export class AllocationError extends NNError {
+  static override readonly kind = "AllocationError";
+  override name = "AllocationError";
+}
+
 /** Any other invalid argument value (a non-numeric element, a negative count, an empty list). */
 export class ValueError extends NNError {
   static override readonly kind = "ValueError";
   override name = "ValueError";
+}
+
+/**
+ * Scopes used out of order: a `tidyAsync` scope that ends while a scope opened after it is still
+ * open (concurrent async scopes), which would otherwise dispose or keep the wrong tensors.
+ */
+export class ScopeError extends NNError {
+  static override readonly kind = "ScopeError";
+  override name = "ScopeError";
+}
+
+/** A user's value as errors name it: "an array", "null", "undefined", "a string", "an object", ... */
+export function describeValue(a: unknown): string {
+  return Array.isArray(a)
+    ? "an array"
+    : a === null
+      ? "null"
+      : a === undefined
+        ? "undefined"
+        : `${typeof a === "object" ? "an" : "a"} ${typeof a}`;
 }

@@ -4,10 +4,17 @@
  * functions (`add(a, b)`, `matmul(a, b)`), so a bundle keeps only what it imports.
  */
 
+export {
+  AnomalyError,
+  isAnomalyModeEnabled,
+  setAnomalyMode,
+  withAnomalyMode,
+} from "./anomaly.js";
 export * from "./backend.js";
 export {
   type DisposeHook,
   enableGrad,
+  inGradientRule,
   isGradEnabled,
   noGrad,
   type OpHook,
@@ -24,7 +31,7 @@ export { FileError, fileError } from "./file-error.js";
 export { formatTensor } from "./format.js";
 export { shared } from "./global.js";
 export { broadcastView } from "./launch.js";
-export { dispose, keep, type MemoryInfo, memory, Storage, tidy } from "./memory.js";
+export { dispose, keep, type MemoryInfo, memory, Storage, tidy, tidyAsync } from "./memory.js";
 export * from "./op-table.js";
 export * from "./ops/creation.js";
 export * from "./ops/elementwise.js";

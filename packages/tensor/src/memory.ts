@@ -3,10 +3,39 @@
  * its last tensor is disposed. Scopes (`tidy`) dispose what they created; a FinalizationRegistry
  * releases tensors that were garbage collected without `dispose()`, as a last resort.
  */
+
+import { refuseAsync, refuseThenable } from "./async-guard.js";
 import type { Backend, BackendBuffer } from "./backend.js";
 import { BYTES_PER_ELEMENT, type DType } from "./dtype.js";
-import { ValueError } from "./errors.js";
+import { AllocationError, ScopeError } from "./errors.js";
 import { shared } from "./global.js";
+import { sizeOf } from "./shape.js";
+
+/** Device bytes of `size` elements of `dtype` on `backend`. */
+function bytesOf(backend: Backend, dtype: DType, size: number): number {
+  return backend.byteSize?.(dtype, size) ?? size * BYTES_PER_ELEMENT[dtype];
+}
+
+/**
+ * Throws AllocationError, before anything is allocated, when a tensor of `shape` and `dtype`
+ * would exceed `backend.capabilities.maxBufferBytes`; `op` names the caller. Sizes beyond 2^53
+ * are compared approximately, which is enough to refuse them.
+ */
+export function checkAlloc(
+  op: string,
+  shape: readonly number[],
+  dtype: DType,
+  backend: Backend,
+): void {
+  const size = sizeOf(shape);
+  const bytes = bytesOf(backend, dtype, size);
+  const limit = backend.capabilities.maxBufferBytes;
+  if (bytes <= limit) return;
+  throw new AllocationError(
+    `${op}: a ${dtype} tensor of shape [${shape.join(", ")}] (${size} elements, ${bytes} bytes) ` +
+      `exceeds the ${limit} bytes a buffer on ${backend.label} can hold (capabilities.maxBufferBytes)`,
+  );
+}
 
 /** A buffer and what the tensors viewing it share: its reference count and version counter. */
 export class Storage {
@@ -23,7 +52,7 @@ export class Storage {
     readonly dtype: DType,
     readonly size: number,
   ) {
-    this.bytes = backend.byteSize?.(dtype, size) ?? size * BYTES_PER_ELEMENT[dtype];
+    this.bytes = bytesOf(backend, dtype, size);
     const s = stats(backend);
     this.stats = s;
     s.buffers++;
@@ -147,13 +176,17 @@ function collect(x: unknown, out: Set<Disposable>, seen: Set<unknown>): void {
     for (const v of Object.values(x)) collect(v, out, seen);
 }
 
+const TIDY_HINT = "use `await tidyAsync(fn)` for async work";
+
 /**
  * Runs `fn` and disposes every tensor created during it except those it returns (found in
  * arrays, Maps and plain objects of the result). Returned tensors move to the enclosing scope.
- * `fn` must be synchronous: an async function would end the scope before its work; a
- * ValueError says so.
+ * `fn` must be synchronous: an `async` function is refused with a ValueError before it runs,
+ * and a Promise returned by a plain function is refused (its rejection handled, its tensors
+ * disposed); `tidyAsync` is the form for async work.
  */
 export function tidy<T>(fn: () => T): T {
+  refuseAsync("tidy", fn, TIDY_HINT);
   const stack = scopes();
   const scope = new Set<Disposable>();
   stack.push(scope);
@@ -166,12 +199,17 @@ export function tidy<T>(fn: () => T): T {
     throw e;
   }
   stack.pop();
-  if (result instanceof Promise) {
+  try {
+    refuseThenable("tidy", result, TIDY_HINT);
+  } catch (e) {
     for (const t of scope) t.dispose();
-    throw new ValueError(
-      "tidy: fn returned a Promise; tidy takes a synchronous function (await outside it)",
-    );
+    throw e;
   }
+  return closeScope(scope, result, stack);
+}
+
+/** Disposes what `scope` holds except the tensors in `result`, which move to the parent scope. */
+function closeScope<T>(scope: Set<Disposable>, result: T, stack: Set<Disposable>[]): T {
   const kept = new Set<Disposable>();
   collect(result, kept, new Set());
   const parent = stack[stack.length - 1];
@@ -180,6 +218,47 @@ export function tidy<T>(fn: () => T): T {
     else t.dispose();
   }
   return result;
+}
+
+/**
+ * `tidy` for async work: awaits `fn` (sync or async) and then disposes every tensor created
+ * since the call except those in its resolved value, which move to the enclosing scope. The
+ * scope stays open across `fn`'s awaits, so tensors created meanwhile by other code also land
+ * in it: scopes must nest (each `tidyAsync` awaited before its enclosing one ends). A scope that
+ * ends while one opened after it is still open (two `tidyAsync` run concurrently, e.g. under
+ * `Promise.all`) throws ScopeError and disposes its tensors, instead of mixing the two scopes.
+ * When `fn` rejects, its tensors are disposed and the rejection propagates.
+ */
+export async function tidyAsync<T>(fn: () => T | Promise<T>): Promise<Awaited<T>> {
+  if (typeof fn !== "function") refuseAsync("tidyAsync", fn, "");
+  const stack = scopes();
+  const scope = new Set<Disposable>();
+  stack.push(scope);
+  let result: Awaited<T>;
+  try {
+    result = await fn();
+  } catch (e) {
+    leaveScope(scope, stack);
+    for (const t of scope) t.dispose();
+    throw e;
+  }
+  leaveScope(scope, stack);
+  return closeScope(scope, result, stack);
+}
+
+/** Takes `scope` off the stack; if a later scope is still above it, disposes it and throws ScopeError. */
+function leaveScope(scope: Set<Disposable>, stack: Set<Disposable>[]): void {
+  const i = stack.lastIndexOf(scope);
+  if (i === stack.length - 1) {
+    stack.pop();
+    return;
+  }
+  if (i >= 0) stack.splice(i, 1);
+  for (const t of scope) t.dispose();
+  throw new ScopeError(
+    `tidyAsync: this scope ended while ${stack.length - Math.max(i, 0)} scope(s) opened after it were still open: ` +
+      "concurrent tidyAsync calls (e.g. under Promise.all) would mix their tensors; await each one before starting the next, or nest them",
+  );
 }
 
 /**

@@ -1,10 +1,17 @@
-import { type Backend, getBackend, type View } from "./backend.js";
+import { type Backend, checkBackend, getBackend, type View } from "./backend.js";
+import { anomalySlot } from "./dispatch.js";
 import type { DataArray, DType } from "./dtype.js";
-import { BackendError, DisposedTensorError, DTypeError, ValueError } from "./errors.js";
+import {
+  BackendError,
+  DisposedTensorError,
+  DTypeError,
+  describeValue,
+  ValueError,
+} from "./errors.js";
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
 import { copyView } from "./launch.js";
-import { notifyDispose, Storage, stats, TENSOR_BRAND, track } from "./memory.js";
+import { checkAlloc, notifyDispose, Storage, stats, TENSOR_BRAND, track } from "./memory.js";
 import type { BinaryName, UnaryName } from "./op-table.js";
 import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 
@@ -53,8 +60,7 @@ export interface Tensor extends TensorMethods {}
 export class Tensor {
   readonly [TENSOR_BRAND] = true;
   #requiresGrad = false;
-  /** The accumulated gradient of a leaf, set by `@nn/autograd`. */
-  grad: Tensor | null = null;
+  #grad: Tensor | null = null;
   #disposed = false;
   #registered = false;
   /** This tensor's slot in `pending` until the registration pass, else -1. */
@@ -103,12 +109,28 @@ export class Tensor {
     return this.#requiresGrad;
   }
   set requiresGrad(value: boolean) {
+    if (typeof value !== "boolean")
+      throw new ValueError(`requiresGrad: expected true or false, got ${describeValue(value)}`);
     if (value && this.dtype !== "float32" && this.dtype !== "float64") {
       throw new DTypeError(
         `requiresGrad: only float tensors can require gradients, got ${this.dtype}; cast it first`,
       );
     }
     this.#requiresGrad = value;
+  }
+
+  /**
+   * The accumulated gradient of a leaf, set by `@nn/autograd` (null until a backward reaches it).
+   * Assigning anything but null or a Tensor throws ValueError; a tensor of another shape or dtype
+   * is refused where the gradient is used (an optimizer's `step`).
+   */
+  get grad(): Tensor | null {
+    return this.#grad;
+  }
+  set grad(value: Tensor | null) {
+    if (value !== null && !isTensor(value))
+      throw new ValueError(`grad: expected a Tensor or null, got ${describeValue(value)}`);
+    this.#grad = value;
   }
 
   /** The element type. */
@@ -178,6 +200,8 @@ export class Tensor {
   /** Values in row-major order, as a new TypedArray (bool as Uint8Array of 0/1). Works on every backend. */
   async data(): Promise<DataArray> {
     this.assertLive("data");
+    const beforeRead = anomalySlot.beforeRead;
+    if (beforeRead !== undefined) await beforeRead(this.backend);
     const c = this.#packed();
     try {
       return sliceTo(await this.backend.read(c.storage.buffer), this.size);
@@ -231,11 +255,14 @@ export class Tensor {
   /**
    * Copies this tensor to another backend instance (PyTorch's `.to(device)`). Async, since a
    * GPU reads back asynchronously. On the same backend it resolves to a new view of the same storage.
+   * Rejects with BackendError when `backend` is not a Backend (a Promise: `await` it first).
    */
   async to(backend: Backend): Promise<Tensor> {
     this.assertLive("to");
+    checkBackend("to", backend);
     if (backend === this.backend)
       return new Tensor(this.storage, this.shape, this.strides, this.offset);
+    checkAlloc("to", this.shape, this.dtype, backend);
     const values = await this.data();
     const storage = new Storage(
       backend,
@@ -304,29 +331,42 @@ export class Tensor {
   }
 }
 
-/** A new contiguous tensor of `shape` (zero-filled by the backend). */
-export function empty(shape: Shape, dtype: DType, backend: Backend = getBackend()): Tensor {
-  return emptyOwned([...shape], dtype, backend);
+/**
+ * A new contiguous tensor of `shape` (zero-filled by the backend). `op` names the caller in the
+ * AllocationError thrown, before allocating, for a tensor over `capabilities.maxBufferBytes`.
+ */
+export function empty(
+  shape: Shape,
+  dtype: DType,
+  backend: Backend = getBackend(),
+  op = "empty",
+): Tensor {
+  return emptyOwned([...shape], dtype, backend, op);
 }
 
 /**
  * `empty` that keeps `shape` itself as the tensor's shape (no copy): for callers that own the
  * array and never change it (internal).
  */
-export function emptyOwned(shape: Shape, dtype: DType, backend: Backend): Tensor {
+export function emptyOwned(shape: Shape, dtype: DType, backend: Backend, op = "empty"): Tensor {
+  checkAlloc(op, shape, dtype, backend);
   const size = sizeOf(shape);
   const storage = new Storage(backend, backend.alloc(dtype, size), dtype, size);
   return new Tensor(storage, shape, contiguousStrides(shape), 0);
 }
 
-/** A new contiguous tensor holding `values` (already of `dtype`'s array type). */
+/**
+ * A new contiguous tensor holding `values` (already of `dtype`'s array type). `op` names the
+ * caller in errors (AllocationError over the backend's `maxBufferBytes`).
+ */
 export function fromArray(
   values: DataArray,
   shape: Shape,
   dtype: DType,
   backend: Backend = getBackend(),
+  op = "fromArray",
 ): Tensor {
-  const t = empty(shape, dtype, backend);
+  const t = empty(shape, dtype, backend, op);
   if (values.length) backend.write(t.storage.buffer, values);
   return t;
 }
@@ -356,14 +396,20 @@ function toElems(a: DataArray, dtype: DType): ArrayLike<number | boolean> {
   return dtype === "bool" ? Array.from(a, (v) => v !== 0) : a;
 }
 
+/** Nested arrays of `a`, built innermost dim first (no recursion, so any number of dims works). */
 function nest(a: DataArray, shape: Shape, dtype: DType): NestedArray {
-  const elems = toElems(a, dtype);
-  let i = 0;
-  const build = (dim: number): NestedArray => {
-    if (dim === shape.length) return elems[i++] as number | boolean;
-    return Array.from({ length: shape[dim] as number }, () => build(dim + 1));
-  };
-  return build(0);
+  let level: NestedArray[] = Array.from(toElems(a, dtype));
+  // count: how many arrays of dim d there are, the product of the sizes before it.
+  const before = [1];
+  for (let d = 0; d < shape.length; d++) before.push((before[d] as number) * (shape[d] as number));
+  for (let d = shape.length - 1; d >= 0; d--) {
+    const n = shape[d] as number;
+    const count = before[d] as number;
+    const next: NestedArray[] = new Array(count);
+    for (let i = 0; i < count; i++) next[i] = level.slice(i * n, (i + 1) * n);
+    level = next;
+  }
+  return level[0] as NestedArray;
 }
 
 /** A tensor, a JS number or a boolean: the operand of a binary method. */

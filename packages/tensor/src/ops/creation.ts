@@ -6,6 +6,7 @@
 import { type Backend, getBackend, type RandomDistribution } from "../backend.js";
 import { allocArray, checkDType, type DataArray, type DType, isFloating } from "../dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../errors.js";
+import { checkAlloc } from "../memory.js";
 import { nextCounters } from "../random.js";
 import { checkShape, fmt, sizeOf } from "../shape.js";
 import { empty, fromArray, type NestedArray, type Tensor } from "../tensor.js";
@@ -59,31 +60,48 @@ function typedDType(a: ArrayBufferView): DType | undefined {
   return undefined;
 }
 
-/** Walks a nested array: its shape, its flat leaves; ShapeError if ragged, DTypeError if non-numeric. */
+/**
+ * Walks a nested array level by level (no recursion, so any depth works): its shape and flat
+ * leaves; ShapeError if ragged, DTypeError if non-numeric.
+ */
 function flattenNested(data: unknown): { shape: number[]; flat: (number | boolean)[] } {
   const shape: number[] = [];
   for (let d: unknown = data; Array.isArray(d); d = d[0]) shape.push(d.length);
-  const flat: (number | boolean)[] = [];
-  const walk = (d: unknown, depth: number, path: number[]): void => {
-    if (depth === shape.length) {
-      if (typeof d === "number" || typeof d === "boolean") flat.push(d);
-      else {
-        throw new DTypeError(
-          `tensor: element at [${path.join(", ")}] is ${Array.isArray(d) ? "an array" : typeof d} (${String(d)}); expected a number or boolean`,
+  // The path of item `i` of a level at `depth`, for errors (the mixed-radix digits of i).
+  const pathOf = (i: number, depth: number) => {
+    const path: number[] = [];
+    for (let k = depth - 1; k >= 0; k--) {
+      const n = shape[k] as number;
+      path.unshift(i % n);
+      i = Math.floor(i / n);
+    }
+    return path.join(", ");
+  };
+  let level: unknown[] = [data];
+  for (let depth = 0; depth < shape.length; depth++) {
+    const n = shape[depth] as number;
+    const next: unknown[] = [];
+    for (let i = 0; i < level.length; i++) {
+      const d = level[i];
+      if (!Array.isArray(d) || d.length !== n) {
+        throw new ShapeError(
+          `tensor: ragged nested array: at [${pathOf(i, depth)}] expected ${Array.isArray(d) ? "" : "an array of "}length ${n}, got ${Array.isArray(d) ? `length ${d.length}` : typeof d}; every row must have the same length`,
         );
       }
-      return;
+      // A plain loop, not forEach/spread, which would skip the holes of a sparse array ([1, , 3]).
+      for (let j = 0; j < n; j++) next.push(d[j]);
     }
-    if (!Array.isArray(d) || d.length !== shape[depth]) {
-      throw new ShapeError(
-        `tensor: ragged nested array: at [${path.join(", ")}] expected ${Array.isArray(d) ? "" : "an array of "}length ${shape[depth]}, got ${Array.isArray(d) ? `length ${d.length}` : typeof d}; every row must have the same length`,
+    level = next;
+  }
+  for (let i = 0; i < level.length; i++) {
+    const d = level[i];
+    if (typeof d !== "number" && typeof d !== "boolean") {
+      throw new DTypeError(
+        `tensor: element at [${pathOf(i, shape.length)}] is ${Array.isArray(d) ? "an array" : typeof d} (${String(d)}); expected a number or boolean`,
       );
     }
-    // A plain loop, not forEach, which skips the holes of a sparse array ([1, , 3]).
-    for (let i = 0; i < d.length; i++) walk(d[i], depth + 1, [...path, i]);
-  };
-  walk(data, 0, []);
-  return { shape, flat };
+  }
+  return { shape, flat: level as (number | boolean)[] };
 }
 
 function inferDType(flat: readonly (number | boolean)[]): DType {
@@ -138,8 +156,10 @@ export function tensor(
     }
     shape = s;
   }
+  const backend = opts.backend ?? getBackend();
+  checkAlloc("tensor", shape, dtype, backend);
   const values = toArray(flat, dtype, "tensor");
-  return finish(fromArray(values, shape, dtype, opts.backend ?? getBackend()), opts);
+  return finish(fromArray(values, shape, dtype, backend, "tensor"), opts);
 }
 
 function filled(
@@ -152,7 +172,7 @@ function filled(
   const s = checkShape(op, shape);
   checkDType(op, dtype);
   const backend = opts.backend ?? getBackend();
-  const t = empty(s, dtype, backend);
+  const t = empty(s, dtype, backend, op);
   if (t.size > 0 && Number(value) !== 0) {
     const values = allocArray(dtype, t.size);
     values.fill(toArray([value], dtype, op)[0] as number);
@@ -212,9 +232,11 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
     "arange",
     opts.dtype ?? ([start, end, step].every(Number.isInteger) ? "int32" : "float32"),
   );
+  const backend = opts.backend ?? getBackend();
+  checkAlloc("arange", [n], dtype, backend);
   const values = allocArray(dtype, n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
-  return finish(fromArray(values, [n], dtype, opts.backend ?? getBackend()), opts);
+  return finish(fromArray(values, [n], dtype, backend, "arange"), opts);
 }
 
 /**
@@ -230,13 +252,15 @@ export function linspace(
   if (!Number.isInteger(steps) || steps < 0)
     throw new ValueError(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = checkDType("linspace", opts.dtype ?? "float32");
+  const backend = opts.backend ?? getBackend();
+  checkAlloc("linspace", [steps], dtype, backend);
   const values = allocArray(dtype, steps);
   const step = steps > 1 ? (end - start) / (steps - 1) : 0;
   const half = Math.floor(steps / 2);
   for (let i = 0; i < steps; i++)
     values[i] = i < half ? start + step * i : end - step * (steps - i - 1);
   if (steps === 1) values[0] = start;
-  return finish(fromArray(values, [steps], dtype, opts.backend ?? getBackend()), opts);
+  return finish(fromArray(values, [steps], dtype, backend, "linspace"), opts);
 }
 
 /** An `n x m` identity matrix (m defaults to n; default float32). */
@@ -246,9 +270,11 @@ export function eye(n: number, m?: number | null, opts: CreateOptions = {}): Ten
     throw new ValueError(`eye: n and m must be non-negative integers, got ${n} and ${m}`);
   }
   const dtype = checkDType("eye", opts.dtype ?? "float32");
+  const backend = opts.backend ?? getBackend();
+  checkAlloc("eye", [n, m], dtype, backend);
   const values = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
-  return finish(fromArray(values, [n, m], dtype, opts.backend ?? getBackend()), opts);
+  return finish(fromArray(values, [n, m], dtype, backend, "eye"), opts);
 }
 
 /** Options of the random creation functions. */
@@ -267,7 +293,7 @@ function draw(
   const s = checkShape(op, shape);
   checkDType(op, dtype);
   const backend = opts.backend ?? getBackend();
-  const t = empty(s, dtype, backend);
+  const t = empty(s, dtype, backend, op);
   const { seed, offset } = nextCounters(t.size, opts.seed);
   if (t.size > 0) backend.random(dist, t.stridedView(), seed, offset);
   return finish(t, opts);

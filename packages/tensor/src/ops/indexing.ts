@@ -56,7 +56,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
   requireIndex("gather", index);
   const d = normalizeDim("gather", dim, x.ndim);
   checkGatherShapes("gather", x, d, index);
-  const out = empty(index.shape, x.dtype, backend);
+  const out = empty(index.shape, x.dtype, backend, "gather");
   if (out.size > 0)
     fill("gather", out, () =>
       backend.gather(x.stridedView(), d, index.stridedView(), out.stridedView()),
@@ -76,7 +76,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
     throw new ShapeError(`indexSelect: index must be 1-D, got shape ${fmt(index.shape)}`);
   const d = normalizeDim("indexSelect", dim, x.ndim);
   const shape = x.ndim === 0 ? [] : x.shape.map((s, i) => (i === d ? index.size : s));
-  const out = empty(shape, x.dtype, backend);
+  const out = empty(shape, x.dtype, backend, "indexSelect");
   if (out.size > 0) {
     // index broadcast across the other dims (stride 0): one gather, no copy.
     const strides = shape.map((_, i) => (i === d ? (index.strides[0] ?? 0) : 0));
@@ -110,7 +110,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
       `scatterAdd: index ${fmt(index.shape)} is larger than src ${fmt(src.shape)}`,
     );
   }
-  const out = empty(x.shape, x.dtype, backend);
+  const out = empty(x.shape, x.dtype, backend, "scatterAdd");
   copyInto(x, out.stridedView());
   if (index.size > 0) {
     fill("scatterAdd", out, () =>

@@ -29,7 +29,7 @@ export function concat(tensors: readonly Tensor[], dim = 0): Tensor {
   }
   const shape = [...ref.shape];
   shape[d] = parts.reduce((n, t) => n + (t.shape[d] as number), 0);
-  const out = empty(shape, resultDTypeOf(tensors, "concat"), backend);
+  const out = empty(shape, resultDTypeOf(tensors, "concat"), backend, "concat");
   let at = 0;
   for (const t of parts) {
     const len = t.shape[d] as number;

@@ -100,7 +100,7 @@ export function defineMap(spec: MapSpec): MapDef {
       const backend: Backend = backendOf(spec.name, inputs);
       const shape = broadcastShapes(spec.name, ...inputs.map((t) => t.shape));
       const k = def.kernelFor(inputs.map((t) => t.dtype));
-      const outputs = k.outputs.map((e) => empty(shape, e.dtype, backend));
+      const outputs = k.outputs.map((e) => empty(shape, e.dtype, backend, spec.name));
       launch(
         backend,
         k,

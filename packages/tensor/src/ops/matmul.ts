@@ -49,7 +49,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     b.ndim === 1
       ? { ...b.stridedView(), shape: bShape, strides: [b.strides[0] as number, 0] }
       : b.stridedView();
-  const out = empty([...batch, m, n], a.dtype, backend);
+  const out = empty([...batch, m, n], a.dtype, backend, "matmul");
   backend.matmul(
     broadcastView(av, [...batch, m, k]),
     broadcastView(bv, [...batch, k, n]),

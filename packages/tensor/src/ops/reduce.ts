@@ -10,7 +10,22 @@ import { tidy } from "../memory.js";
 import { contiguousStrides, normalizeDim, normalizeDims, sizeOf } from "../shape.js";
 import { empty, type Tensor, viewOf } from "../tensor.js";
 import { full } from "./creation.js";
-import { abs, add, cast, div, eq, exp, log, mul, sqrt, sub, where } from "./elementwise.js";
+import {
+  abs,
+  add,
+  cast,
+  div,
+  eq,
+  exp,
+  exp2,
+  floor,
+  log,
+  log2,
+  mul,
+  sqrt,
+  sub,
+  where,
+} from "./elementwise.js";
 import { backendOf } from "./util.js";
 import { reshape } from "./views.js";
 
@@ -163,30 +178,66 @@ export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
 }
 
 /**
+ * The variance as `v * scale^2` (both of the output's shape): the centered values are divided by
+ * `scale`, a power of two near their largest magnitude, before squaring, so neither the squares nor their sum overflow
+ * or underflow when the result is representable (`std([3e19, -3e19])` in float32 is 4.24e19, not
+ * Infinity). `scale` is computed without recording: the result does not depend on it, so
+ * autograd treats it as a constant and differentiates the rest exactly. An empty reduction (or
+ * an all-zero one) uses scale 1.
+ */
+function scaledVariance(
+  x: Tensor,
+  dims: number[],
+  keepdim: boolean,
+  correction: number,
+): { v: Tensor; scale: Tensor | undefined } {
+  const n = count(x, dims);
+  const centered = sub(x, mean(x, dims, true));
+  const kept =
+    n === 0
+      ? undefined
+      : noGrad(() => {
+          // A power of two near the largest |centered|: dividing by it and multiplying back
+          // are exact, so results are unchanged wherever nothing overflowed.
+          const m = max(abs(centered), dims, true);
+          return where(eq(m, 0), 1, exp2(floor(log2(m))));
+        });
+  const scaled = kept ? div(centered, kept) : centered;
+  const v = div(sum(mul(scaled, scaled), dims, keepdim), Math.max(0, n - correction));
+  const scale = kept && (keepdim ? kept : reshape(kept, keptShape(x.shape, dims, false)));
+  return { v, scale };
+}
+
+/**
  * Variance over `dim` with Bessel's `correction` (default 1: unbiased, torch.var), dividing by
- * `max(0, N - correction)`. Float inputs only.
+ * `max(0, N - correction)`. Float inputs only (DTypeError otherwise). Computed scaled (see
+ * `scaledVariance`), so it is finite whenever the variance is representable.
  */
 export function variance(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
   requireFloat("variance", x);
   const dims = reductionDims("variance", dim, x.ndim);
   return tidy(() => {
-    const centered = sub(x, mean(x, dims, true));
-    return div(
-      sum(mul(centered, centered), dims, keepdim),
-      Math.max(0, count(x, dims) - correction),
-    );
+    const { v, scale } = scaledVariance(x, dims, keepdim, correction);
+    return scale ? mul(mul(v, scale), scale) : v;
   });
 }
 
 /**
- * Standard deviation: `sqrt(variance(x, dim, keepdim, correction))`. Recorded as one op, whose
- * gradient (PyTorch's std_backward) is 0 where the result is 0 (all values equal), not the NaN
- * that differentiating the square root at 0 would give.
+ * Standard deviation: `sqrt(variance(x, dim, keepdim, correction))`, computed as
+ * `sqrt(v) * scale` (see `scaledVariance`) so that it is finite whenever it is representable,
+ * even where the variance is not. Recorded as one op, whose gradient (PyTorch's std_backward) is
+ * 0 where the result is 0 (all values equal), not the NaN that differentiating the square root
+ * at 0 would give.
  */
 export function std(x: Tensor, dim?: Dims, keepdim = false, correction = 1): Tensor {
   requireFloat("std", x);
   const dims = reductionDims("std", dim, x.ndim);
-  const out = noGrad(() => tidy(() => sqrt(variance(x, dims, keepdim, correction))));
+  const out = noGrad(() =>
+    tidy(() => {
+      const { v, scale } = scaledVariance(x, dims, keepdim, correction);
+      return scale ? mul(sqrt(v), scale) : sqrt(v);
+    }),
+  );
   recordOp("std", [x], [out], { dims, keepdim, correction });
   return out;
 }

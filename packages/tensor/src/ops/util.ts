@@ -2,7 +2,7 @@
 import { type Backend, getBackend, type View } from "../backend.js";
 import { recordOp } from "../dispatch.js";
 import { type DType, type PromotionOperand, resultType, scalarDType } from "../dtype.js";
-import { BackendError, IndexError, ValueError } from "../errors.js";
+import { BackendError, describeValue, IndexError, ValueError } from "../errors.js";
 import { type Expr, input, type Kernel, kernel, param } from "../expr.js";
 import { copyView, launch } from "../launch.js";
 import { broadcastShapes, type Shape } from "../shape.js";
@@ -57,16 +57,6 @@ export function checkOperands(op: string, args: readonly unknown[]): void {
       `${op}: operand ${i} is ${describeValue(a)}; expected a tensor, a number or a boolean${arrayHint(a)}`,
     );
   }
-}
-
-function describeValue(a: unknown): string {
-  return Array.isArray(a)
-    ? "an array"
-    : a === null
-      ? "null"
-      : a === undefined
-        ? "undefined"
-        : `a ${typeof a}`;
 }
 
 function arrayHint(a: unknown): string {
@@ -166,7 +156,7 @@ export function elementwise(
     byKey.set(sig, k);
   }
   // A tensor's shape array is never changed once made, so the output may share an input's.
-  const out = emptyOwned(outShape, (k.outputs[0] as Expr).dtype, backend);
+  const out = emptyOwned(outShape, (k.outputs[0] as Expr).dtype, backend, op);
   const views: View[] = [];
   for (let i = 0; i < tensors.length; i++) views.push((tensors[i] as Tensor).stridedView());
   launch(backend, k, views, [out.stridedView()], params);

@@ -85,7 +85,7 @@ function viewStrides(
 /** A contiguous copy (always a new buffer). */
 function copyOf(x: Tensor): Tensor {
   const backend = backendOf("clone", [x]);
-  const out = empty(x.shape, x.dtype, backend);
+  const out = empty(x.shape, x.dtype, backend, "clone");
   copyInto(x, out.stridedView());
   return out;
 }

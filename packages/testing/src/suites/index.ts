@@ -6,12 +6,14 @@
  */
 import type { Backend } from "@nn/tensor";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { anomalyTests } from "./anomaly.js";
 import { creationTests } from "./creation.js";
 import { edgeCaseTests } from "./edge-cases.js";
 import { errorTests } from "./errors.js";
 import { formatTests } from "./format.js";
 import { SuiteRun, type TensorSuiteOptions } from "./harness.js";
 import { inplaceTests } from "./inplace.js";
+import { limitTests } from "./limits.js";
 import { memoryTests } from "./memory.js";
 
 export type { Needs, SuiteContext, TensorSuiteOptions } from "./harness.js";
@@ -42,6 +44,8 @@ export function tensorSuites(
     s.group("format", () => formatTests(s));
     s.group("errors", () => errorTests(s));
     s.group("edge cases", () => edgeCaseTests(s));
+    s.group("limits", () => limitTests(s));
+    s.group("anomaly mode", () => anomalyTests(s));
 
     it("lists the tests left out and the known failures", () => {
       if (run.skipped.length)

@@ -18,6 +18,7 @@ import {
   oneHot,
   ones,
   reshape,
+  ScopeError,
   setBackend,
   slice,
   split,
@@ -27,6 +28,7 @@ import {
   type Tensor,
   tensor,
   tidy,
+  tidyAsync,
   transpose,
   ValueError,
   where,
@@ -146,12 +148,30 @@ export function memoryTests(s: SuiteContext): void {
       x.dispose();
     });
 
-    test("an async function throws ValueError and leaks nothing", () => {
+    test("an async function throws ValueError before it runs and leaks nothing", () => {
       const before = live();
-      const fn = async () => add(ones([2]), 1);
+      let ran = false;
+      const fn = async () => {
+        ran = true;
+        return add(ones([2]), 1);
+      };
       expect(() => tidy(fn as never)).toThrow(ValueError);
-      expect(() => tidy(fn as never)).toThrow(/tidy: .*Promise/);
+      expect(() => tidy(fn as never)).toThrow(/tidy: got an async function; .*tidyAsync/);
+      expect(ran).toBe(false);
       expect(live()).toEqual(before);
+    });
+
+    test("a plain function returning a Promise: ValueError, its tensors disposed", async () => {
+      const before = live();
+      const p = Promise.resolve(1);
+      expect(() =>
+        tidy(() => {
+          add(ones([2]), 1);
+          return p;
+        }),
+      ).toThrow(/tidy: fn returned a Promise/);
+      expect(live()).toEqual(before);
+      await p;
     });
 
     test("an error inside the scope still disposes what it created, and propagates", async () => {
@@ -169,6 +189,74 @@ export function memoryTests(s: SuiteContext): void {
       const kept = tidy(() => add(ones([1]), 1));
       expect(await kept.item()).toBe(2);
       kept.dispose();
+      expect(live()).toEqual(before);
+    });
+  });
+
+  group("tidyAsync", () => {
+    const tick = () => new Promise((r) => setTimeout(r, 1));
+
+    test("keeps its scope across awaits: disposes what fn made, keeps what it resolves to", async () => {
+      const before = live();
+      let temp!: Tensor;
+      const out = await tidyAsync(async () => {
+        temp = add(ones([2]), 1);
+        await tick();
+        const kept = mul(temp, 3);
+        await temp.data();
+        return { kept };
+      });
+      expect(temp.isDisposed).toBe(true);
+      expect(await out.kept.data()).toEqual(new Float32Array([6, 6]));
+      out.kept.dispose();
+      expect(live()).toEqual(before);
+    });
+
+    test("nested scopes: the inner result moves to the outer scope", async () => {
+      const before = live();
+      let inner!: Tensor;
+      const out = await tidyAsync(async () => {
+        inner = await tidyAsync(async () => {
+          await tick();
+          return add(ones([2]), 1);
+        });
+        await tick();
+        return mul(inner, 2);
+      });
+      expect(inner.isDisposed).toBe(true);
+      expect(await out.data()).toEqual(new Float32Array([4, 4]));
+      out.dispose();
+      expect(live()).toEqual(before);
+    });
+
+    test("a rejection disposes the scope's tensors and propagates", async () => {
+      const before = live();
+      await expect(
+        tidyAsync(async () => {
+          add(ones([2]), 1);
+          await tick();
+          throw new RangeError("boom");
+        }),
+      ).rejects.toThrow(RangeError);
+      expect(live()).toEqual(before);
+    });
+
+    test("concurrent scopes are refused with ScopeError instead of mixing their tensors", async () => {
+      const before = live();
+      const slow = tidyAsync(async () => {
+        await tick();
+        await tick();
+        return add(ones([2]), 1);
+      });
+      const fast = tidyAsync(async () => {
+        await tick();
+        await tick();
+        await tick();
+        return ones([2]);
+      });
+      await expect(slow).rejects.toThrow(ScopeError);
+      await expect(slow).rejects.toThrow(/tidyAsync: .*concurrent/);
+      (await fast).dispose();
       expect(live()).toEqual(before);
     });
   });
