@@ -258,7 +258,10 @@ describe("nothing lost, nothing silent", () => {
   it("a concurrent run on the same --out is refused; the lock of a killed run is taken over", async () => {
     const out = join(work, "busy");
     let second: Promise<Result> | undefined;
-    const first = await train([...SHORT, "--out", out], work, (text, child) => {
+    // The first run is far longer than the second's start-up, so it is still training (and is
+    // killed) when the second is refused, however loaded the machine is.
+    const long = ["--train-size", "2000", "--epochs", "500", "--quiet"];
+    const first = await train([...long, "--out", out], work, (text, child) => {
       if (!second && text.includes("run      ")) {
         second = train([...SHORT, "--out", out], work).finally(() => child.kill("SIGKILL"));
       }
