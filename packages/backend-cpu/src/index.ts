@@ -21,6 +21,7 @@ import {
   type RandomDistribution,
   type ReduceOp,
   shared,
+  ValueError,
   type View,
 } from "@nn/tensor";
 import { ElementwiseCompiler } from "./elementwise.js";
@@ -29,6 +30,7 @@ import { WasmElementwise } from "./wasm/elementwise.js";
 import { WasmMatmul } from "./wasm/matmul.js";
 import { WasmReduce } from "./wasm/reduce.js";
 import { sharedScratch } from "./wasm/scratch.js";
+import { coreCount, ThreadPool, whyNoThreads } from "./wasm/threads.js";
 
 export type { WasmElementwise, WasmMatmul, WasmReduce };
 
@@ -53,6 +55,25 @@ export interface CpuOptions {
    * and min over contiguous rows (`wasm/reduce.ts`; sums still accumulate in float64).
    */
   wasm?: boolean;
+  /**
+   * Threads that run the Wasm float32 matmul, the calling thread included. Default: the number
+   * of cores (`os.availableParallelism()` / `navigator.hardwareConcurrency`); 1 runs everything
+   * on the calling thread. More than 1 needs a shared WebAssembly memory (`SharedArrayBuffer`),
+   * a calling thread that may block in `Atomics.wait` (not a browser's main thread) and Node's
+   * `worker_threads`; where one is missing the backend runs on the calling thread and
+   * `info.whyOneThread` says why. Workers are shared by all backends of the same thread count and
+   * never keep a process alive. Results are bit-identical for every thread count.
+   * Throws ValueError unless a positive integer.
+   */
+  threads?: number;
+}
+
+/** What a CPU backend runs on (`CpuBackend.info`). */
+export interface CpuInfo {
+  /** Threads that run the Wasm matmul, the calling one included (1: no workers). */
+  readonly threads: number;
+  /** Why `threads` is 1 although more were asked for (or are the default), else undefined. */
+  readonly whyOneThread: string | undefined;
 }
 
 // One compiled kernel and its memory per process, created on first use.
@@ -78,6 +99,8 @@ export class CpuBackend implements Backend {
   readonly wasmMatmul: WasmMatmul | undefined;
   /** The WebAssembly float32 sum / max / min, or undefined where it is off or unsupported. */
   readonly wasmReduce: WasmReduce | undefined;
+  /** Threads in use and, when there is one, why only one. */
+  readonly info: CpuInfo;
 
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
@@ -90,6 +113,29 @@ export class CpuBackend implements Backend {
     );
     this.wasmReduce = this.wasmMatmul ? new WasmReduce(sharedScratch()) : undefined;
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
+    const threads = options.threads ?? coreCount();
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new ValueError(`cpu: threads must be a positive integer, got ${threads}`);
+    }
+    const why =
+      threads === 1
+        ? options.threads === 1
+          ? undefined
+          : "this machine has one core"
+        : !this.wasmMatmul
+          ? "threads run the WebAssembly kernels, which are off or unsupported here"
+          : whyNoThreads(sharedScratch());
+    this.info = { threads: why || threads === 1 ? 1 : threads, whyOneThread: why };
+  }
+
+  /**
+   * The process-wide worker pool of this thread count, created on first use; undefined with one
+   * thread, or once a worker stopped answering (that matmul threw; later ones run here).
+   */
+  #threads(): ThreadPool | undefined {
+    if (this.info.threads === 1) return undefined;
+    const pool = ThreadPool.get(sharedScratch(), this.info.threads);
+    return pool.broken ? undefined : pool;
   }
 
   alloc(dtype: DType, size: number): BackendBuffer {
@@ -123,7 +169,8 @@ export class CpuBackend implements Backend {
   }
 
   matmul(a: View, b: View, out: View): void {
-    if (out.dtype === "float32" && this.wasmMatmul?.run(a, arr(a), b, arr(b), out, arr(out))) {
+    const wm = this.wasmMatmul;
+    if (out.dtype === "float32" && wm?.run(a, arr(a), b, arr(b), out, arr(out), this.#threads())) {
       return;
     }
     k.matmul(a, arr(a), b, arr(b), out, arr(out));

@@ -19,7 +19,7 @@
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
 import { topoOrder } from "@nn/tensor";
 import { collapse, isContiguous, isScalar } from "../strided.js";
-import { F32, I32, op, V128, type WasmFunction, wasmModule } from "./asm.js";
+import { F32, I32, op, V128, type WasmFunction } from "./asm.js";
 import type { WasmScratch } from "./scratch.js";
 import * as m from "./simd-math.js";
 
@@ -471,9 +471,7 @@ export class WasmElementwise {
     entry = this.#cache.get(key);
     if (entry === undefined) {
       const fn = kernelFunction(k, kinds, nOut, k.paramDTypes);
-      entry = fn
-        ? (this.#scratch.instantiate(wasmModule([fn], { importMemory: true })).run as Entry)
-        : null;
+      entry = fn ? (this.#scratch.instantiate(this.#scratch.moduleBytes([fn])).run as Entry) : null;
       if (entry) this.compileCount++;
       this.#cache.set(key, entry);
     }
