@@ -27,7 +27,7 @@ import {
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
 import { WasmElementwise } from "./wasm/elementwise.js";
-import { WasmMatmul } from "./wasm/matmul.js";
+import { PARALLEL_MIN_WORK, WasmMatmul } from "./wasm/matmul.js";
 import { WasmReduce } from "./wasm/reduce.js";
 import { sharedScratch } from "./wasm/scratch.js";
 import { coreCount, ThreadPool, whyNoThreads } from "./wasm/threads.js";
@@ -101,6 +101,12 @@ export class CpuBackend implements Backend {
   readonly wasmReduce: WasmReduce | undefined;
   /** Threads in use and, when there is one, why only one. */
   readonly info: CpuInfo;
+  /**
+   * Multiply-adds (M·N·K) from which a float32 matmul is split across threads (default 2^20;
+   * below it waking the workers costs more than it saves). Tests lower it to 0 to thread every
+   * product.
+   */
+  matmulParallelMinWork = PARALLEL_MIN_WORK;
 
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
@@ -132,11 +138,11 @@ export class CpuBackend implements Backend {
    * The process-wide worker pool of this thread count, created on first use; undefined with one
    * thread, or once a worker stopped answering (that matmul threw; later ones run here).
    */
-  #threads(): ThreadPool | undefined {
+  readonly #pool = (): ThreadPool | undefined => {
     if (this.info.threads === 1) return undefined;
     const pool = ThreadPool.get(sharedScratch(), this.info.threads);
     return pool.broken ? undefined : pool;
-  }
+  };
 
   alloc(dtype: DType, size: number): BackendBuffer {
     return allocArray(dtype, size);
@@ -170,7 +176,9 @@ export class CpuBackend implements Backend {
 
   matmul(a: View, b: View, out: View): void {
     const wm = this.wasmMatmul;
-    if (out.dtype === "float32" && wm?.run(a, arr(a), b, arr(b), out, arr(out), this.#threads())) {
+    const pool = this.#pool;
+    const minWork = this.matmulParallelMinWork;
+    if (out.dtype === "float32" && wm?.run(a, arr(a), b, arr(b), out, arr(out), pool, minWork)) {
       return;
     }
     k.matmul(a, arr(a), b, arr(b), out, arr(out));

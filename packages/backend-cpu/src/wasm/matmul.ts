@@ -136,10 +136,20 @@ export class WasmMatmul {
   /**
    * See Backend.matmul, for float32 views (any strides, batch dims broadcast by stride 0).
    * Returns false, writing nothing, when the memory cannot grow to the problem's size. With
-   * `pool`, products of at least PARALLEL_MIN_WORK multiply-adds run on its threads (a
-   * worker's failure throws BackendError, see `ThreadPool.run`).
+   * `pool` (called only for a product that large: workers start on first use), products of at
+   * least `minWork` (default PARALLEL_MIN_WORK) multiply-adds run on its threads (a worker's
+   * failure throws BackendError, see `ThreadPool.run`).
    */
-  run(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr, pool?: ThreadPool): boolean {
+  run(
+    a: View,
+    A: Arr,
+    b: View,
+    B: Arr,
+    out: View,
+    C: Arr,
+    threadPool?: () => ThreadPool | undefined,
+    minWork = PARALLEL_MIN_WORK,
+  ): boolean {
     const { M, N, K, am, ak, bk, bn, cm, cn, aBase, bBase, cBase } = matmulLayout(a, b, out);
     if (M === 0 || N === 0 || cBase.length === 0) return true;
     const Mp = Math.ceil(M / MR);
@@ -153,7 +163,8 @@ export class WasmMatmul {
     const [pa, pb, pc] = [0, aWords, aWords + bWords]; // in floats
     const [sa, sb, ldc] = [4 * MR * K, 4 * NR * K, 4 * ldN]; // in bytes
     const grid = { pa: 4 * pa, pb: 4 * pb, pc: 4 * pc, Mp, Np, K, sa, sb, ldc };
-    const threads = pool && M * N * K >= PARALLEL_MIN_WORK ? pool.threads : 1;
+    const pool = threadPool && M * N * K >= minWork ? threadPool() : undefined;
+    const threads = pool?.threads ?? 1;
     let shares = gemmShares(grid, threads);
     // A K so long that the calls overflow the pool's control block runs on this thread.
     if (pool && shares.flat().length > pool.capacity(1)) shares = gemmShares(grid, 1);
