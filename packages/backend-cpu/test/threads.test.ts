@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { BackendError, type View } from "@nn/tensor";
 import { describe, expect, it } from "vitest";
 import { cpu } from "../src/index.js";
@@ -5,6 +6,7 @@ import { I32, op, wasmModule } from "../src/wasm/asm.js";
 import { PARALLEL_MIN_WORK } from "../src/wasm/matmul.js";
 import { SHARED_MAX_PAGES, sharedScratch } from "../src/wasm/scratch.js";
 import { poolKernel, ThreadPool } from "../src/wasm/threads.js";
+import { CTRL, WORKER_SOURCE } from "../src/wasm/worker-source.js";
 
 /** A deterministic pseudo-random float32 array in [-1, 1). */
 function data(n: number, seed: number): Float32Array {
@@ -189,5 +191,27 @@ describe("cpu({ threads })", () => {
   it("declares an unshared import without sharedMaxPages", () => {
     const bytes = wasmModule([], { importMemory: true });
     expect(Buffer.from(bytes).includes(Buffer.from([0x02, 0x00, 0x01]))).toBe(true);
+  });
+
+  it("never keeps a process alive: a script whose worker waits for jobs exits", () => {
+    // The worker body as the pool starts it (unref'd, blocked in Atomics.wait), and a job run.
+    const script = `
+      const { Worker, MessageChannel } = require("node:worker_threads");
+      const memory = new WebAssembly.Memory({ initial: 1, maximum: 16, shared: true });
+      const ctrl = new Int32Array(new SharedArrayBuffer(4096));
+      const { port1, port2 } = new MessageChannel();
+      const w = new Worker(${JSON.stringify(WORKER_SOURCE)}, { eval: true,
+        workerData: { memory, control: ctrl.buffer, port: port2, index: 0 }, transferList: [port2] });
+      w.unref();
+      Atomics.add(ctrl, ${CTRL.gen}, 1);
+      Atomics.notify(ctrl, ${CTRL.gen});
+      while (Atomics.load(ctrl, ${CTRL.done}) < 1) Atomics.wait(ctrl, ${CTRL.done}, 0, 50);
+      console.log("done", ctrl[${CTRL.failed}]);
+    `;
+    const r = spawnSync(process.execPath, ["-e", script], { encoding: "utf8", timeout: 20_000 });
+    expect(r.error).toBeUndefined();
+    expect(r.status).toBe(0);
+    // Kernel 0 was never sent: the worker reports it rather than hanging.
+    expect(r.stdout.trim()).toBe("done 1");
   });
 });
