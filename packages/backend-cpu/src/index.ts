@@ -87,7 +87,10 @@ function getWasmMatmul(): WasmMatmul | undefined {
 // same label twice.
 const instances = () => shared("@nn/backend-cpu/instances@1", () => ({ next: 0 }));
 
-/** The CPU backend. Buffers are TypedArrays; kernels run synchronously on the calling thread. */
+/**
+ * The CPU backend. Buffers are TypedArrays; kernels run synchronously: on the calling thread,
+ * except large float32 matmuls, which it splits across worker threads and waits for (`info`).
+ */
 export class CpuBackend implements Backend {
   readonly name = "cpu";
   readonly label: string;
