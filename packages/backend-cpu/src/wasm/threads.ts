@@ -66,7 +66,7 @@ export interface PoolKernel {
   readonly id: number;
   readonly bytes: Uint8Array<ArrayBuffer>;
   readonly name: string;
-  readonly fn: (...args: number[]) => void;
+  readonly fn: (...args: number[]) => unknown;
 }
 
 let nextKernelId = 1;
@@ -75,7 +75,7 @@ let nextKernelId = 1;
 export function poolKernel(
   bytes: Uint8Array<ArrayBuffer>,
   name: string,
-  fn: (...args: number[]) => void,
+  fn: (...args: number[]) => unknown,
 ): PoolKernel {
   return { id: nextKernelId++, bytes, name, fn };
 }
@@ -92,6 +92,7 @@ export class ThreadPool {
   responseTimeoutMs = RESPONSE_TIMEOUT_MS;
   readonly #wt: WorkerThreads;
   readonly #ctrl = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
+  readonly #argv = new Float64Array(this.#ctrl.buffer);
   readonly #workers: NodeWorker[] = [];
   readonly #ports: NodePort[] = [];
   readonly #sent = new Set<number>();
@@ -134,18 +135,19 @@ export class ThreadPool {
 
   /** Largest number of argument tuples one job can carry. */
   capacity(arity: number): number {
-    return Math.floor((this.#ctrl.length - CTRL.args) / arity);
+    return Math.floor((this.#argv.length - CTRL.args) / arity);
   }
 
   /**
-   * Runs `kernel` once per tuple of `arity` i32 arguments: `perThread[0]`'s (flat) on the
-   * calling thread, `perThread[w + 1]`'s on worker w (at most `threads` lists, at most
-   * `capacity(arity)` tuples for the workers together). Returns when all are done.
+   * Runs `kernel` once per tuple of `arity` arguments (i32 or f32 values): `perThread[0]`'s
+   * (flat) on the calling thread, `perThread[w + 1]`'s on worker w (at most `threads` lists, at
+   * most `capacity(arity)` tuples for the workers together). Returns when all are done: 0, or
+   * 1 when some call returned nonzero.
    * Throws BackendError when a worker's call threw (a trap) or a worker did not pick the job
    * up within `responseTimeoutMs` (the pool is then broken for good); a throw on the calling
    * thread is rethrown once the workers are done.
    */
-  run(kernel: PoolKernel, arity: number, perThread: readonly (readonly number[])[]): void {
+  run(kernel: PoolKernel, arity: number, perThread: readonly (readonly number[])[]): number {
     if (this.broken)
       throw new BackendError(`cpu: the worker thread pool is broken: ${this.broken}`);
     const ctrl = this.#ctrl;
@@ -161,26 +163,29 @@ export class ThreadPool {
     let at = CTRL.args;
     for (let w = 0; w < workers; w++) {
       const args = perThread[w + 1] ?? [];
-      if (at + args.length > ctrl.length) {
+      if (at + args.length > this.#argv.length) {
         throw new BackendError(`cpu: a job of more than ${this.capacity(arity)} calls`);
       }
       ctrl[CTRL.ranges + 2 * w] = at;
       ctrl[CTRL.ranges + 2 * w + 1] = args.length / arity;
-      ctrl.set(args, at);
+      this.#argv.set(args, at);
       at += args.length;
     }
     ctrl[CTRL.kernel] = kernel.id;
     ctrl[CTRL.arity] = arity;
     ctrl[CTRL.failed] = 0;
+    ctrl[CTRL.result] = 0;
     Atomics.store(ctrl, CTRL.started, 0);
     Atomics.store(ctrl, CTRL.done, 0);
     Atomics.add(ctrl, CTRL.gen, 1);
     Atomics.notify(ctrl, CTRL.gen);
     this.jobCount++;
     let mainError: unknown;
+    let result = 0;
     try {
       const mine = perThread[0] ?? [];
-      for (let i = 0; i < mine.length; i += arity) kernel.fn(...mine.slice(i, i + arity));
+      for (let i = 0; i < mine.length; i += arity)
+        if (kernel.fn(...mine.slice(i, i + arity))) result = 1;
     } catch (e) {
       mainError = e;
     }
@@ -193,6 +198,7 @@ export class ThreadPool {
         `cpu: kernel "${kernel.name}" failed on worker thread ${failed}: ${msg}`,
       );
     }
+    return result || (ctrl[CTRL.result] ? 1 : 0);
   }
 
   /** Blocks until `workers` are done; a worker that never starts breaks the pool. */

@@ -16,18 +16,21 @@ export const CTRL = {
   failed: 3,
   /** The job's kernel id (`ThreadPool.kernel`). */
   kernel: 4,
-  /** Arguments per call (all i32). */
+  /** Arguments per call. */
   arity: 5,
-  /** Worker w's calls: the first at `ranges + 2 w` (an int32 index), their count at `+ 1`. */
+  /** Nonzero once some call returned nonzero (e.g. an elementwise kernel's out-of-range flag). */
+  result: 6,
+  /** Worker w's calls: the first at `ranges + 2 w` (a float64 index), their count at `+ 1`. */
   ranges: 16,
-  /** Where the argument tuples begin. */
-  args: 256,
+  /** Where the argument tuples begin, as a float64 index (so f32 arguments pass exactly). */
+  args: 128,
 } as const;
 
 /**
  * Waits for a new generation, instantiates the job's kernel on the shared memory the first time
  * its id is seen (the caller posts `{ id, bytes, name }` on the worker's port first), calls it
- * once per argument tuple of this worker's range, and counts itself done. A throw (a Wasm trap)
+ * once per argument tuple of this worker's range, ORs its results into `result`, and counts
+ * itself done. A throw (a Wasm trap)
  * is posted back as text and flagged, never left to hang the caller.
  */
 export const WORKER_SOURCE = `
@@ -35,6 +38,7 @@ const { workerData, receiveMessageOnPort } = require("node:worker_threads");
 const { memory, control, port, index } = workerData;
 const C = ${JSON.stringify(CTRL)};
 const ctrl = new Int32Array(control);
+const argv = new Float64Array(control);
 const kernels = new Map();
 const pause = new Int32Array(new SharedArrayBuffer(4));
 function kernel(id) {
@@ -61,7 +65,9 @@ for (;;) {
     const arity = ctrl[C.arity];
     const first = ctrl[C.ranges + 2 * index];
     const end = first + arity * ctrl[C.ranges + 2 * index + 1];
-    for (let at = first; at < end; at += arity) fn.apply(null, ctrl.subarray(at, at + arity));
+    let result = 0;
+    for (let at = first; at < end; at += arity) result |= fn.apply(null, argv.subarray(at, at + arity));
+    if (result) Atomics.or(ctrl, C.result, 1);
   } catch (e) {
     port.postMessage(String((e && e.stack) || e));
     Atomics.store(ctrl, C.failed, index + 1);
