@@ -56,7 +56,8 @@ export interface CpuOptions {
    */
   wasm?: boolean;
   /**
-   * Threads that run the Wasm float32 matmul, the calling thread included. Default: the number
+   * Threads that run the Wasm float32 matmul and Wasm elementwise launches of at least
+   * `compiler.wasm.parallelMinElements` (64 Ki) elements, the calling thread included. Default: the number
    * of cores (`os.availableParallelism()` / `navigator.hardwareConcurrency`); 1 runs everything
    * on the calling thread. More than 1 needs a shared WebAssembly memory (`SharedArrayBuffer`),
    * a calling thread that may block in `Atomics.wait` (not a browser's main thread) and Node's
@@ -70,7 +71,7 @@ export interface CpuOptions {
 
 /** What a CPU backend runs on (`CpuBackend.info`). */
 export interface CpuInfo {
-  /** Threads that run the Wasm matmul, the calling one included (1: no workers). */
+  /** Threads that run the Wasm matmul and large Wasm elementwise launches (1: no workers). */
   readonly threads: number;
   /** Why `threads` is 1 although more were asked for (or are the default), else undefined. */
   readonly whyOneThread: string | undefined;
@@ -89,7 +90,8 @@ const instances = () => shared("@nn/backend-cpu/instances@1", () => ({ next: 0 }
 
 /**
  * The CPU backend. Buffers are TypedArrays; kernels run synchronously: on the calling thread,
- * except large float32 matmuls, which it splits across worker threads and waits for (`info`).
+ * except large float32 matmuls and Wasm elementwise launches, which it splits across worker
+ * threads and waits for (`info`).
  */
 export class CpuBackend implements Backend {
   readonly name = "cpu";
@@ -118,7 +120,7 @@ export class CpuBackend implements Backend {
     this.wasmMatmul = (options.wasm ?? true) ? getWasmMatmul() : undefined;
     // Where the matmul validates, so does SIMD for the elementwise kernels.
     this.compiler = new ElementwiseCompiler(
-      this.wasmMatmul ? new WasmElementwise(sharedScratch()) : undefined,
+      this.wasmMatmul ? new WasmElementwise(sharedScratch(), this.#pool) : undefined,
     );
     this.wasmReduce = this.wasmMatmul ? new WasmReduce(sharedScratch()) : undefined;
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
@@ -139,7 +141,7 @@ export class CpuBackend implements Backend {
 
   /**
    * The process-wide worker pool of this thread count, created on first use; undefined with one
-   * thread, or once a worker stopped answering (that matmul threw; later ones run here).
+   * thread, or once a worker stopped answering (that launch threw; later ones run here).
    */
   readonly #pool = (): ThreadPool | undefined => {
     if (this.info.threads === 1) return undefined;
