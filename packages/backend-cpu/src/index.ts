@@ -57,7 +57,7 @@ export interface CpuOptions {
   wasm?: boolean;
   /**
    * Threads that run the Wasm float32 matmul and Wasm elementwise launches of at least
-   * `compiler.wasm.parallelMinElements` (64 Ki) elements, the calling thread included. Default: the number
+   * `compiler.wasm.parallelMinElements` (256 Ki) elements, the calling thread included. Default: the number
    * of cores (`os.availableParallelism()` / `navigator.hardwareConcurrency`); 1 runs everything
    * on the calling thread. More than 1 needs a shared WebAssembly memory (`SharedArrayBuffer`),
    * a calling thread that may block in `Atomics.wait` (not a browser's main thread) and Node's

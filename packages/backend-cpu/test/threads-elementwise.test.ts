@@ -111,7 +111,7 @@ describe("Wasm elementwise on 1, 2 and 3 threads", () => {
     const n = 4096;
     const out = new Float32Array(n);
     b.elementwise(kernel([x0.exp()]), [view(values(n, 9), [n])], [view(out, [n])], []);
-    expect(b.compiler.wasm?.parallelMinElements).toBe(65536);
+    expect(b.compiler.wasm?.parallelMinElements).toBe(262144);
     expect(jobs(2)).toBe(before);
   });
 });

@@ -36,10 +36,12 @@ export type InputKind = "v" | "s" | "r" | "c";
 export const WASM_MIN_ELEMENTS = 1024;
 
 /**
- * Fewest elements from which a launch is split across threads (waking the workers costs tens
- * of µs, about what 64 Ki float32 elements of a cheap kernel take).
+ * Fewest elements from which a launch is split across threads. Operands are copied in and out
+ * on the calling thread, so a cheap kernel (add) gains nothing from threads at any size, and
+ * waking the workers costs tens of µs; measured on the (busy) 2-core project machine,
+ * exp·tanh gained from 256 Ki elements (1.4×), not reliably at 64 Ki.
  */
-export const PARALLEL_MIN_ELEMENTS = 1 << 16;
+export const PARALLEL_MIN_ELEMENTS = 1 << 18;
 
 /** A kernel's entry: nonzero when some lane was out of range (then its outputs are not valid). */
 type Entry = (rows: number, cols4: number, ...args: number[]) => number;
