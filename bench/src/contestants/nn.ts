@@ -107,19 +107,28 @@ function prepare(w: Workload): Prepared | string {
 }
 
 /** nn's CPU variants by column id; a string says why a column has no figures of its own yet. */
+/** Sets up `cpu(options)` and describes what runs where. */
+function cpuSetup(options: { threads?: number }): () => Promise<string> {
+  return async () => {
+    const backend = cpu(options);
+    setBackend(backend);
+    const wasm = backend.wasmMatmul
+      ? `float32 matmul in Wasm ${backend.wasmMatmul.relaxed ? "relaxed " : ""}SIMD, float32 elementwise kernels (from ${backend.compiler.wasmMinElements} elements) compiled from the IR to Wasm SIMD, float32 sum/max/min in Wasm SIMD`
+      : "no Wasm SIMD here: everything in JS";
+    const { threads, whyOneThread } = backend.info;
+    const where =
+      threads > 1
+        ? `float32 matmul on ${threads} threads`
+        : `one thread${whyOneThread ? ` (${whyOneThread})` : ""}`;
+    const call = options.threads ? `cpu({ threads: ${options.threads} })` : "cpu()";
+    return `${call}: ${wasm}, JS kernels compiled from the IR for the rest, ${where}`;
+  };
+}
+
+/** nn's CPU variants by column id; a string says why a column has no figures of its own yet. */
 export const variants: Record<string, (() => Contestant) | string> = {
-  nn: () => ({
-    setup: async () => {
-      const backend = cpu();
-      setBackend(backend);
-      const wasm = backend.wasmMatmul
-        ? `float32 matmul in Wasm ${backend.wasmMatmul.relaxed ? "relaxed " : ""}SIMD, float32 elementwise kernels (from ${backend.compiler.wasmMinElements} elements) compiled from the IR to Wasm SIMD, float32 sum/max/min in Wasm SIMD`
-        : "no Wasm SIMD here: everything in JS";
-      return `cpu(): ${wasm}, JS kernels compiled from the IR for the rest, one thread`;
-    },
-    prepare,
-  }),
-  "nn-1t": "same as nn cpu: the CPU backend has no worker threads yet",
+  nn: () => ({ setup: cpuSetup({}), prepare }),
+  "nn-1t": () => ({ setup: cpuSetup({ threads: 1 }), prepare }),
   "nn-js": () => ({
     setup: async () => {
       setBackend(cpu({ wasm: false }));

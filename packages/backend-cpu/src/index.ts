@@ -21,14 +21,16 @@ import {
   type RandomDistribution,
   type ReduceOp,
   shared,
+  ValueError,
   type View,
 } from "@nn/tensor";
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
 import { WasmElementwise } from "./wasm/elementwise.js";
-import { WasmMatmul } from "./wasm/matmul.js";
+import { PARALLEL_MIN_WORK, WasmMatmul } from "./wasm/matmul.js";
 import { WasmReduce } from "./wasm/reduce.js";
 import { sharedScratch } from "./wasm/scratch.js";
+import { coreCount, ThreadPool, whyNoThreads } from "./wasm/threads.js";
 
 export type { WasmElementwise, WasmMatmul, WasmReduce };
 
@@ -59,6 +61,26 @@ export interface CpuOptions {
    * bytes: what 32-bit WebAssembly memory can hold, and what V8 allocates on every platform).
    */
   maxBufferBytes?: number;
+  /**
+   * Threads that run the Wasm float32 matmul and Wasm elementwise launches of at least
+   * `compiler.wasm.parallelMinElements` (256 Ki) elements, the calling thread included. Default: the number
+   * of cores (`os.availableParallelism()` / `navigator.hardwareConcurrency`); 1 runs everything
+   * on the calling thread. More than 1 needs a shared WebAssembly memory (`SharedArrayBuffer`),
+   * a calling thread that may block in `Atomics.wait` (not a browser's main thread) and Node's
+   * `worker_threads`; where one is missing the backend runs on the calling thread and
+   * `info.whyOneThread` says why. Workers are shared by all backends of the same thread count and
+   * never keep a process alive. Results are bit-identical for every thread count.
+   * Throws ValueError unless a positive integer.
+   */
+  threads?: number;
+}
+
+/** What a CPU backend runs on (`CpuBackend.info`). */
+export interface CpuInfo {
+  /** Threads that run the Wasm matmul and large Wasm elementwise launches (1: no workers). */
+  readonly threads: number;
+  /** Why `threads` is 1 although more were asked for (or are the default), else undefined. */
+  readonly whyOneThread: string | undefined;
 }
 
 // One compiled kernel and its memory per process, created on first use.
@@ -72,7 +94,11 @@ function getWasmMatmul(): WasmMatmul | undefined {
 // same label twice.
 const instances = () => shared("@nn/backend-cpu/instances@1", () => ({ next: 0 }));
 
-/** The CPU backend. Buffers are TypedArrays; kernels run synchronously on the calling thread. */
+/**
+ * The CPU backend. Buffers are TypedArrays; kernels run synchronously: on the calling thread,
+ * except large float32 matmuls and Wasm elementwise launches, which it splits across worker
+ * threads and waits for (`info`).
+ */
 export class CpuBackend implements Backend {
   readonly name = "cpu";
   readonly label: string;
@@ -84,6 +110,14 @@ export class CpuBackend implements Backend {
   readonly wasmMatmul: WasmMatmul | undefined;
   /** The WebAssembly float32 sum / max / min, or undefined where it is off or unsupported. */
   readonly wasmReduce: WasmReduce | undefined;
+  /** Threads in use and, when there is one, why only one. */
+  readonly info: CpuInfo;
+  /**
+   * Multiply-adds (M·N·K) from which a float32 matmul is split across threads (default 2^20;
+   * below it waking the workers costs more than it saves). Tests lower it to 0 to thread every
+   * product.
+   */
+  matmulParallelMinWork = PARALLEL_MIN_WORK;
 
   constructor(options: CpuOptions = {}) {
     const syncRead = options.syncRead ?? true;
@@ -99,11 +133,34 @@ export class CpuBackend implements Backend {
     this.wasmMatmul = (options.wasm ?? true) ? getWasmMatmul() : undefined;
     // Where the matmul validates, so does SIMD for the elementwise kernels.
     this.compiler = new ElementwiseCompiler(
-      this.wasmMatmul ? new WasmElementwise(sharedScratch()) : undefined,
+      this.wasmMatmul ? new WasmElementwise(sharedScratch(), this.#pool) : undefined,
     );
     this.wasmReduce = this.wasmMatmul ? new WasmReduce(sharedScratch()) : undefined;
     if (syncRead) this.readSync = (buffer) => (buffer as DataArray).slice();
+    const threads = options.threads ?? coreCount();
+    if (!Number.isInteger(threads) || threads < 1) {
+      throw new ValueError(`cpu: threads must be a positive integer, got ${threads}`);
+    }
+    const why =
+      threads === 1
+        ? options.threads === 1
+          ? undefined
+          : "this machine has one core"
+        : !this.wasmMatmul
+          ? "threads run the WebAssembly kernels, which are off or unsupported here"
+          : whyNoThreads(sharedScratch());
+    this.info = { threads: why || threads === 1 ? 1 : threads, whyOneThread: why };
   }
+
+  /**
+   * The process-wide worker pool of this thread count, created on first use; undefined with one
+   * thread, or once a worker stopped answering (that launch threw; later ones run here).
+   */
+  readonly #pool = (): ThreadPool | undefined => {
+    if (this.info.threads === 1) return undefined;
+    const pool = ThreadPool.get(sharedScratch(), this.info.threads);
+    return pool.broken ? undefined : pool;
+  };
 
   alloc(dtype: DType, size: number): BackendBuffer {
     return allocArray(dtype, size);
@@ -136,7 +193,10 @@ export class CpuBackend implements Backend {
   }
 
   matmul(a: View, b: View, out: View): void {
-    if (out.dtype === "float32" && this.wasmMatmul?.run(a, arr(a), b, arr(b), out, arr(out))) {
+    const wm = this.wasmMatmul;
+    const pool = this.#pool;
+    const minWork = this.matmulParallelMinWork;
+    if (out.dtype === "float32" && wm?.run(a, arr(a), b, arr(b), out, arr(out), pool, minWork)) {
       return;
     }
     k.matmul(a, arr(a), b, arr(b), out, arr(out));

@@ -159,11 +159,17 @@ const name = (s: string) => vec([...new TextEncoder().encode(s)].map((b) => [b])
 /**
  * A module with the given functions, each exported under its name, working on one memory: its
  * own of `pages` initial 64 KiB pages (exported as "memory", growable), or, with
- * `importMemory`, the one passed in as `env.memory` at instantiation (see `scratch.ts`).
+ * `importMemory`, the one passed in as `env.memory` at instantiation (see `scratch.ts`). With
+ * `sharedMaxPages` too, the import is declared shared with that maximum (limits flag 0x03), as
+ * a shared `WebAssembly.Memory` (worker threads, `threads.ts`) requires.
  */
 export function wasmModule(
   fns: readonly WasmFunction[],
-  { pages = 1, importMemory = false }: { pages?: number; importMemory?: boolean } = {},
+  {
+    pages = 1,
+    importMemory = false,
+    sharedMaxPages,
+  }: { pages?: number; importMemory?: boolean; sharedMaxPages?: number | undefined } = {},
 ): Uint8Array<ArrayBuffer> {
   const types = fns.map((f) => [
     0x60,
@@ -185,10 +191,13 @@ export function wasmModule(
     ];
     return [...uleb(code.length), ...code];
   });
+  const limits = sharedMaxPages === undefined ? [0x00, 1] : [0x03, 1, ...uleb(sharedMaxPages)];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec(types)),
-    ...(importMemory ? section(2, vec([[...name("env"), ...name("memory"), 0x02, 0x00, 1]])) : []),
+    ...(importMemory
+      ? section(2, vec([[...name("env"), ...name("memory"), 0x02, ...limits]]))
+      : []),
     ...section(3, vec(fns.map((_, i) => uleb(i)))),
     ...(importMemory ? [] : section(5, vec([[0x00, ...uleb(pages)]]))),
     ...section(

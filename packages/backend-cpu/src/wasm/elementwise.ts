@@ -19,9 +19,11 @@
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
 import { topoOrder } from "@nn/tensor";
 import { collapse, isContiguous, isScalar } from "../strided.js";
-import { F32, I32, op, V128, type WasmFunction, wasmModule } from "./asm.js";
+import { F32, I32, op, V128, type WasmFunction } from "./asm.js";
+import { splitLaunch } from "./elementwise-split.js";
 import type { WasmScratch } from "./scratch.js";
 import * as m from "./simd-math.js";
+import { type PoolKernel, poolKernel, type ThreadPool } from "./threads.js";
 
 /** How an input is laid out against the output (see the file comment). */
 export type InputKind = "v" | "s" | "r" | "c";
@@ -32,6 +34,14 @@ export type InputKind = "v" | "s" | "r" | "c";
  * and exp about 4× the JS loop.
  */
 export const WASM_MIN_ELEMENTS = 1024;
+
+/**
+ * Fewest elements from which a launch is split across threads. Operands are copied in and out
+ * on the calling thread, so a cheap kernel (add) gains nothing from threads at any size, and
+ * waking the workers costs tens of µs; measured on the (busy) 2-core project machine,
+ * exp·tanh gained from 256 Ki elements (1.4×), not reliably at 64 Ki.
+ */
+export const PARALLEL_MIN_ELEMENTS = 1 << 18;
 
 /** A kernel's entry: nonzero when some lane was out of range (then its outputs are not valid). */
 type Entry = (rows: number, cols4: number, ...args: number[]) => number;
@@ -371,19 +381,24 @@ function copy<T extends Float32Array | Uint8Array>(
 
 /** The Wasm elementwise kernels of one backend, compiled on first use, in the shared memory. */
 export class WasmElementwise {
-  readonly #cache = new Map<string, Entry | null>();
+  readonly #cache = new Map<string, PoolKernel | null>();
   /** The same entries by kernel object, then by layout: no long key built for a known kernel. */
-  readonly #byKernel = new WeakMap<Kernel, Map<string, Entry | null>>();
+  readonly #byKernel = new WeakMap<Kernel, Map<string, PoolKernel | null>>();
   readonly #args: number[] = [];
   readonly #scratch: WasmScratch;
+  readonly #pool: (() => ThreadPool | undefined) | undefined;
+  /** Launches of at least this many elements run on the pool's threads (tests lower it). */
+  parallelMinElements = PARALLEL_MIN_ELEMENTS;
   readonly #offsets: number[] = [];
   /** Modules compiled (tests check that a repeated launch compiles nothing). */
   compileCount = 0;
   /** Launches run in Wasm (tests check that the Wasm path is taken). */
   launchCount = 0;
 
-  constructor(scratch: WasmScratch) {
+  /** `pool` (called only for a launch large enough) gives the threads to split launches on. */
+  constructor(scratch: WasmScratch, pool?: () => ThreadPool | undefined) {
     this.#scratch = scratch;
+    this.#pool = pool;
   }
 
   /**
@@ -402,8 +417,8 @@ export class WasmElementwise {
     const layout = layoutOf((outputs[0] as View).shape, size, inputs, outputs);
     if (!layout) return false;
     const { rows, cols, kinds } = layout;
-    const entry = this.#entry(k, kinds, outputs.length);
-    if (entry === null) return false;
+    const kernel = this.#entry(k, kinds, outputs.length);
+    if (kernel === null) return false;
     // Regions, 16-byte aligned: each input by its kind, then the outputs.
     const cols4 = pad4(cols);
     const full = rows * cols4;
@@ -441,7 +456,20 @@ export class WasmElementwise {
       const p = params[j] as number;
       args.push(t === "bool" ? (p !== 0 ? -1 : 0) : p);
     });
-    if (entry.apply(null, args as [number, number]) !== 0) return false;
+    const pool = this.#pool && size >= this.parallelMinElements ? this.#pool() : undefined;
+    if (pool) {
+      const widths = [...inputs, ...outputs].map(bytes);
+      const launch = {
+        rows,
+        cols4,
+        kinds,
+        offsets,
+        bytes: widths,
+        params: args.slice(2 + offsets.length),
+      };
+      const shares = splitLaunch(launch, pool.threads);
+      if (pool.run(kernel, shares[0]?.length ?? 0, shares) !== 0) return false;
+    } else if (kernel.fn(...args) !== 0) return false;
     for (let j = 0; j < outputs.length; j++) {
       const v = outputs[j] as View;
       const from = mem(v);
@@ -458,7 +486,7 @@ export class WasmElementwise {
   }
 
   /** The compiled kernel for this layout (compiled on first use), null if not vectorisable. */
-  #entry(k: Kernel, kinds: readonly InputKind[], nOut: number): Entry | null {
+  #entry(k: Kernel, kinds: readonly InputKind[], nOut: number): PoolKernel | null {
     const layout = `${nOut}:${kinds.join("")}`;
     let mine = this.#byKernel.get(k);
     if (!mine) {
@@ -471,8 +499,9 @@ export class WasmElementwise {
     entry = this.#cache.get(key);
     if (entry === undefined) {
       const fn = kernelFunction(k, kinds, nOut, k.paramDTypes);
-      entry = fn
-        ? (this.#scratch.instantiate(wasmModule([fn], { importMemory: true })).run as Entry)
+      const bytes = fn && this.#scratch.moduleBytes([fn]);
+      entry = bytes
+        ? poolKernel(bytes, "run", this.#scratch.instantiate(bytes).run as Entry)
         : null;
       if (entry) this.compileCount++;
       this.#cache.set(key, entry);

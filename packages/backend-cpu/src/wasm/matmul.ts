@@ -8,16 +8,28 @@
  * for each B panel (KC × 8, in L1), over MC = 64 rows of A (MC × KC, in L2). Products
  * accumulate in float32 lanes, as PyTorch does on the CPU; the sum over K is taken in order
  * k = 0, 1, ..., K - 1 for every element, whatever the shape's tiling.
+ *
+ * With a thread pool (`threads.ts`), large products are split by whole 4 × 8 output tiles
+ * (ranges of A panels, or of B panels when A has too few), never along K: every tile is computed
+ * by the same instructions on the same packed data whichever thread runs it, so results are
+ * bit-identical for any thread count. Packing and copying out stay on the calling thread.
  */
 import type { View } from "@nn/tensor";
 import { matmulLayout } from "../strided.js";
-import { I32, op, V128, type WasmFunction, wasmModule } from "./asm.js";
+import { I32, op, V128, type WasmFunction } from "./asm.js";
 import { sharedScratch, type WasmScratch } from "./scratch.js";
+import { type PoolKernel, poolKernel, type ThreadPool } from "./threads.js";
 
 const MR = 4; // rows of a C tile (packA is written out for 4)
 const NR = 8; // columns of a C tile (packB is written out for 8)
 const KC = 256;
 const MC_PANELS = 16; // 64 rows of A per block
+/**
+ * Multiply-adds (M·N·K) from which a product is split across threads: below it, waking the
+ * workers (tens of µs) costs more than it saves.
+ */
+export const PARALLEL_MIN_WORK = 1 << 20;
+const GEMM_ARITY = 9;
 
 /**
  * `gemm(pa, pb, pc, mp, np, kc, sa, sb, ldc)`: for each of `np` B panels (bytes apart `sb`,
@@ -90,10 +102,13 @@ export class WasmMatmul {
   readonly relaxed: boolean;
   private readonly scratch: WasmScratch;
   private readonly gemm: Gemm;
+  /** The gemm kernel as worker threads run it. */
+  private readonly kernel: PoolKernel;
 
   private constructor(bytes: Uint8Array<ArrayBuffer>, relaxed: boolean, scratch: WasmScratch) {
     this.scratch = scratch;
     this.gemm = scratch.instantiate(bytes).gemm as Gemm;
+    this.kernel = poolKernel(bytes, "gemm", this.gemm);
     this.relaxed = relaxed;
   }
 
@@ -104,9 +119,10 @@ export class WasmMatmul {
   static create(relaxed = true): WasmMatmul | undefined {
     if (typeof WebAssembly !== "object") return undefined;
     for (const r of relaxed ? [true, false] : [false]) {
-      const bytes = wasmModule([gemmFunction(r)], { importMemory: true });
+      const scratch = sharedScratch();
+      const bytes = scratch.moduleBytes([gemmFunction(r)]);
       try {
-        if (WebAssembly.validate(bytes)) return new WasmMatmul(bytes, r, sharedScratch());
+        if (WebAssembly.validate(bytes)) return new WasmMatmul(bytes, r, scratch);
       } catch {}
     }
     return undefined;
@@ -119,9 +135,21 @@ export class WasmMatmul {
 
   /**
    * See Backend.matmul, for float32 views (any strides, batch dims broadcast by stride 0).
-   * Returns false, writing nothing, when the memory cannot grow to the problem's size.
+   * Returns false, writing nothing, when the memory cannot grow to the problem's size. With
+   * `pool` (called only for a product that large: workers start on first use), products of at
+   * least `minWork` (default PARALLEL_MIN_WORK) multiply-adds run on its threads (a worker's
+   * failure throws BackendError, see `ThreadPool.run`).
    */
-  run(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): boolean {
+  run(
+    a: View,
+    A: Arr,
+    b: View,
+    B: Arr,
+    out: View,
+    C: Arr,
+    threadPool?: () => ThreadPool | undefined,
+    minWork = PARALLEL_MIN_WORK,
+  ): boolean {
     const { M, N, K, am, ak, bk, bn, cm, cn, aBase, bBase, cBase } = matmulLayout(a, b, out);
     if (M === 0 || N === 0 || cBase.length === 0) return true;
     const Mp = Math.ceil(M / MR);
@@ -134,6 +162,12 @@ export class WasmMatmul {
     const f = this.scratch.f32;
     const [pa, pb, pc] = [0, aWords, aWords + bWords]; // in floats
     const [sa, sb, ldc] = [4 * MR * K, 4 * NR * K, 4 * ldN]; // in bytes
+    const grid = { pa: 4 * pa, pb: 4 * pb, pc: 4 * pc, Mp, Np, K, sa, sb, ldc };
+    const pool = threadPool && M * N * K >= minWork ? threadPool() : undefined;
+    const threads = pool?.threads ?? 1;
+    let shares = gemmShares(grid, threads);
+    // A K so long that the calls overflow the pool's control block runs on this thread.
+    if (pool && shares.flat().length > pool.capacity(1)) shares = gemmShares(grid, 1);
     let packedA = -1;
     let packedB = -1;
     for (let p = 0; p < cBase.length; p++) {
@@ -149,22 +183,11 @@ export class WasmMatmul {
         packedB = bo;
       }
       f.fill(0, pc, pc + cWords);
-      for (let k0 = 0; k0 < K; k0 += KC) {
-        const kc = Math.min(KC, K - k0);
-        for (let i0 = 0; i0 < Mp; i0 += MC_PANELS) {
-          const mp = Math.min(MC_PANELS, Mp - i0);
-          this.gemm(
-            4 * pa + i0 * sa + 4 * MR * k0,
-            4 * pb + 4 * NR * k0,
-            4 * pc + i0 * MR * ldc,
-            mp,
-            Np,
-            kc,
-            sa,
-            sb,
-            ldc,
-          );
-        }
+      if (pool && shares.length > 1) pool.run(this.kernel, GEMM_ARITY, shares);
+      else {
+        const calls = shares[0] as number[];
+        const g = this.gemm;
+        for (let i = 0; i < calls.length; i += GEMM_ARITY) g(...calls.slice(i, i + GEMM_ARITY));
       }
       if (cn === 1 && C instanceof Float32Array) {
         for (let i = 0; i < M; i++) C.set(f.subarray(pc + i * ldN, pc + i * ldN + N), co + i * cm);
@@ -176,6 +199,56 @@ export class WasmMatmul {
     }
     return true;
   }
+}
+
+/** A packed product: byte addresses of the panels and C, panel counts and byte strides. */
+interface GemmGrid {
+  pa: number;
+  pb: number;
+  pc: number;
+  Mp: number;
+  Np: number;
+  K: number;
+  sa: number;
+  sb: number;
+  ldc: number;
+}
+
+/**
+ * The gemm calls of up to `threads` threads (flat argument tuples, one list per thread): each
+ * takes a contiguous range of A panels (of B panels when A has fewer panels than threads), and
+ * runs over it, for each KC block of K in order, blocks of MC_PANELS A panels.
+ */
+function gemmShares(g: GemmGrid, threads: number): number[][] {
+  const byRows = g.Mp >= threads || g.Mp >= g.Np;
+  const units = byRows ? g.Mp : g.Np;
+  const t = Math.max(1, Math.min(threads, units));
+  const shares: number[][] = [];
+  for (let s = 0; s < t; s++) {
+    const from = Math.floor((s * units) / t);
+    const to = Math.floor(((s + 1) * units) / t);
+    const [i1, i2] = byRows ? [from, to] : [0, g.Mp];
+    const [j1, j2] = byRows ? [0, g.Np] : [from, to];
+    const calls: number[] = [];
+    for (let k0 = 0; k0 < g.K; k0 += KC) {
+      const kc = Math.min(KC, g.K - k0);
+      for (let i0 = i1; i0 < i2; i0 += MC_PANELS) {
+        calls.push(
+          g.pa + i0 * g.sa + 4 * MR * k0,
+          g.pb + j1 * g.sb + 4 * NR * k0,
+          g.pc + i0 * MR * g.ldc + j1 * 4 * NR,
+          Math.min(MC_PANELS, i2 - i0),
+          j2 - j1,
+          kc,
+          g.sa,
+          g.sb,
+          g.ldc,
+        );
+      }
+    }
+    shares.push(calls);
+  }
+  return shares;
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import type { ReduceOp, View } from "@nn/tensor";
 import { isContiguous } from "../strided.js";
-import { I32, op, V128, type WasmFunction, wasmModule } from "./asm.js";
+import { I32, op, V128, type WasmFunction } from "./asm.js";
 import type { WasmScratch } from "./scratch.js";
 
 /** Elements per block of a sum (a row of n elements has ceil(n / BLOCK) blocks). */
@@ -208,9 +208,11 @@ export class WasmReduce {
 
   constructor(scratch: WasmScratch) {
     this.#scratch = scratch;
-    const bytes = wasmModule([sumFunction(), extremeFunction(true), extremeFunction(false)], {
-      importMemory: true,
-    });
+    const bytes = scratch.moduleBytes([
+      sumFunction(),
+      extremeFunction(true),
+      extremeFunction(false),
+    ]);
     this.#fns = scratch.instantiate(bytes) as unknown as Record<"sum" | "max" | "min", Fn>;
   }
 
