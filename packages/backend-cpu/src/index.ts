@@ -8,6 +8,8 @@
  * import { cpu } from "@nn/backend-cpu";
  * setBackend(cpu());
  * ```
+ *
+ * @module @nn/backend-cpu
  */
 import {
   allocArray,

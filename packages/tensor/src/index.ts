@@ -2,6 +2,8 @@
  * @nn/tensor: the Tensor, dtypes, shapes and broadcasting, the ops, the Backend interface and
  * registry, memory scopes, the scalar expression IR, and the counter-based RNG. Ops are free
  * functions (`add(a, b)`, `matmul(a, b)`), so a bundle keeps only what it imports.
+ *
+ * @module @nn/tensor
  */
 
 export * from "./backend.js";
