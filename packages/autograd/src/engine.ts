@@ -13,8 +13,8 @@ import {
   type Tensor,
   tidy,
   ValueError,
-  withGradMode,
 } from "@nn/tensor";
+import { withGradMode } from "@nn/tensor/internal";
 import { GradientError } from "./errors.js";
 import { canon, gradFn, isLeaf, type Node, topoOrder } from "./node.js";
 

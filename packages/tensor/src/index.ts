@@ -7,18 +7,7 @@
  */
 
 export * from "./backend.js";
-export {
-  type DisposeHook,
-  enableGrad,
-  isGradEnabled,
-  noGrad,
-  type OpHook,
-  type OpRecord,
-  recordOp,
-  setDisposeHook,
-  setOpHook,
-  withGradMode,
-} from "./dispatch.js";
+export { enableGrad, isGradEnabled, noGrad } from "./dispatch.js";
 export * from "./dtype.js";
 export * from "./errors.js";
 export * from "./expr.js";
@@ -52,16 +41,6 @@ export {
 } from "./ops/reduce.js";
 export type { Scalar, TensorLike } from "./ops/util.js";
 export * from "./ops/views.js";
-export {
-  boxMuller,
-  DEFAULT_SEED,
-  initialSeed,
-  manualSeed,
-  mulhi32,
-  philox4x32,
-  seedWords,
-  uniform24,
-  uniform53,
-} from "./random.js";
+export { DEFAULT_SEED, initialSeed, manualSeed } from "./random.js";
 export * from "./shape.js";
 export { empty, fromArray, isTensor, type NestedArray, Tensor, viewOf } from "./tensor.js";
