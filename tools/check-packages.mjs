@@ -49,7 +49,7 @@ const BUNDLE_CHECKS = [
   {
     pkg: "@nn/tensor",
     imports: ["zeros"],
-    absent: ["sliceScatter", "oneHot", "randint", "philox4x32"],
+    absent: ["sliceScatter", "oneHot", "randint"],
     foreign: [],
   },
   {

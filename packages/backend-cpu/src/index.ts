@@ -22,9 +22,9 @@ import {
   type Kernel,
   type RandomDistribution,
   type ReduceOp,
-  shared,
   type View,
 } from "@nn/tensor";
+import { shared } from "@nn/tensor/internal";
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
 import { WasmElementwise } from "./wasm/elementwise.js";
