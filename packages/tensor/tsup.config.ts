@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  entry: ["src/index.ts"],
+  // internal: hooks and RNG primitives for backend and nn package authors (see src/internal.ts).
+  entry: ["src/index.ts", "src/internal.ts"],
   format: ["esm", "cjs"],
   // The package tsconfig is composite (for tsc -b); tsup's d.ts program only lists the entry,
   // which composite projects reject (TS6307).

@@ -9,6 +9,8 @@
  * import { relu, gelu, softmax } from "@nn/activations";
  * const y = softmax(gelu(x, { approximate: "tanh" }), -1);
  * ```
+ *
+ * @module @nn/activations
  */
 
 /** `tanh` is `@nn/tensor`'s (one op, owned there); its activation definition is `tanhActivation`. */

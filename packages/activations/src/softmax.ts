@@ -14,7 +14,6 @@ import {
   neg,
   noGrad,
   normalizeDims,
-  recordOp,
   sub,
   sum,
   type Tensor,
@@ -22,6 +21,7 @@ import {
   ValueError,
   zerosLike,
 } from "@nn/tensor";
+import { recordOp } from "@nn/tensor/internal";
 import { checkInput } from "./check.js";
 
 type Kind = "softmax" | "logSoftmax" | "softmin";

@@ -10,13 +10,12 @@ import {
   isGradEnabled,
   isTensor,
   onesLike,
-  recordOp,
   type Tensor,
   ValueError,
   viewOf,
-  withGradMode,
   zerosLike,
 } from "@nn/tensor";
+import { recordOp, withGradMode } from "@nn/tensor/internal";
 import { type BackwardOptions, checkRoot, runBackward } from "./engine.js";
 import { GradientError } from "./errors.js";
 import { attach, isLeaf } from "./node.js";

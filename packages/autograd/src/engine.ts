@@ -6,7 +6,6 @@ import {
   add,
   contiguous,
   DTypeError,
-  inGradientRule,
   isFloating,
   isTensor,
   keep,
@@ -14,8 +13,8 @@ import {
   type Tensor,
   tidy,
   ValueError,
-  withGradMode,
 } from "@nn/tensor";
+import { inGradientRule, withGradMode } from "@nn/tensor/internal";
 import { GradientError } from "./errors.js";
 import { canon, gradFn, isLeaf, type Node, topoOrder } from "./node.js";
 

@@ -4,6 +4,8 @@
  *
  * PyTorch style: `backward(loss)`, `.grad` on leaves, `noGrad(fn)`, `zeroGrad(params)`.
  * Functional style: `grad(f)`, `valueAndGrad(f)`, and `computeGrad(outputs, inputs)`.
+ *
+ * @module @nn/autograd
  */
 // Grad mode is a switch in @nn/tensor's dispatch (code that only needs to not record imports
 // nothing else); these are the same functions, re-exported.

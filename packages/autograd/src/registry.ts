@@ -2,7 +2,7 @@
  * The gradient registry: op name -> rule. The built-in rules are the registry's own table (no
  * registration side effects); users add rules for their own ops with `registerGradient`.
  */
-import { shared } from "@nn/tensor";
+import { shared } from "@nn/tensor/internal";
 import { GradientError } from "./errors.js";
 import type { GradRule } from "./rule.js";
 import { elementwiseRules } from "./rules/elementwise.js";

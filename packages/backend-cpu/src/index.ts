@@ -8,6 +8,8 @@
  * import { cpu } from "@nn/backend-cpu";
  * setBackend(cpu());
  * ```
+ *
+ * @module @nn/backend-cpu
  */
 import {
   allocArray,
@@ -20,10 +22,10 @@ import {
   type Kernel,
   type RandomDistribution,
   type ReduceOp,
-  shared,
   ValueError,
   type View,
 } from "@nn/tensor";
+import { shared } from "@nn/tensor/internal";
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
 import { WasmElementwise } from "./wasm/elementwise.js";

@@ -1,15 +1,6 @@
 /** Reductions, matmul, gather/scatter and random draws on TypedArrays. */
-import {
-  boxMuller,
-  IndexError,
-  philox4x32,
-  type RandomDistribution,
-  type ReduceOp,
-  seedWords,
-  uniform24,
-  uniform53,
-  type View,
-} from "@nn/tensor";
+import { IndexError, type RandomDistribution, type ReduceOp, type View } from "@nn/tensor";
+import { boxMuller, philox4x32, seedWords, uniform24, uniform53 } from "@nn/tensor/internal";
 import { matmulLayout, offsets } from "./strided.js";
 
 type Arr = { [i: number]: number; length: number };

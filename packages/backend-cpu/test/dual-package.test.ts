@@ -4,7 +4,7 @@
 // tensors.
 import { beforeAll, describe, expect, it, vi } from "vitest";
 
-type TensorModule = typeof import("@nn/tensor");
+type TensorModule = typeof import("@nn/tensor") & typeof import("@nn/tensor/internal");
 type CpuModule = typeof import("../src/index.js");
 
 let A: TensorModule;
@@ -14,10 +14,10 @@ let cpuB: CpuModule;
 
 beforeAll(async () => {
   vi.resetModules();
-  A = await import("@nn/tensor");
+  A = { ...(await import("@nn/tensor")), ...(await import("@nn/tensor/internal")) };
   cpuA = await import("../src/index.js");
   vi.resetModules();
-  B = await import("@nn/tensor");
+  B = { ...(await import("@nn/tensor")), ...(await import("@nn/tensor/internal")) };
   cpuB = await import("../src/index.js");
 });
 

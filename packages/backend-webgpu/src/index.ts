@@ -7,6 +7,8 @@
  * import { webgpu } from "@nn/backend-webgpu";
  * setBackend(await webgpu());
  * ```
+ *
+ * @module @nn/backend-webgpu
  */
 export { GpuBuffer } from "./gpu-buffer.js";
 export { WebGpuBackend, type WebGpuOptions, webgpu } from "./webgpu-backend.js";

@@ -6,7 +6,8 @@
  * normals are Box–Muller in f32 with care where f32 loses digits (-log u1 via log1p near 1, the
  * angle reduced in integer turns), so they agree with the CPU's float64 computation to a few ulps.
  */
-import { BackendError, type RandomDistribution, seedWords, type View } from "@nn/tensor";
+import { BackendError, type RandomDistribution, type View } from "@nn/tensor";
+import { seedWords } from "@nn/tensor/internal";
 import { type BindingPlan, bindingDecls, planBindings } from "./bindings.js";
 import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
 import { type KernelRunner, MAIN_1D } from "./kernel-runner.js";

@@ -16,9 +16,9 @@ import {
   type Kernel,
   type RandomDistribution,
   type ReduceOp,
-  shared,
   type View,
 } from "@nn/tensor";
+import { shared } from "@nn/tensor/internal";
 import { runElementwise } from "./elementwise.js";
 import { runGather, runScatterAdd } from "./gather-scatter.js";
 import {

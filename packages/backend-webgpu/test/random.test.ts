@@ -1,15 +1,7 @@
 // The same seed gives the same draws as the CPU backend, whose random kernel is exactly
 // @nn/tensor's reference: philox4x32 + uniform24 / boxMuller / modulo (see random.ts there).
-import {
-  boxMuller,
-  empty,
-  philox4x32,
-  rand,
-  randint,
-  randn,
-  seedWords,
-  uniform24,
-} from "@nn/tensor";
+import { empty, rand, randint, randn } from "@nn/tensor";
+import { boxMuller, philox4x32, seedWords, uniform24 } from "@nn/tensor/internal";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type WebGpuBackend, webgpu } from "../src/index.js";
 import { adapter, requestDevice } from "./webgpu-env.js";

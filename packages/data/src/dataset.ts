@@ -39,12 +39,14 @@ function indexTensor(indices: readonly number[], like: Tensor): Tensor {
  * A dataset of tensors that share their first dim (torch.utils.data.TensorDataset): item `i` is
  * `[t0[i], t1[i], ...]`. ShapeError when the first dims differ. The dataset does not own the
  * tensors (it never disposes them); items and batches are new tensors the caller disposes.
+ * `T` is inferred as a tuple (`new TensorDataset(x, y)` gives `[Tensor, Tensor]` items), so
+ * `const [x, y] = batch` types without `!` under `noUncheckedIndexedAccess`.
  */
-export class TensorDataset implements Dataset<Tensor[]> {
-  readonly tensors: readonly Tensor[];
+export class TensorDataset<T extends Tensor[] = Tensor[]> implements Dataset<T> {
+  readonly tensors: Readonly<T>;
   readonly length: number;
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...tensors: T) {
     if (tensors.length === 0) throw new ValueError("TensorDataset: needs at least one tensor");
     const n = tensors[0]!.shape[0];
     for (const t of tensors) {
@@ -59,8 +61,9 @@ export class TensorDataset implements Dataset<Tensor[]> {
   }
 
   /** `[t0[i], t1[i], ...]` (each a new tensor without the first dim). */
-  async get(index: number): Promise<Tensor[]> {
+  async get(index: number): Promise<T> {
     checkIndex("TensorDataset.get", index, this.length);
+    // map keeps the length, so the tuple type holds.
     return this.tensors.map((t) => {
       const idx = indexTensor([index], t);
       const rows = indexSelect(t, 0, idx);
@@ -68,18 +71,18 @@ export class TensorDataset implements Dataset<Tensor[]> {
       idx.dispose();
       rows.dispose();
       return row;
-    });
+    }) as T;
   }
 
   /** The rows `indices` of each tensor, as one gather per tensor. */
-  async getBatch(indices: readonly number[]): Promise<Tensor[]> {
+  async getBatch(indices: readonly number[]): Promise<T> {
     for (const i of indices) checkIndex("TensorDataset.getBatch", i, this.length);
     return this.tensors.map((t) => {
       const idx = indexTensor(indices, t);
       const out = indexSelect(t, 0, idx);
       idx.dispose();
       return out;
-    });
+    }) as T;
   }
 }
 

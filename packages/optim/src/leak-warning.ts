@@ -4,7 +4,8 @@
  * (`memory().tensors` of @nn/tensor) grows at every optimizer step for `steps` steps in a row,
  * the optimizer warns once with the growth per step and the fix. One counter read per step.
  */
-import { memory, shared, ValueError } from "@nn/tensor";
+import { memory, ValueError } from "@nn/tensor";
+import { shared } from "@nn/tensor/internal";
 
 /** The settings of the leak warning (process-wide). */
 export interface LeakWarningOptions {

@@ -4,7 +4,8 @@
  * application with `registerOptimizer`. Registrations are process-wide, kept through
  * @nn/tensor's `shared`, so two copies of this package (CJS + ESM) share them.
  */
-import { shared, ValueError } from "@nn/tensor";
+import { ValueError } from "@nn/tensor";
+import { shared } from "@nn/tensor/internal";
 import type { OptimizerFactory } from "./define.js";
 import type { Hyperparameters } from "./hyperparameters.js";
 import type { Optimizer } from "./optimizer.js";

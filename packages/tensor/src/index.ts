@@ -2,6 +2,8 @@
  * @nn/tensor: the Tensor, dtypes, shapes and broadcasting, the ops, the Backend interface and
  * registry, memory scopes, the scalar expression IR, and the counter-based RNG. Ops are free
  * functions (`add(a, b)`, `matmul(a, b)`), so a bundle keeps only what it imports.
+ *
+ * @module @nn/tensor
  */
 
 export {
@@ -11,26 +13,11 @@ export {
   withAnomalyMode,
 } from "./anomaly.js";
 export * from "./backend.js";
-export {
-  type DisposeHook,
-  enableGrad,
-  inGradientRule,
-  isGradEnabled,
-  noGrad,
-  type OpHook,
-  type OpRecord,
-  recordOp,
-  setDisposeHook,
-  setOpHook,
-  withGradMode,
-} from "./dispatch.js";
+export { enableGrad, isGradEnabled, noGrad } from "./dispatch.js";
 export * from "./dtype.js";
 export * from "./errors.js";
 export * from "./expr.js";
 export { FileError, fileError } from "./file-error.js";
-export { formatTensor } from "./format.js";
-export { shared } from "./global.js";
-export { broadcastView } from "./launch.js";
 export { dispose, keep, type MemoryInfo, memory, Storage, tidy, tidyAsync } from "./memory.js";
 export * from "./op-table.js";
 export * from "./ops/creation.js";
@@ -58,16 +45,6 @@ export {
 } from "./ops/reduce.js";
 export type { Scalar, TensorLike } from "./ops/util.js";
 export * from "./ops/views.js";
-export {
-  boxMuller,
-  DEFAULT_SEED,
-  initialSeed,
-  manualSeed,
-  mulhi32,
-  philox4x32,
-  seedWords,
-  uniform24,
-  uniform53,
-} from "./random.js";
+export { DEFAULT_SEED, initialSeed, manualSeed } from "./random.js";
 export * from "./shape.js";
 export { empty, fromArray, isTensor, type NestedArray, Tensor, viewOf } from "./tensor.js";

@@ -1,15 +1,7 @@
 // Grad mode: the one switch in dispatch that says whether ops are reported to the op hook.
 // No backend is needed: the ops here are reported by hand with recordOp.
-import {
-  enableGrad,
-  isGradEnabled,
-  noGrad,
-  type OpRecord,
-  recordOp,
-  setOpHook,
-  ValueError,
-  withGradMode,
-} from "@nn/tensor";
+import { enableGrad, isGradEnabled, noGrad, ValueError } from "@nn/tensor";
+import { type OpRecord, recordOp, setOpHook, withGradMode } from "@nn/tensor/internal";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 let seen: string[] = [];

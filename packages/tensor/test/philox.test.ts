@@ -1,6 +1,6 @@
 // Philox4x32-10 known-answer vectors from the Random123 distribution (kat_vectors, "philox4x32
 // 10" lines): counter words c0..c3, key words k0 k1, expected output words.
-import { mulhi32, philox4x32, seedWords, uniform24, uniform53 } from "@nn/tensor";
+import { mulhi32, philox4x32, seedWords, uniform24, uniform53 } from "@nn/tensor/internal";
 import { describe, expect, it } from "vitest";
 
 const KAT: [string, number[], number[], number[]][] = [

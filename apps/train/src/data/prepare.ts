@@ -48,7 +48,7 @@ export async function prepareData(
   if (raw.kind === "pool") {
     const [tr, te] = trainValSplit(new TensorDataset(raw.all.x, raw.all.y), MNIST_HELD_OUT, {
       seed: options.seed,
-    }) as [TensorDataset, TensorDataset];
+    }) as [TensorDataset<[Tensor, Tensor]>, TensorDataset<[Tensor, Tensor]>];
     dispose([raw.all.x, raw.all.y]);
     train = { x: tr.tensors[0] as Tensor, y: tr.tensors[1] as Tensor };
     test = { x: te.tensors[0] as Tensor, y: te.tensors[1] as Tensor };

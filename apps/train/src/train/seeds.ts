@@ -7,7 +7,8 @@
  * uninterrupted run drew. The batch order of epoch e is DataLoader's seeded permutation for
  * (seed, e), which needs no generator state either.
  */
-import { manualSeed, philox4x32, seedWords } from "@nn/tensor";
+import { manualSeed } from "@nn/tensor";
+import { philox4x32, seedWords } from "@nn/tensor/internal";
 
 const block = new Uint32Array(4);
 
