@@ -70,6 +70,21 @@ type Metrics = {
 const metricsOf = (dir: string): Metrics =>
   JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8"));
 
+type LogLine = {
+  kind: string;
+  epoch: number;
+  step: number;
+  trainLoss?: number;
+  valLoss?: number;
+  lr: number;
+  elapsedSeconds: number;
+};
+const logOf = (dir: string): LogLine[] =>
+  readFileSync(join(dir, "metrics.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+
 let work: string;
 let run: string;
 let first: Result;
@@ -106,8 +121,31 @@ describe("a short training on the real digits", () => {
       expect(existsSync(join(run, f)), f).toBe(true);
     }
     // The lock is released; no temporary file or directory is left.
-    expect(readdirSync(run).sort()).toEqual(["checkpoint", "curves.svg", "metrics.json"]);
+    expect(readdirSync(run).sort()).toEqual([
+      "checkpoint",
+      "curves.svg",
+      "metrics.json",
+      "metrics.jsonl",
+    ]);
     expect(readFileSync(join(run, "curves.svg"), "utf8").startsWith("<svg")).toBe(true);
+  });
+
+  it("logs every report to metrics.jsonl: step lines, then one epoch line per epoch", () => {
+    const lines = logOf(run);
+    const epochs = lines.filter((l) => l.kind === "epoch");
+    expect(epochs.map((l) => [l.epoch, l.step])).toEqual([
+      [1, 32],
+      [2, 32],
+    ]); // 2,000 examples in batches of 64: 32 steps
+    const records = metricsOf(run).epochs as { testLoss: number; trainLoss: number }[];
+    expect(epochs.map((l) => l.valLoss)).toEqual(records.map((e) => e.testLoss));
+    expect(epochs.map((l) => l.trainLoss)).toEqual(records.map((e) => e.trainLoss));
+    const steps = lines.filter((l) => l.kind === "step" && l.epoch === 1).map((l) => l.step);
+    expect(steps).toEqual([10, 20, 30, 32]); // every REPORT_EVERY steps and the last
+    for (const l of lines) {
+      expect(l.lr).toBe(0.001);
+      expect(l.elapsedSeconds).toBeGreaterThan(0);
+    }
   });
 
   it("reloads the checkpoint: resuming the finished run evaluates to the same accuracy", async () => {
@@ -145,6 +183,18 @@ describe("a short training on the real digits", () => {
       ),
     ).toBe(true);
     expect(metricsOf(cut).final).toEqual(metricsOf(run).final);
+    // metrics.jsonl goes on where the interrupted run left it: the same epoch lines, in order.
+    // (The training loss sum is added up in another order across the interruption: float32 close.)
+    const epochLines = (dir: string) =>
+      logOf(dir)
+        .filter((l) => l.kind === "epoch")
+        .map(({ elapsedSeconds: _e, trainLoss, ...l }) => ({
+          ...l,
+          trainLoss: trainLoss?.toFixed(5),
+        }));
+    expect(epochLines(cut)).toEqual(epochLines(run));
+    const at = logOf(cut).map((l) => l.epoch * 1000 + l.step);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
   });
 });
 

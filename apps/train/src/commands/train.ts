@@ -20,6 +20,7 @@ import type { RunConfig } from "../config.js";
 import { UserError } from "../errors.js";
 import { buildMlp, describeArchitecture, parameterCount } from "../model.js";
 import type { Output } from "../output/console.js";
+import { MetricsLog } from "../output/metrics-log.js";
 import { epochsText, percent, rate } from "../output/progress.js";
 import { type Metrics, writeCurves, writeMetrics } from "../output/report.js";
 import { confusionTable, epochsTable } from "../output/tables.js";
@@ -125,6 +126,7 @@ export async function runTraining({
       : resume
         ? `the checkpoint ${resume.dir} is kept as it was`
         : "no checkpoint was saved";
+  const log = new MetricsLog(out);
   const state = await runEpochs({
     model,
     optimizer,
@@ -141,6 +143,7 @@ export async function runTraining({
     curve: resume?.info.curve,
     signal,
     onEpoch: save,
+    log,
   }).catch((e: unknown) => {
     // Nothing non-finite is saved: the last checkpoint stays the last finite one.
     if (e instanceof NonFiniteLossError) throw new UserError(`${e.message}; ${kept()}`);
@@ -193,7 +196,7 @@ export async function runTraining({
       : `time ${metrics.wallSeconds.toFixed(1)} s (no training steps in this run)`,
   );
   output.log(
-    `wrote ${join(out, CHECKPOINT_DIR)}/ (${FILES.model}, ${FILES.optimizerTensors}, ${FILES.optimizerJson}, ${FILES.info}), ${metricsPath}, ${chartPath}`,
+    `wrote ${join(out, CHECKPOINT_DIR)}/ (${FILES.model}, ${FILES.optimizerTensors}, ${FILES.optimizerJson}, ${FILES.info}), ${metricsPath}, ${log.path}, ${chartPath}`,
   );
   return 0;
 }

@@ -9,6 +9,7 @@ import type { Tensor } from "@nn/tensor";
 import type { EpochRecord } from "../config.js";
 import type { Examples } from "../data/sources.js";
 import type { Output } from "../output/console.js";
+import type { MetricsLog } from "../output/metrics-log.js";
 import { epochProgress, percent, rate } from "../output/progress.js";
 import { type CurvePoint, type EpochResult, type EpochTotals, trainEpoch } from "./epoch.js";
 import { type Evaluation, evaluate } from "./evaluate.js";
@@ -41,6 +42,8 @@ export interface EpochsOptions {
   signal?: AbortSignal;
   /** Called after each finished epoch (to save a checkpoint) and once after an interruption. */
   onEpoch?: (state: EpochsState) => Promise<void>;
+  /** metrics.jsonl: a "step" line per progress report and an "epoch" line per finished epoch. */
+  log?: MetricsLog;
 }
 
 /** Where training stands. */
@@ -56,6 +59,11 @@ export interface EpochsState {
   /** Seconds spent training (not evaluating) in this session, and examples seen. */
   trainSeconds: number;
   trainSamples: number;
+}
+
+/** The first parameter group's learning rate (what a schedule changes). */
+export function currentLr(optimizer: Optimizer): number {
+  return Number(optimizer.paramGroups[0]?.lr);
 }
 
 /** Trains from `epochsDone` to `until` (default `epochs`); returns where it stopped. */
@@ -95,7 +103,17 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
         seed: o.seed,
         totals: state.partial ?? undefined,
         reportEvery: REPORT_EVERY,
-        onReport: (r) => bar.update(r),
+        onReport: (r) => {
+          bar.update(r);
+          o.log?.append({
+            kind: "step",
+            epoch: epoch + 1,
+            step: r.step,
+            trainLoss: r.loss,
+            trainAccuracy: r.accuracy,
+            lr: currentLr(o.optimizer),
+          });
+        },
         shouldStop: () => o.signal?.aborted ?? false,
       });
     } finally {
@@ -107,6 +125,7 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
       const { completed: _c, seconds: _s, samplesPerSecond: _r, ...totals } = result;
       state.partial = totals;
       state.interrupted = true;
+      await o.log?.flush();
       await o.onEpoch?.(state);
       return state;
     }
@@ -121,6 +140,17 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
       samplesPerSecond: result.samplesPerSecond,
     };
     state.history.push(record);
+    o.log?.append({
+      kind: "epoch",
+      epoch: record.epoch,
+      step: result.step,
+      trainLoss: record.trainLoss,
+      trainAccuracy: record.trainAccuracy,
+      valLoss: record.testLoss,
+      valAccuracy: record.testAccuracy,
+      lr: currentLr(o.optimizer),
+    });
+    await o.log?.flush();
     state.curve.push(...result.curve);
     state.epochsDone = epoch + 1;
     state.partial = null;
