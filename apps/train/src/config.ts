@@ -20,6 +20,8 @@ export interface RunConfig {
   seed: number;
   /** Train on only the first N training examples (after the seeded shuffle). */
   trainSize?: number;
+  /** Held-out (validation) examples split from the training data (default: see defaultValSize). */
+  valSize?: number;
   /** Packages loaded with --plugin (a resume loads them again). */
   plugins: string[];
 }

@@ -37,6 +37,7 @@ export interface CliOptions {
   overwrite: boolean;
   compare?: Comparison;
   trainSize?: number;
+  valSize?: number;
   quiet: boolean;
 }
 
@@ -138,6 +139,12 @@ export function buildProgram(): Command {
       new Option(
         "--train-size <n>",
         "train on only the first N training examples (same held-out set)",
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        "--val-size <n>",
+        "examples held out from the training data to validate on after every epoch (default: mnist 2,000; fashion-mnist 10% = 6,000, its test set reported once at the end)",
       ).argParser(positiveInt),
     )
     .addOption(

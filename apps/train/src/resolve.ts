@@ -89,6 +89,7 @@ export function resolveRunConfig(
     backend: pick("backend", saved?.backend) as RunConfig["backend"],
     seed: pick("seed", saved?.seed) as number,
     trainSize: pick("trainSize", saved?.trainSize) as number | undefined,
+    valSize: pick("valSize", saved?.valSize) as number | undefined,
     plugins: [...new Set([...(saved?.plugins ?? []), ...o.plugin])],
   };
 }
@@ -97,6 +98,7 @@ export function resolveRunConfig(
 const BATCH_SETTINGS = [
   ["batchSize", "--batch-size"],
   ["trainSize", "--train-size"],
+  ["valSize", "--val-size"],
   ["seed", "--seed"],
 ] as const;
 

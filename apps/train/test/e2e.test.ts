@@ -388,3 +388,72 @@ describe("nothing lost, nothing silent", () => {
     expect(files()).toEqual(before);
   });
 });
+
+describe("the validation split", () => {
+  it("fashion-mnist validates on images held out from its training set; the test set is reported once, at the end", async () => {
+    const out = join(work, "fashion");
+    const r = await train(
+      [
+        "--dataset",
+        "fashion-mnist",
+        "--train-size",
+        "500",
+        "--val-size",
+        "300",
+        "--hidden",
+        "32",
+        "--epochs",
+        "1",
+        "--quiet",
+        "--out",
+        out,
+      ],
+      work,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("500 training / 300 held-out examples");
+    expect(r.stdout).toContain("the 10,000 test images are evaluated once, at the end");
+    expect(r.stdout).toMatch(/held-out accuracy [\d.]+% \(\d+ \/ 300\)/);
+    expect(r.stdout).toMatch(
+      /test set accuracy [\d.]+% \([\d,]+ \/ 10,000\) {2}loss [\d.]+ \(the data set's test images, evaluated once\)/,
+    );
+    const m = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(m.final.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(300);
+    expect(m.test.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(10000);
+    const last = logOf(out).at(-1) as LogLine & { testAccuracy: number };
+    expect(last.kind).toBe("test");
+    expect(last.testAccuracy).toBe(m.test.accuracy);
+    expect(
+      JSON.parse(readFileSync(join(out, CKPT, "checkpoint.json"), "utf8")).config.valSize,
+    ).toBe(300);
+  }, 120_000);
+
+  it("--val-size sets mnist's held-out examples; one that leaves no training data is refused", async () => {
+    const r = await train(
+      [
+        "--val-size",
+        "9000",
+        "--train-size",
+        "500",
+        "--epochs",
+        "1",
+        "--quiet",
+        "--out",
+        join(work, "val"),
+      ],
+      work,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("500 training / 9,000 held-out examples");
+    expect(r.stdout).toContain("this data set has no separate test set");
+    expectUserError(
+      await train(["--val-size", "10000", "--out", join(work, "val-all")], work),
+      /--val-size 10000 leaves no training example: the data set has 10000 training examples; pass at most 9999/,
+    );
+    expectUserError(
+      await train(["--val-size", "0"], work),
+      /option '--val-size <n>' argument '0' is invalid\. Expected a positive integer/,
+    );
+  }, 120_000);
+});

@@ -80,6 +80,7 @@ const runConfig = object(
     backend: v.picklist(BACKENDS, `one of ${BACKENDS.join(", ")}`),
     seed: int(0),
     trainSize: v.optional(int(1)),
+    valSize: v.optional(int(1)),
     plugins: list(text("a package name"), "a list of package names"),
   },
   "the run configuration (an object)",

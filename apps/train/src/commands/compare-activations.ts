@@ -111,7 +111,7 @@ export async function runActivationComparison(l: ActivationLesson): Promise<numb
       model,
       optimizer,
       train: data.train,
-      test: data.test,
+      val: data.val,
       classes: classes.length,
       batchSize: config.batchSize,
       seed: config.seed,

@@ -16,7 +16,10 @@ export interface Metrics {
   epochs: EpochRecord[];
   /** Training loss every few steps (see REPORT_EVERY). */
   lossCurve: CurvePoint[];
+  /** The last held-out (validation) evaluation. */
   final: (Evaluation & { classes: readonly string[] }) | null;
+  /** The data set's test set, evaluated once at the end (null: none, or the run was interrupted). */
+  test: Evaluation | null;
   /** Wall time of this invocation (data loading included) and of its training steps. */
   wallSeconds: number;
   trainSeconds: number;

@@ -22,7 +22,8 @@ export interface EpochsOptions {
   model: Sequential;
   optimizer: Optimizer;
   train: Examples;
-  test: Examples;
+  /** Held-out examples, evaluated after every epoch. */
+  val: Examples;
   classes: number;
   /** The run's total epochs (shown as "epoch 3/10"). */
   epochs: number;
@@ -129,7 +130,7 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
       await o.onEpoch?.(state);
       return state;
     }
-    const evaluation = await evaluate(o.model, o.test, o.classes);
+    const evaluation = await evaluate(o.model, o.val, o.classes);
     const record: EpochRecord = {
       epoch: epoch + 1,
       trainLoss: result.lossSum / result.seen,
