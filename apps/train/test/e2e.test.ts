@@ -457,3 +457,123 @@ describe("the validation split", () => {
     );
   }, 120_000);
 });
+
+describe("--lr-schedule", () => {
+  const TINY = ["--train-size", "640", "--quiet"]; // 10 steps of 64 per epoch
+
+  // Expected learning rates: tools/gen_train_lr_schedules.py (PyTorch 1.13).
+  it("step: the lr is multiplied by --gamma every --step-size epochs; the schedule is saved", async () => {
+    const out = join(work, "step");
+    const r = await train(
+      [
+        ...TINY,
+        "--epochs",
+        "3",
+        "--lr-schedule",
+        "step",
+        "--step-size",
+        "2",
+        "--gamma",
+        "0.5",
+        "--out",
+        out,
+      ],
+      work,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("schedule step: stepSize=2 gamma=0.5");
+    const lrs = logOf(out)
+      .filter((l) => l.kind === "epoch")
+      .map((l) => l.lr);
+    expect(lrs).toEqual([0.001, 0.001, 0.0005]); // PyTorch StepLR(step_size=2, gamma=0.5)
+    const info = JSON.parse(readFileSync(join(out, CKPT, "checkpoint.json"), "utf8"));
+    expect(info.config.lrSchedule).toEqual({ name: "step", stepSize: 2, gamma: 0.5 });
+    const opt = JSON.parse(readFileSync(join(out, CKPT, "optimizer.json"), "utf8"));
+    expect(opt.scheduler.lastEpoch).toBe(3);
+    expect(opt.paramGroups[0].lr).toBe(0.0005);
+  }, 120_000);
+
+  it("cosine anneals over the epochs, plateau watches the held-out loss", async () => {
+    const cos = join(work, "cosine");
+    expect(
+      (await train([...TINY, "--epochs", "2", "--lr-schedule", "cosine", "--out", cos], work)).code,
+    ).toBe(0);
+    // PyTorch CosineAnnealingLR(T_max=2): epoch 1 at 1e-3, epoch 2 at (1 + cos(pi/2)) / 2 * 1e-3.
+    const lrs = logOf(cos)
+      .filter((l) => l.kind === "epoch")
+      .map((l) => l.lr);
+    expect(lrs[0]).toBe(0.001);
+    expect(lrs[1]).toBeCloseTo(0.0005, 12);
+    const plateau = join(work, "plateau");
+    const r = await train(
+      [
+        ...TINY,
+        "--epochs",
+        "1",
+        "--lr-schedule",
+        "plateau",
+        "--patience",
+        "0",
+        "--factor",
+        "0.5",
+        "--out",
+        plateau,
+      ],
+      work,
+    );
+    expect(r.stdout).toContain("schedule plateau on the held-out loss: patience=0 factor=0.5");
+    const opt = JSON.parse(readFileSync(join(plateau, CKPT, "optimizer.json"), "utf8"));
+    expect(opt.scheduler.best).toBe(logOf(plateau).find((l) => l.kind === "epoch")?.valLoss);
+  }, 120_000);
+
+  it("onecycle steps every batch, and Ctrl-C + --resume continue it exactly (bit-identical weights)", async () => {
+    const whole = join(work, "onecycle");
+    const args = [...TINY, "--epochs", "2", "--lr-schedule", "onecycle", "--max-lr", "0.01"];
+    expect((await train([...args, "--out", whole], work)).code).toBe(0);
+    // PyTorch 1.13 OneCycleLR(Adam(lr=1e-3), max_lr=0.01, total_steps=20), lr after steps 10 and 20.
+    const lrs = logOf(whole)
+      .filter((l) => l.kind === "step")
+      .map((l) => l.lr);
+    expect(lrs).toHaveLength(2);
+    expect(lrs[0]).toBeCloseTo(0.007169430017913008, 12);
+    expect(lrs[1]).toBeCloseTo(0.00012539993764912555, 12);
+    const cut = join(work, "onecycle-cut");
+    let sent = false;
+    const r = await train([...args, "--out", cut], work, (text, child) => {
+      if (!sent && text.includes("epoch 1/2")) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    });
+    expect(r.code).toBe(130); // stopped early in epoch 2, mid-cycle
+    expect((await train(["--resume", cut, "--quiet"], work)).code).toBe(0);
+    for (const f of ["model.safetensors", "optimizer.safetensors"]) {
+      expect(readFileSync(join(cut, CKPT, f)).equals(readFileSync(join(whole, CKPT, f))), f).toBe(
+        true,
+      );
+    }
+    expectUserError(
+      await train(["--resume", cut, "--epochs", "3"], work),
+      /follows a one-cycle schedule over 2 epochs, which cannot be stretched to --epochs 3/,
+    );
+    expectUserError(
+      await train(["--resume", cut, "--lr-schedule", "step"], work),
+      /continues its own schedule \(--lr-schedule onecycle --max-lr 0.01\), so --lr-schedule cannot change it/,
+    );
+  }, 180_000);
+
+  it("bad schedule flags are one line each", async () => {
+    expectUserError(
+      await train(["--lr-schedule", "linear"], work),
+      /argument 'linear' is invalid\. Allowed choices are step, cosine, onecycle, plateau/,
+    );
+    expectUserError(
+      await train(["--step-size", "2", "--out", join(work, "x1")], work),
+      /--step-size applies to --lr-schedule step, but this run has no --lr-schedule; add --lr-schedule step or drop --step-size/,
+    );
+    expectUserError(
+      await train(["--lr-schedule", "plateau", "--factor", "2"], work),
+      /option '--factor <number>' argument '2' is invalid\. Expected a number between 0 and 1/,
+    );
+  });
+});

@@ -22,7 +22,7 @@ import { asUserError, messageOf, UserError } from "../errors.js";
 import { type Architecture, describeArchitecture } from "../model.js";
 import { makeDirs } from "../output/files.js";
 import type { CurvePoint, EpochTotals } from "../train/epoch.js";
-import { type Json, joinStateDict, splitStateDict } from "./optimizer-state.js";
+import { fromJson, type Json, joinStateDict, splitStateDict, toJson } from "./optimizer-state.js";
 import { validateCheckpointInfo, validateOptimizerJson } from "./schema.js";
 import { findWhole, replaceDirectory } from "./swap.js";
 
@@ -90,10 +90,16 @@ export async function saveCheckpoint(
   model: Sequential,
   optimizer: Optimizer,
   info: Omit<CheckpointInfo, "format" | "version" | "savedAt">,
+  scheduler?: { stateDict(): Record<string, unknown> },
 ): Promise<void> {
   const arch = describeArchitecture(info.config.architecture);
   const dict = optimizer.stateDict();
-  const { json, tensors } = splitStateDict(dict);
+  const split = splitStateDict(dict);
+  const { tensors } = split;
+  // The scheduler's state travels in optimizer.json, so both are swapped in together.
+  const json = scheduler
+    ? { ...(split.json as Record<string, Json>), scheduler: toJson(scheduler.stateDict()) }
+    : split.json;
   try {
     const files: [string, string | Uint8Array][] = [
       [FILES.model, await saveSafetensors(model.stateDict(), { architecture: arch })],
@@ -230,15 +236,28 @@ export function loadWeights(ckpt: Checkpoint, model: Sequential, arch: Architect
   }
 }
 
-/** Loads the optimizer state of checkpoint `ckpt` into `optimizer`. UserError when it does not fit. */
-export function loadOptimizerState(ckpt: Checkpoint, optimizer: Optimizer, backend: Backend): void {
+/**
+ * Loads the optimizer state of checkpoint `ckpt` into `optimizer`, and its scheduler state (saved
+ * in optimizer.json's `scheduler`) into `scheduler` when given. UserError when it does not fit.
+ */
+export function loadOptimizerState(
+  ckpt: Checkpoint,
+  optimizer: Optimizer,
+  backend: Backend,
+  scheduler?: { loadStateDict(state: Record<string, unknown>): void },
+): void {
   let tensors: Record<string, Tensor> = {};
   try {
     tensors = loadSafetensors(ckpt.optimizerTensors, {
       backend,
       name: join(ckpt.dir, FILES.optimizerTensors),
     });
-    optimizer.loadStateDict(joinStateDict(ckpt.optimizerJson, tensors));
+    const { scheduler: saved, ...dict } = ckpt.optimizerJson as Record<string, Json>;
+    optimizer.loadStateDict(joinStateDict(dict, tensors));
+    if (scheduler) {
+      if (saved === undefined) throw new Error("optimizer.json has no scheduler state");
+      scheduler.loadStateDict(fromJson(saved) as Record<string, unknown>);
+    }
   } catch (e) {
     throw new UserError(
       `checkpoint ${ckpt.dir}: cannot restore the optimizer state: ${messageOf(e)}`,

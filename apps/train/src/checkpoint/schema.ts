@@ -8,6 +8,7 @@ import { BACKENDS } from "../config.js";
 import { DATASETS } from "../data/sources.js";
 import { UserError } from "../errors.js";
 import { MAX_DEPTH, MAX_WIDTH } from "../parse.js";
+import { LR_SCHEDULES } from "../train/schedule.js";
 
 /** A field of a checkpoint file that is missing or invalid. */
 export class CheckpointFileError extends UserError {
@@ -82,6 +83,21 @@ const runConfig = object(
     trainSize: v.optional(int(1)),
     valSize: v.optional(int(1)),
     plugins: list(text("a package name"), "a list of package names"),
+    lrSchedule: v.optional(
+      object(
+        {
+          name: v.picklist(LR_SCHEDULES, `one of ${LR_SCHEDULES.join(", ")}`),
+          stepSize: v.optional(int(1)),
+          gamma: v.optional(positive()),
+          etaMin: v.optional(v.pipe(finite(), v.minValue(0, "a number >= 0"))),
+          maxLr: v.optional(positive()),
+          pctStart: v.optional(v.pipe(positive(), v.ltValue(1, "a number from 0 to 1"))),
+          patience: v.optional(int(0)),
+          factor: v.optional(v.pipe(positive(), v.ltValue(1, "a number from 0 to 1"))),
+        },
+        "the learning-rate schedule { name, ... }",
+      ),
+    ),
   },
   "the run configuration (an object)",
 );
@@ -229,6 +245,7 @@ const optimizerJson = object(
       object({ step: v.optional(int(0)) }, "a parameter's state (an object)"),
       "an object of per-parameter states",
     ),
+    scheduler: v.optional(v.record(v.string(), v.unknown(), "an object"), undefined),
   },
   "an optimizer.json object { optimizer, paramGroups, state }",
 );

@@ -17,7 +17,7 @@ import {
 import { CheckpointFileError } from "../checkpoint/schema.js";
 import { buildOptimizer, formatHyperparameters, hyperparameters } from "../choices/optimizers.js";
 import type { RunConfig } from "../config.js";
-import { UserError } from "../errors.js";
+import { asUserError, UserError } from "../errors.js";
 import { buildMlp, describeArchitecture, parameterCount } from "../model.js";
 import type { Output } from "../output/console.js";
 import { MetricsLog } from "../output/metrics-log.js";
@@ -27,6 +27,7 @@ import { confusionTable, epochsTable } from "../output/tables.js";
 import { NonFiniteLossError } from "../train/epoch.js";
 import { currentLr, type EpochsState, runEpochs } from "../train/epochs.js";
 import { type Evaluation, evaluate } from "../train/evaluate.js";
+import { buildSchedule, type LrScheduleConfig } from "../train/schedule.js";
 import { setUp } from "./setup.js";
 
 /** What a training run needs. */
@@ -84,15 +85,36 @@ export async function runTraining({
   const model = buildMlp(config.architecture);
   const optimizer = buildOptimizer(config.optimizer, model.parameters(), config.lr);
   const hyper = hyperparameters(optimizer);
+  if (
+    resume &&
+    config.lrSchedule?.name === "onecycle" &&
+    config.epochs !== resume.info.config.epochs
+  ) {
+    throw new UserError(
+      `checkpoint ${resume.dir} follows a one-cycle schedule over ${resume.info.config.epochs} epochs, which cannot be stretched to --epochs ${config.epochs}; resume without --epochs, or start a new run`,
+    );
+  }
+  const stepsPerEpoch = Math.ceil(data.train.x.shape[0]! / config.batchSize);
+  const schedule = config.lrSchedule
+    ? await asUserError(`--lr-schedule ${config.lrSchedule.name}`, () =>
+        buildSchedule(config.lrSchedule as LrScheduleConfig, optimizer, {
+          epochs: config.epochs,
+          stepsPerEpoch,
+          lr: config.lr,
+        }),
+      )
+    : undefined;
   if (resume) {
     loadWeights(resume, model, config.architecture);
-    loadOptimizerState(resume, optimizer, device);
-    // The state dict brings the checkpoint's lr; the run's (--lr if given) wins, as its banner says.
-    for (const group of optimizer.paramGroups) group.lr = config.lr;
+    loadOptimizerState(resume, optimizer, device, schedule);
+    // The state dict brings the checkpoint's lr; the run's (--lr if given) wins, as its banner
+    // says, unless a schedule sets it.
+    if (!schedule) for (const group of optimizer.paramGroups) group.lr = config.lr;
   }
   const arch = describeArchitecture(config.architecture);
   output.log(`model    ${arch} (${parameterCount(model).toLocaleString("en-US")} parameters)`);
   output.log(`optim    ${config.optimizer}: ${formatHyperparameters(hyper)}`);
+  if (schedule) output.log(`schedule ${schedule.describe()}`);
   output.log(
     `run      ${epochsText(config.epochs)}, batch ${config.batchSize}, seed ${config.seed}, backend ${config.backend}, output ${out}`,
   );
@@ -119,12 +141,18 @@ export async function runTraining({
   });
   let saved: string | undefined;
   const save = async (s: EpochsState): Promise<void> => {
-    await saveCheckpoint(out, model, optimizer, {
-      ...info(s),
-      history: s.history,
-      curve: s.curve,
-      reason: s.partial ? "interrupt" : "epoch",
-    });
+    await saveCheckpoint(
+      out,
+      model,
+      optimizer,
+      {
+        ...info(s),
+        history: s.history,
+        curve: s.curve,
+        reason: s.partial ? "interrupt" : "epoch",
+      },
+      schedule,
+    );
     saved = `epoch ${s.epochsDone}${s.partial ? `, step ${s.partial.step}` : ""}`;
   };
   const kept = () =>
@@ -151,6 +179,7 @@ export async function runTraining({
     signal,
     onEpoch: save,
     log,
+    schedule,
   }).catch((e: unknown) => {
     // Nothing non-finite is saved: the last checkpoint stays the last finite one.
     if (e instanceof NonFiniteLossError) throw new UserError(`${e.message}; ${kept()}`);

@@ -13,6 +13,7 @@ import type { MetricsLog } from "../output/metrics-log.js";
 import { epochProgress, percent, rate } from "../output/progress.js";
 import { type CurvePoint, type EpochResult, type EpochTotals, trainEpoch } from "./epoch.js";
 import { type Evaluation, evaluate } from "./evaluate.js";
+import type { Schedule } from "./schedule.js";
 
 /** Steps between two read-backs of the running loss (progress bar and loss curve). */
 export const REPORT_EVERY = 10;
@@ -45,6 +46,8 @@ export interface EpochsOptions {
   onEpoch?: (state: EpochsState) => Promise<void>;
   /** metrics.jsonl: a "step" line per progress report and an "epoch" line per finished epoch. */
   log?: MetricsLog;
+  /** --lr-schedule: stepped after every batch or epoch, as its kind needs. */
+  schedule?: Schedule;
 }
 
 /** Where training stands. */
@@ -115,6 +118,7 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
             lr: currentLr(o.optimizer),
           });
         },
+        onStep: () => o.schedule?.afterStep(),
         shouldStop: () => o.signal?.aborted ?? false,
       });
     } finally {
@@ -152,6 +156,7 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
       lr: currentLr(o.optimizer),
     });
     await o.log?.flush();
+    o.schedule?.afterEpoch(evaluation.loss);
     state.curve.push(...result.curve);
     state.epochsDone = epoch + 1;
     state.partial = null;
