@@ -25,6 +25,8 @@ export interface RunConfig {
   valSize?: number;
   /** --lr-schedule and its parameters (absent: a constant lr). */
   lrSchedule?: LrScheduleConfig;
+  /** --early-stopping: stop after this many epochs without a better held-out loss. */
+  earlyStopping?: number;
   /** Packages loaded with --plugin (a resume loads them again). */
   plugins: string[];
 }

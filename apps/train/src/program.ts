@@ -43,6 +43,7 @@ export interface CliOptions {
   trainSize?: number;
   valSize?: number;
   quiet: boolean;
+  earlyStopping?: number;
   lrSchedule?: LrScheduleName;
   stepSize?: number;
   gamma?: number;
@@ -157,6 +158,12 @@ export function buildProgram(): Command {
       new Option(
         "--val-size <n>",
         "examples held out from the training data to validate on after every epoch (default: mnist 2,000; fashion-mnist 10% = 6,000, its test set reported once at the end)",
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        "--early-stopping <patience>",
+        "stop once the held-out loss has not improved for this many epochs; the best epoch's checkpoint is kept in <out>/best/",
       ).argParser(positiveInt),
     )
     .addOption(

@@ -92,6 +92,7 @@ export function resolveRunConfig(
     trainSize: pick("trainSize", saved?.trainSize) as number | undefined,
     valSize: pick("valSize", saved?.valSize) as number | undefined,
     lrSchedule: resolveLrSchedule(o, given, saved, savedAt),
+    earlyStopping: pick("earlyStopping", saved?.earlyStopping) as number | undefined,
     plugins: [...new Set([...(saved?.plugins ?? []), ...o.plugin])],
   };
 }

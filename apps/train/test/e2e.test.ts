@@ -577,3 +577,59 @@ describe("--lr-schedule", () => {
     );
   });
 });
+
+describe("--early-stopping", () => {
+  it("stops once the held-out loss has not improved for PATIENCE epochs, keeping the best checkpoint in best/", async () => {
+    const out = join(work, "early");
+    // 200 examples at lr 0.02 overfit at once: the held-out loss is lowest after epoch 2.
+    const args = ["--train-size", "200", "--val-size", "500", "--lr", "0.02", "--epochs", "8"];
+    const r = await train([...args, "--early-stopping", "1", "--quiet", "--out", out], work);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `early stopping: the held-out loss has not improved for 1 epoch since epoch 2 (1.2159); stopped after epoch 3 of 8. The best epoch's checkpoint is in ${join(out, "best")}`,
+    );
+    const info = (dir: string) =>
+      JSON.parse(readFileSync(join(out, dir, "checkpoint.json"), "utf8"));
+    expect(info("checkpoint").epochsDone).toBe(3);
+    expect(info("best").epochsDone).toBe(2);
+    expect(info("best").config.earlyStopping).toBe(1);
+    expect(info("best").history.at(-1).testLoss).toBe(info("checkpoint").history[1].testLoss);
+    expect(readdirSync(join(out, "best")).sort()).toEqual(readdirSync(join(out, CKPT)).sort());
+    expect(JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")).earlyStopping).toEqual({
+      bestEpoch: 2,
+      bestLoss: info("best").history[1].testLoss,
+      stoppedAfter: 3,
+    });
+    // Resuming a stopped run trains no further; the best epoch reloads as it was.
+    const again = await train(["--resume", out, "--quiet"], work);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      "early stopping: the held-out loss has not improved for 1 epoch",
+    );
+    expect(info("checkpoint").epochsDone).toBe(3);
+    const best = join(work, "from-best");
+    const fromBest = await train(
+      [
+        "--resume",
+        join(out, "best"),
+        "--out",
+        best,
+        "--early-stopping",
+        "5",
+        "--epochs",
+        "2",
+        "--quiet",
+      ],
+      work,
+    );
+    expect(fromBest.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(best, "metrics.json"), "utf8")).final.loss).toBe(
+      info("best").history[1].testLoss,
+    );
+    expectUserError(
+      await train(["--early-stopping", "0"], work),
+      /option '--early-stopping <patience>' argument '0' is invalid\. Expected a positive integer/,
+    );
+  }, 180_000);
+});

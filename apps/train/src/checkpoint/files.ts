@@ -28,6 +28,8 @@ import { findWhole, replaceDirectory } from "./swap.js";
 
 /** The checkpoint's directory inside a run's --out, and the file names inside it. */
 export const CHECKPOINT_DIR = "checkpoint";
+/** Where `--early-stopping` keeps the checkpoint of the best held-out loss. */
+export const BEST_DIR = "best";
 export const FILES = {
   model: "model.safetensors",
   optimizerTensors: "optimizer.safetensors",
@@ -90,8 +92,14 @@ export async function saveCheckpoint(
   model: Sequential,
   optimizer: Optimizer,
   info: Omit<CheckpointInfo, "format" | "version" | "savedAt">,
-  scheduler?: { stateDict(): Record<string, unknown> },
+  options: {
+    /** Saved in optimizer.json's `scheduler`, so it is swapped in with the optimizer state. */
+    scheduler?: { stateDict(): Record<string, unknown> };
+    /** The directory inside `runDir` (default CHECKPOINT_DIR; BEST_DIR for early stopping's best). */
+    name?: string;
+  } = {},
 ): Promise<void> {
+  const { scheduler, name = CHECKPOINT_DIR } = options;
   const arch = describeArchitecture(info.config.architecture);
   const dict = optimizer.stateDict();
   const split = splitStateDict(dict);
@@ -114,7 +122,7 @@ export async function saveCheckpoint(
       `cannot save the checkpoint in ${runDir} (the previous one is kept whole)`,
       async () => {
         await makeDirs(runDir);
-        await replaceDirectory(runDir, CHECKPOINT_DIR, files);
+        await replaceDirectory(runDir, name, files);
       },
     );
   } finally {

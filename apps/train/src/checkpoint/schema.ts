@@ -83,6 +83,7 @@ const runConfig = object(
     trainSize: v.optional(int(1)),
     valSize: v.optional(int(1)),
     plugins: list(text("a package name"), "a list of package names"),
+    earlyStopping: v.optional(int(1)),
     lrSchedule: v.optional(
       object(
         {

@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { manualSeed } from "@nn/tensor";
 import {
+  BEST_DIR,
   CHECKPOINT_DIR,
   type Checkpoint,
   type CheckpointInfo,
@@ -24,6 +25,7 @@ import { MetricsLog } from "../output/metrics-log.js";
 import { epochsText, percent, rate } from "../output/progress.js";
 import { type Metrics, writeCurves, writeMetrics } from "../output/report.js";
 import { confusionTable, epochsTable } from "../output/tables.js";
+import { type EarlyStoppingVerdict, earlyStopping, stoppedText } from "../train/early-stopping.js";
 import { NonFiniteLossError } from "../train/epoch.js";
 import { currentLr, type EpochsState, runEpochs } from "../train/epochs.js";
 import { type Evaluation, evaluate } from "../train/evaluate.js";
@@ -140,21 +142,32 @@ export async function runTraining({
     partial: s.partial,
   });
   let saved: string | undefined;
-  const save = async (s: EpochsState): Promise<void> => {
-    await saveCheckpoint(
-      out,
-      model,
-      optimizer,
-      {
-        ...info(s),
-        history: s.history,
-        curve: s.curve,
-        reason: s.partial ? "interrupt" : "epoch",
-      },
-      schedule,
-    );
+  let stopped: EarlyStoppingVerdict | undefined;
+  const save = async (s: EpochsState): Promise<"stop" | undefined> => {
+    const content = {
+      ...info(s),
+      history: s.history,
+      curve: s.curve,
+      reason: s.partial ? ("interrupt" as const) : ("epoch" as const),
+    };
+    await saveCheckpoint(out, model, optimizer, content, { scheduler: schedule });
     saved = `epoch ${s.epochsDone}${s.partial ? `, step ${s.partial.step}` : ""}`;
+    const verdict =
+      config.earlyStopping && !s.partial ? earlyStopping(s.history, config.earlyStopping) : null;
+    if (!verdict) return;
+    if (verdict.improved) {
+      await saveCheckpoint(out, model, optimizer, content, { scheduler: schedule, name: BEST_DIR });
+    }
+    if (verdict.stop && s.epochsDone < config.epochs) {
+      stopped = verdict;
+      return "stop";
+    }
   };
+  // A resumed run that had already stopped early trains no further.
+  const alreadyStopped =
+    resume && config.earlyStopping
+      ? earlyStopping(resume.info.history, config.earlyStopping)?.stop
+      : false;
   const kept = () =>
     saved
       ? `the checkpoint of ${saved} is kept in ${join(out, CHECKPOINT_DIR)}`
@@ -169,6 +182,7 @@ export async function runTraining({
     val: data.val,
     classes: classes.length,
     epochs: config.epochs,
+    until: alreadyStopped ? resume?.info.epochsDone : undefined,
     batchSize: config.batchSize,
     seed: config.seed,
     output,
@@ -187,6 +201,8 @@ export async function runTraining({
   });
   // A resumed run with no epoch left still leaves a whole checkpoint in its --out.
   if (!saved) await save(state);
+  if (alreadyStopped)
+    stopped = earlyStopping(state.history, config.earlyStopping as number) ?? undefined;
 
   const evaluation = state.evaluation ?? (await evaluate(model, data.val, classes.length));
   const test =
@@ -215,6 +231,9 @@ export async function runTraining({
     trainSeconds: state.trainSeconds,
     samplesPerSecond: state.trainSeconds > 0 ? state.trainSamples / state.trainSeconds : 0,
     interrupted: state.interrupted,
+    earlyStopping: stopped
+      ? { bestEpoch: stopped.bestEpoch, bestLoss: stopped.bestLoss, stoppedAfter: state.epochsDone }
+      : null,
   };
   const metricsPath = await writeMetrics(out, metrics);
   const chartPath = await writeCurves(
@@ -232,6 +251,7 @@ export async function runTraining({
     return INTERRUPTED_EXIT;
   }
   output.log();
+  if (stopped) output.log(`${stoppedText(stopped, config.epochs, join(out, BEST_DIR))}\n`);
   if (state.history.length) output.log(epochsTable(state.history));
   output.log("confusion matrix on the held-out set (rows: true class, columns: predicted)");
   output.log(confusionTable(evaluation.confusion, classes));

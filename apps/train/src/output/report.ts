@@ -25,6 +25,8 @@ export interface Metrics {
   trainSeconds: number;
   samplesPerSecond: number;
   interrupted: boolean;
+  /** Set when --early-stopping ended the run before its last epoch. */
+  earlyStopping: { bestEpoch: number; bestLoss: number; stoppedAfter: number } | null;
 }
 
 /** Writes metrics.json into `dir`. */

@@ -42,8 +42,11 @@ export interface EpochsOptions {
   curve?: CurvePoint[];
   /** Aborted on Ctrl-C: the current step finishes, then `runEpochs` returns. */
   signal?: AbortSignal;
-  /** Called after each finished epoch (to save a checkpoint) and once after an interruption. */
-  onEpoch?: (state: EpochsState) => Promise<void>;
+  /**
+   * Called after each finished epoch (to save a checkpoint) and once after an interruption.
+   * Resolving to "stop" ends training after that epoch (early stopping).
+   */
+  onEpoch?: (state: EpochsState) => Promise<"stop" | undefined>;
   /** metrics.jsonl: a "step" line per progress report and an "epoch" line per finished epoch. */
   log?: MetricsLog;
   /** --lr-schedule: stepped after every batch or epoch, as its kind needs. */
@@ -165,7 +168,7 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
       `${label}epoch ${String(epoch + 1).padStart(String(o.epochs).length)}/${o.epochs}  train loss ${record.trainLoss.toFixed(4)} acc ${percent(record.trainAccuracy)}  held-out loss ${record.testLoss.toFixed(4)} acc ${percent(record.testAccuracy)}  ${record.seconds.toFixed(1)} s  ${rate(record.samplesPerSecond)} samples/s`,
     );
     if (o.signal?.aborted) state.interrupted = true;
-    await o.onEpoch?.(state);
+    if ((await o.onEpoch?.(state)) === "stop") return state;
     if (state.interrupted) return state;
   }
   return state;
