@@ -148,6 +148,19 @@ describe("a short training on the real digits", () => {
     }
   });
 
+  it("model.safetensors carries the input standardisation and the class names in its metadata", () => {
+    const bytes = readFileSync(join(run, CKPT, "model.safetensors"));
+    const size = Number(bytes.readBigUInt64LE(0));
+    const meta = JSON.parse(bytes.subarray(8, 8 + size).toString("utf8")).__metadata__;
+    const info = JSON.parse(readFileSync(join(run, CKPT, "checkpoint.json"), "utf8"));
+    expect(meta.architecture).toBe("784-128-10 relu");
+    expect(meta.dataset).toBe("mnist");
+    expect(JSON.parse(meta.standardisation)).toEqual(info.standardisation);
+    expect(info.standardisation.mean).toBeCloseTo(0.1308, 3); // the README's training mean
+    expect(JSON.parse(meta.classes)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    expect(info.classes).toEqual(JSON.parse(meta.classes));
+  });
+
   it("reloads the checkpoint: resuming the finished run evaluates to the same accuracy", async () => {
     const again = join(work, "reloaded");
     const r = await train(["--resume", run, "--out", again, "--quiet"], work);
@@ -594,6 +607,7 @@ describe("--early-stopping", () => {
     expect(info("checkpoint").epochsDone).toBe(3);
     expect(info("best").epochsDone).toBe(2);
     expect(info("best").config.earlyStopping).toBe(1);
+    expect(info("best").classes).toHaveLength(10);
     expect(info("best").history.at(-1).testLoss).toBe(info("checkpoint").history[1].testLoss);
     expect(readdirSync(join(out, "best")).sort()).toEqual(readdirSync(join(out, CKPT)).sort());
     expect(JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")).earlyStopping).toEqual({

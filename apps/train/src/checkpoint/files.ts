@@ -50,7 +50,10 @@ export interface CheckpointInfo {
   /** Epochs finished; `partial` holds the running totals of the next one after a Ctrl-C. */
   epochsDone: number;
   partial: EpochTotals | null;
+  /** Inputs are (pixel / 255 - mean) / std. */
   standardisation: { mean: number; std: number };
+  /** The data set's class names, by class index (absent in checkpoints of earlier versions). */
+  classes?: string[];
   history: EpochRecord[];
   /** Loss curve of the finished epochs. */
   curve: CurvePoint[];
@@ -83,6 +86,24 @@ export async function findCheckpoint(runDir: string): Promise<string | undefined
 }
 
 /**
+ * model.safetensors' `__metadata__` (string values, as the format requires), so the weights file
+ * alone says how to feed and read the model: `architecture` ("784-128-10 relu"), `dataset`,
+ * `standardisation` (JSON `{"mean":..,"std":..}`: inputs are (pixel / 255 - mean) / std) and
+ * `classes` (a JSON list of the class names by index).
+ */
+export function weightsMetadata(
+  architecture: string,
+  info: Pick<CheckpointInfo, "config" | "standardisation" | "classes">,
+): Record<string, string> {
+  return {
+    architecture,
+    dataset: info.config.dataset,
+    standardisation: JSON.stringify(info.standardisation),
+    ...(info.classes ? { classes: JSON.stringify(info.classes) } : {}),
+  };
+}
+
+/**
  * Saves a checkpoint into `runDir/checkpoint` (`runDir` created if needed), replacing the previous one whole. The optimizer's
  * state dict copies are freed. UserError (one line: the path and what happened, e.g. a full disk)
  * when it cannot be written; the previous checkpoint is then left whole.
@@ -110,7 +131,7 @@ export async function saveCheckpoint(
     : split.json;
   try {
     const files: [string, string | Uint8Array][] = [
-      [FILES.model, await saveSafetensors(model.stateDict(), { architecture: arch })],
+      [FILES.model, await saveSafetensors(model.stateDict(), weightsMetadata(arch, info))],
       [FILES.optimizerTensors, await saveSafetensors(tensors, { optimizer: dict.optimizer })],
       [FILES.optimizerJson, `${JSON.stringify(json)}\n`],
       [

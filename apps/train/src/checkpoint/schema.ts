@@ -139,6 +139,7 @@ const checkpointInfo = object(
       { mean: finite(), std: positive() },
       "the standardisation { mean, std }",
     ),
+    classes: v.optional(list(text("a class name"), "a list of class names")),
     history: list(epochRecord, "a list of epoch records"),
     curve: list(curvePoint, "a list of curve points"),
     savedAt: text("a date"),

@@ -138,6 +138,7 @@ export async function runTraining({
     config,
     hyperparameters: hyper,
     standardisation,
+    classes: [...classes],
     epochsDone: s.epochsDone,
     partial: s.partial,
   });
