@@ -437,9 +437,9 @@ describe("the validation split", () => {
     const last = logOf(out).at(-1) as LogLine & { testAccuracy: number };
     expect(last.kind).toBe("test");
     expect(last.testAccuracy).toBe(m.test.accuracy);
-    expect(
-      JSON.parse(readFileSync(join(out, CKPT, "checkpoint.json"), "utf8")).config.valSize,
-    ).toBe(300);
+    const info = JSON.parse(readFileSync(join(out, CKPT, "checkpoint.json"), "utf8"));
+    expect(info.config.valSize).toBe(300);
+    expect(info.classes.slice(0, 2)).toEqual(["T-shirt/top", "Trouser"]);
   }, 120_000);
 
   it("--val-size sets mnist's held-out examples; one that leaves no training data is refused", async () => {
