@@ -152,15 +152,15 @@ export async function saveCheckpoint(
 }
 
 /** The checkpoint directory and run directory `--resume <path>` names (a run, a checkpoint or a file in it). */
-async function locate(path: string): Promise<{ runDir: string; dir: string }> {
-  if (!existsSync(path)) throw new UserError(`--resume ${path}: no such file or directory`);
+async function locate(path: string, flag: string): Promise<{ runDir: string; dir: string }> {
+  if (!existsSync(path)) throw new UserError(`${flag} ${path}: no such file or directory`);
   const given = statSync(path).isDirectory() ? path : dirname(path);
   if (basename(resolve(given)) === CHECKPOINT_DIR && isWhole(given))
     return { runDir: dirname(given), dir: given };
   const inRun = await findCheckpoint(given);
   if (inRun) return { runDir: given, dir: inRun };
   throw new UserError(
-    `--resume ${path}: ${given} holds no checkpoint (no ${CHECKPOINT_DIR}/${FILES.info}); pass the --out directory of an earlier run`,
+    `${flag} ${path}: ${given} holds no checkpoint (no ${CHECKPOINT_DIR}/${FILES.info}); pass the --out directory of an earlier run`,
   );
 }
 
@@ -203,8 +203,8 @@ async function readFiles(dir: string, path: string): Promise<Record<keyof typeof
  * UserError when there is none, a file is missing or not JSON; CheckpointFileError naming the
  * file, the field, the value and what is valid for a bad field.
  */
-export async function readCheckpoint(path: string): Promise<Checkpoint> {
-  const { runDir, dir } = await locate(path);
+export async function readCheckpoint(path: string, flag = "--resume"): Promise<Checkpoint> {
+  const { runDir, dir } = await locate(path, flag);
   const files = await readFiles(dir, path);
   const infoFile = join(dir, FILES.info);
   const raw = parseJson(files.info.toString("utf8"), infoFile, path) as {
