@@ -141,7 +141,8 @@ describe("a short training on the real digits", () => {
     expect(epochs.map((l) => l.valLoss)).toEqual(records.map((e) => e.testLoss));
     expect(epochs.map((l) => l.trainLoss)).toEqual(records.map((e) => e.trainLoss));
     const steps = lines.filter((l) => l.kind === "step" && l.epoch === 1).map((l) => l.step);
-    expect(steps).toEqual([10, 20, 30, 32]); // every REPORT_EVERY steps and the last
+    // The run's first step (the chart starts there), every REPORT_EVERY steps, and the last.
+    expect(steps).toEqual([1, 10, 20, 30, 32]);
     for (const l of lines) {
       expect(l.lr).toBe(0.001);
       expect(l.elapsedSeconds).toBeGreaterThan(0);
@@ -547,9 +548,9 @@ describe("--lr-schedule", () => {
     const lrs = logOf(whole)
       .filter((l) => l.kind === "step")
       .map((l) => l.lr);
-    expect(lrs).toHaveLength(2);
-    expect(lrs[0]).toBeCloseTo(0.007169430017913008, 12);
-    expect(lrs[1]).toBeCloseTo(0.00012539993764912555, 12);
+    expect(lrs).toHaveLength(3); // after step 1 (the run's first, reported too), 10 and 20
+    expect(lrs[1]).toBeCloseTo(0.007169430017913008, 12);
+    expect(lrs[2]).toBeCloseTo(0.00012539993764912555, 12);
     const cut = join(work, "onecycle-cut");
     let sent = false;
     const r = await train([...args, "--out", cut], work, (text, child) => {

@@ -55,6 +55,7 @@ export function curvePanels(
       title: "accuracy",
       x: "epoch",
       y: "accuracy",
+      percent: true,
       points: [
         ...history.map((r) => ({ series: "train", x: r.epoch, y: r.trainAccuracy })),
         ...history.map((r) => ({ series: "held-out", x: r.epoch, y: r.testAccuracy })),

@@ -182,7 +182,9 @@ export async function trainEpoch(o: EpochOptions): Promise<EpochResult> {
       t.step++;
       o.onStep?.();
       const stop = o.shouldStop?.() ?? false;
-      if (t.step % o.reportEvery === 0 || t.step === steps || stop) {
+      // The run's first step is reported too, so the loss curve starts where training does.
+      const first = o.epoch === 0 && t.step === 1;
+      if (t.step % o.reportEvery === 0 || t.step === steps || stop || first) {
         await report();
         // On the CPU every await above resolves at once; yielding a macrotask lets Ctrl-C in.
         await new Promise((resolve) => setImmediate(resolve));
