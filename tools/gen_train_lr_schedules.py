@@ -32,8 +32,12 @@ print(
             "step(step_size=2, gamma=0.5), per epoch": lrs(
                 lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5), 3, 10, False, "epoch"
             ),
-            "cosine(T_max=2), per epoch": lrs(
-                lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=2), 2, 10, False, "epoch"
+            "cosine(T_max=2, eta_min=1e-4), per epoch": lrs(
+                lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=2, eta_min=1e-4),
+                2,
+                10,
+                False,
+                "epoch",
             ),
             "onecycle(max_lr=0.01, total_steps=20), after steps 10 and 20": lrs(
                 lambda o: torch.optim.lr_scheduler.OneCycleLR(o, max_lr=0.01, total_steps=20), 2, 10, True, "step"

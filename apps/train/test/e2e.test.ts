@@ -510,14 +510,19 @@ describe("--lr-schedule", () => {
   it("cosine anneals over the epochs, plateau watches the held-out loss", async () => {
     const cos = join(work, "cosine");
     expect(
-      (await train([...TINY, "--epochs", "2", "--lr-schedule", "cosine", "--out", cos], work)).code,
+      (
+        await train(
+          [...TINY, "--epochs", "2", "--lr-schedule", "cosine", "--eta-min", "1e-4", "--out", cos],
+          work,
+        )
+      ).code,
     ).toBe(0);
-    // PyTorch CosineAnnealingLR(T_max=2): epoch 1 at 1e-3, epoch 2 at (1 + cos(pi/2)) / 2 * 1e-3.
+    // PyTorch CosineAnnealingLR(T_max=2, eta_min=1e-4): epoch 1 at 1e-3, epoch 2 at 5.5e-4.
     const lrs = logOf(cos)
       .filter((l) => l.kind === "epoch")
       .map((l) => l.lr);
     expect(lrs[0]).toBe(0.001);
-    expect(lrs[1]).toBeCloseTo(0.0005, 12);
+    expect(lrs[1]).toBeCloseTo(0.00055, 12);
     const plateau = join(work, "plateau");
     const r = await train(
       [
@@ -575,6 +580,24 @@ describe("--lr-schedule", () => {
       /continues its own schedule \(--lr-schedule onecycle --max-lr 0.01\), so --lr-schedule cannot change it/,
     );
   }, 180_000);
+
+  it("--pct-start sets where the one cycle peaks", async () => {
+    const out = join(work, "pct");
+    const r = await train(
+      [...TINY, "--epochs", "1", "--lr-schedule", "onecycle", "--pct-start", "0.5", "--out", out],
+      work,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("schedule onecycle: maxLr=0.001 pctStart=0.5 over 10 steps");
+    // PyTorch OneCycleLR(max_lr=1e-3, total_steps=10, pct_start=0.5): the peak (1e-3) after step 4.
+    const opt = JSON.parse(readFileSync(join(out, CKPT, "optimizer.json"), "utf8"));
+    expect(opt.scheduler.phases[0].endStep).toBe(4);
+    expect(opt.scheduler.lastEpoch).toBe(10);
+    expectUserError(
+      await train(["--lr-schedule", "onecycle", "--pct-start", "1"], work),
+      /option '--pct-start <number>' argument '1' is invalid\. Expected a number between 0 and 1/,
+    );
+  });
 
   it("bad schedule flags are one line each", async () => {
     expectUserError(
