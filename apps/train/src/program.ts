@@ -215,6 +215,10 @@ export function buildProgram(): Command {
         "no progress bar: one line per epoch (also when not a terminal or CI=true)",
       ).default(false),
     )
+    .addHelpText(
+      "after",
+      "\nWith a trained checkpoint:\n  train evaluate --checkpoint <dir>              held-out (and test) accuracy and confusion matrix\n  train predict --checkpoint <dir> <images...>   top 3 classes of each PNG image",
+    )
     .showHelpAfterError("(run with --help for every option)")
     .allowExcessArguments(false);
 }
