@@ -322,7 +322,9 @@ describe("nothing lost, nothing silent", () => {
   it("a concurrent run on the same --out is refused; the lock of a killed run is taken over", async () => {
     const out = join(work, "busy");
     let second: Promise<Result> | undefined;
-    const first = await train([...SHORT, "--out", out], work, (text, child) => {
+    // Long enough (50 epochs) to still be running when the second run starts: it is killed.
+    const long = ["--train-size", "2000", "--epochs", "50", "--quiet"];
+    const first = await train([...long, "--out", out], work, (text, child) => {
       if (!second && text.includes("run      ")) {
         second = train([...SHORT, "--out", out], work).finally(() => child.kill("SIGKILL"));
       }
