@@ -17,6 +17,12 @@ import { type Output, processOutput } from "./output/console.js";
 import { openRunDir, type RunDirOptions } from "./output/run-dir.js";
 import { buildProgram, type CliOptions } from "./program.js";
 import { checkMidEpochResume, type GivenFn, resolveRunConfig } from "./resolve.js";
+import {
+  buildSubcommand,
+  SUBCOMMANDS,
+  type Subcommand,
+  type SubcommandOptions,
+} from "./subcommands.js";
 
 /** Exit code of a user error, and of a command-line error (commander's convention is 1 too). */
 const USER_ERROR_EXIT = 1;
@@ -120,11 +126,58 @@ async function run(o: CliOptions, given: GivenFn, output: Output): Promise<numbe
   );
 }
 
+/** Prints a user error (UserError, a file that cannot be written) and returns its exit code; rethrows bugs. */
+function reportError(e: unknown, out: Output): number {
+  if (e instanceof UserError) {
+    out.error(`error: ${e.message}`);
+    return e.exitCode || USER_ERROR_EXIT;
+  }
+  // A file that cannot be written (a full disk, no permission): the path and what happened.
+  if (e instanceof FileError) {
+    out.error(`error: ${e.message}`);
+    return USER_ERROR_EXIT;
+  }
+  throw e;
+}
+
+/** `evaluate` or `predict` (src/subcommands.ts). */
+async function runSubcommand(name: Subcommand, argv: string[], output?: Output): Promise<number> {
+  const program = buildSubcommand(name);
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : USER_ERROR_EXIT;
+    throw e;
+  }
+  const o = program.opts<SubcommandOptions>();
+  const out = output ?? processOutput(o.quiet);
+  try {
+    if (name === "evaluate") {
+      const { runEvaluate } = await import("./commands/evaluate.js");
+      return await runEvaluate(o.checkpoint, out);
+    }
+    const { runPredict } = await import("./commands/predict.js");
+    await runPredict(o.checkpoint, program.args, out);
+    return 0;
+  } catch (e) {
+    return reportError(e, out);
+  }
+}
+
 /**
  * Runs the CLI on `argv` (as process.argv: node, script, arguments...); resolves to the exit
  * code. `output` defaults to the process's stdout/stderr.
  */
 export async function main(argv: string[], output?: Output): Promise<number> {
+  const name = argv[2];
+  if (SUBCOMMANDS.includes(name as Subcommand)) {
+    return runSubcommand(
+      name as Subcommand,
+      [argv[0] as string, argv[1] as string, ...argv.slice(3)],
+      output,
+    );
+  }
   const program = buildProgram();
   program.exitOverride();
   try {
@@ -139,15 +192,6 @@ export async function main(argv: string[], output?: Output): Promise<number> {
   try {
     return await run(o, given, out);
   } catch (e) {
-    if (e instanceof UserError) {
-      out.error(`error: ${e.message}`);
-      return e.exitCode || USER_ERROR_EXIT;
-    }
-    // A file that cannot be written (a full disk, no permission): the path and what happened.
-    if (e instanceof FileError) {
-      out.error(`error: ${e.message}`);
-      return USER_ERROR_EXIT;
-    }
-    throw e;
+    return reportError(e, out);
   }
 }

@@ -32,6 +32,33 @@ export function positiveNumber(value: string): number {
   return n;
 }
 
+/** A whole number >= 0 (--patience). */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n)) {
+    throw new InvalidArgumentError("Expected an integer >= 0 (0, 1, 2, ...).");
+  }
+  return n;
+}
+
+/** A finite number >= 0 (--eta-min). */
+export function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) {
+    throw new InvalidArgumentError("Expected a number >= 0, such as 0 or 1e-5.");
+  }
+  return n;
+}
+
+/** A number strictly between 0 and 1 (--factor, --pct-start). */
+export function openFraction(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !(n > 0 && n < 1)) {
+    throw new InvalidArgumentError("Expected a number between 0 and 1 (exclusive), such as 0.5.");
+  }
+  return n;
+}
+
 /** The widest hidden layer and the deepest MLP the app builds (a 784 x 16,384 float32 layer is 51 MB). */
 export const MAX_WIDTH = 16384;
 export const MAX_DEPTH = 1000;

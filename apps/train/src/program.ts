@@ -12,11 +12,15 @@ import {
   comparison,
   depthValue,
   layerWidths,
+  nonNegativeInt,
+  nonNegativeNumber,
+  openFraction,
   pathValue,
   positiveInt,
   positiveNumber,
   seedValue,
 } from "./parse.js";
+import { LR_SCHEDULES, type LrScheduleName } from "./train/schedule.js";
 
 /** What commander parsed (absent where the option was not given and has no fixed default). */
 export interface CliOptions {
@@ -37,7 +41,17 @@ export interface CliOptions {
   overwrite: boolean;
   compare?: Comparison;
   trainSize?: number;
+  valSize?: number;
   quiet: boolean;
+  earlyStopping?: number;
+  lrSchedule?: LrScheduleName;
+  stepSize?: number;
+  gamma?: number;
+  etaMin?: number;
+  maxLr?: number;
+  pctStart?: number;
+  patience?: number;
+  factor?: number;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -142,9 +156,68 @@ export function buildProgram(): Command {
     )
     .addOption(
       new Option(
+        "--val-size <n>",
+        "examples held out from the training data to validate on after every epoch (default: mnist 2,000; fashion-mnist 10% = 6,000, its test set reported once at the end)",
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        "--early-stopping <patience>",
+        "stop once the held-out loss has not improved for this many epochs; the best epoch's checkpoint is kept in <out>/best/",
+      ).argParser(positiveInt),
+    )
+    .addOption(
+      new Option(
+        "--lr-schedule <name>",
+        "learning-rate schedule: step (every --step-size epochs times --gamma), cosine (annealed to --eta-min over the epochs), onecycle (up to --max-lr and down, every batch), plateau (times --factor after --patience epochs without a better held-out loss)",
+      ).choices([...LR_SCHEDULES]),
+    )
+    .addOption(
+      new Option("--step-size <n>", "step: epochs between two decays (default 1)").argParser(
+        positiveInt,
+      ),
+    )
+    .addOption(
+      new Option("--gamma <number>", "step: the decay factor (default 0.1)").argParser(
+        positiveNumber,
+      ),
+    )
+    .addOption(
+      new Option("--eta-min <number>", "cosine: the final learning rate (default 0)").argParser(
+        nonNegativeNumber,
+      ),
+    )
+    .addOption(
+      new Option("--max-lr <number>", "onecycle: the peak learning rate (default: --lr)").argParser(
+        positiveNumber,
+      ),
+    )
+    .addOption(
+      new Option(
+        "--pct-start <number>",
+        "onecycle: the share of the steps spent rising (default 0.3)",
+      ).argParser(openFraction),
+    )
+    .addOption(
+      new Option(
+        "--patience <n>",
+        "plateau: epochs without improvement before the lr drops (default 10)",
+      ).argParser(nonNegativeInt),
+    )
+    .addOption(
+      new Option("--factor <number>", "plateau: the lr's multiplier (default 0.1)").argParser(
+        openFraction,
+      ),
+    )
+    .addOption(
+      new Option(
         "--quiet",
         "no progress bar: one line per epoch (also when not a terminal or CI=true)",
       ).default(false),
+    )
+    .addHelpText(
+      "after",
+      "\nWith a trained checkpoint:\n  train evaluate --checkpoint <dir>              held-out (and test) accuracy and confusion matrix\n  train predict --checkpoint <dir> <images...>   top 3 classes of each PNG image",
     )
     .showHelpAfterError("(run with --help for every option)")
     .allowExcessArguments(false);

@@ -9,6 +9,7 @@ import type { RunConfig } from "./config.js";
 import { type DatasetName, defaultDataDir } from "./data/sources.js";
 import { UserError } from "./errors.js";
 import type { CliOptions } from "./program.js";
+import { type LrScheduleConfig, SCHEDULE_FLAGS } from "./train/schedule.js";
 
 /** Per-data-set defaults. */
 export const DATASET_DEFAULTS: Readonly<Record<DatasetName, { hidden: number[]; epochs: number }>> =
@@ -89,14 +90,68 @@ export function resolveRunConfig(
     backend: pick("backend", saved?.backend) as RunConfig["backend"],
     seed: pick("seed", saved?.seed) as number,
     trainSize: pick("trainSize", saved?.trainSize) as number | undefined,
+    valSize: pick("valSize", saved?.valSize) as number | undefined,
+    lrSchedule: resolveLrSchedule(o, given, saved, savedAt),
+    earlyStopping: pick("earlyStopping", saved?.earlyStopping) as number | undefined,
     plugins: [...new Set([...(saved?.plugins ?? []), ...o.plugin])],
   };
+}
+
+/** "--lr-schedule step --step-size 2", as a flag list reads. */
+function scheduleText(s: LrScheduleConfig | undefined): string {
+  if (!s) return "no --lr-schedule";
+  const params = Object.entries(SCHEDULE_FLAGS)
+    .filter(([key]) => s[key as keyof LrScheduleConfig] !== undefined)
+    .map(([key, { flag }]) => ` ${flag} ${s[key as keyof LrScheduleConfig]}`);
+  return `--lr-schedule ${s.name}${params.join("")}`;
+}
+
+/**
+ * `--lr-schedule` and its parameters. A parameter flag needs a schedule it applies to
+ * (UserError naming both otherwise). A resumed run continues its checkpoint's schedule: any
+ * schedule flag then is a UserError (the saved scheduler state belongs to the saved schedule).
+ */
+export function resolveLrSchedule(
+  o: CliOptions,
+  given: GivenFn,
+  saved?: RunConfig,
+  savedAt = "the checkpoint",
+): LrScheduleConfig | undefined {
+  const flags = Object.entries(SCHEDULE_FLAGS).filter(([key]) => given(key as keyof CliOptions));
+  if (saved) {
+    const asked = [
+      ...(given("lrSchedule") ? ["--lr-schedule"] : []),
+      ...flags.map(([, f]) => f.flag),
+    ];
+    if (asked.length) {
+      throw new UserError(
+        `checkpoint ${savedAt} continues its own schedule (${scheduleText(saved.lrSchedule)}), so ${asked.join(", ")} cannot change it; resume without ${asked.length > 1 ? "them" : "it"}, or start a new run`,
+      );
+    }
+    return saved.lrSchedule;
+  }
+  const name = o.lrSchedule;
+  for (const [, { flag, for: schedules }] of flags) {
+    if (!name || !schedules.includes(name)) {
+      throw new UserError(
+        `${flag} applies to --lr-schedule ${schedules.join(" or ")}, but this run has ${name ? `--lr-schedule ${name}` : "no --lr-schedule"}; add --lr-schedule ${schedules[0]} or drop ${flag}`,
+      );
+    }
+  }
+  if (!name) return undefined;
+  const config: LrScheduleConfig = { name };
+  for (const [key] of flags) {
+    const k = key as Exclude<keyof LrScheduleConfig, "name">;
+    config[k] = o[k];
+  }
+  return config;
 }
 
 /** The settings that decide an epoch's batches, with their flags. */
 const BATCH_SETTINGS = [
   ["batchSize", "--batch-size"],
   ["trainSize", "--train-size"],
+  ["valSize", "--val-size"],
   ["seed", "--seed"],
 ] as const;
 

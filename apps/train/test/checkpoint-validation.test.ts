@@ -151,6 +151,32 @@ const cases: [string, "info" | "optimizer", (j: Json) => void, string][] = [
     (j) => (j.paramGroups[0].lr = { $number: "nan" }),
     'paramGroups[0].lr is {"$number":"nan"}; expected a finite number >= 0',
   ],
+  [
+    'lrSchedule.name "linear"',
+    "info",
+    (j) => (j.config.lrSchedule = { name: "linear" }),
+    'config.lrSchedule.name is "linear"; expected one of step, cosine, onecycle, plateau',
+  ],
+  [
+    "lrSchedule.factor 2",
+    "info",
+    (j) => (j.config.lrSchedule = { name: "plateau", factor: 2 }),
+    "config.lrSchedule.factor is 2; expected a number from 0 to 1",
+  ],
+  [
+    "valSize 0",
+    "info",
+    (j) => (j.config.valSize = 0),
+    "config.valSize is 0; expected an integer >= 1",
+  ],
+  [
+    "earlyStopping 1.5",
+    "info",
+    (j) => (j.config.earlyStopping = 1.5),
+    "config.earlyStopping is 1.5; expected an integer >= 1",
+  ],
+  ["classes 5", "info", (j) => (j.classes = 5), "classes is 5; expected a list of class names"],
+  ["scheduler 5", "optimizer", (j) => (j.scheduler = 5), "scheduler is 5; expected an object"],
 ];
 
 describe("a corrupt checkpoint.json or optimizer.json", () => {

@@ -70,6 +70,21 @@ type Metrics = {
 const metricsOf = (dir: string): Metrics =>
   JSON.parse(readFileSync(join(dir, "metrics.json"), "utf8"));
 
+type LogLine = {
+  kind: string;
+  epoch: number;
+  step: number;
+  trainLoss?: number;
+  valLoss?: number;
+  lr: number;
+  elapsedSeconds: number;
+};
+const logOf = (dir: string): LogLine[] =>
+  readFileSync(join(dir, "metrics.jsonl"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l));
+
 let work: string;
 let run: string;
 let first: Result;
@@ -106,8 +121,45 @@ describe("a short training on the real digits", () => {
       expect(existsSync(join(run, f)), f).toBe(true);
     }
     // The lock is released; no temporary file or directory is left.
-    expect(readdirSync(run).sort()).toEqual(["checkpoint", "curves.svg", "metrics.json"]);
+    expect(readdirSync(run).sort()).toEqual([
+      "checkpoint",
+      "curves.svg",
+      "metrics.json",
+      "metrics.jsonl",
+    ]);
     expect(readFileSync(join(run, "curves.svg"), "utf8").startsWith("<svg")).toBe(true);
+  });
+
+  it("logs every report to metrics.jsonl: step lines, then one epoch line per epoch", () => {
+    const lines = logOf(run);
+    const epochs = lines.filter((l) => l.kind === "epoch");
+    expect(epochs.map((l) => [l.epoch, l.step])).toEqual([
+      [1, 32],
+      [2, 32],
+    ]); // 2,000 examples in batches of 64: 32 steps
+    const records = metricsOf(run).epochs as { testLoss: number; trainLoss: number }[];
+    expect(epochs.map((l) => l.valLoss)).toEqual(records.map((e) => e.testLoss));
+    expect(epochs.map((l) => l.trainLoss)).toEqual(records.map((e) => e.trainLoss));
+    const steps = lines.filter((l) => l.kind === "step" && l.epoch === 1).map((l) => l.step);
+    // The run's first step (the chart starts there), every REPORT_EVERY steps, and the last.
+    expect(steps).toEqual([1, 10, 20, 30, 32]);
+    for (const l of lines) {
+      expect(l.lr).toBe(0.001);
+      expect(l.elapsedSeconds).toBeGreaterThan(0);
+    }
+  });
+
+  it("model.safetensors carries the input standardisation and the class names in its metadata", () => {
+    const bytes = readFileSync(join(run, CKPT, "model.safetensors"));
+    const size = Number(bytes.readBigUInt64LE(0));
+    const meta = JSON.parse(bytes.subarray(8, 8 + size).toString("utf8")).__metadata__;
+    const info = JSON.parse(readFileSync(join(run, CKPT, "checkpoint.json"), "utf8"));
+    expect(meta.architecture).toBe("784-128-10 relu");
+    expect(meta.dataset).toBe("mnist");
+    expect(JSON.parse(meta.standardisation)).toEqual(info.standardisation);
+    expect(info.standardisation.mean).toBeCloseTo(0.1308, 3); // the README's training mean
+    expect(JSON.parse(meta.classes)).toEqual(["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+    expect(info.classes).toEqual(JSON.parse(meta.classes));
   });
 
   it("reloads the checkpoint: resuming the finished run evaluates to the same accuracy", async () => {
@@ -145,6 +197,18 @@ describe("a short training on the real digits", () => {
       ),
     ).toBe(true);
     expect(metricsOf(cut).final).toEqual(metricsOf(run).final);
+    // metrics.jsonl goes on where the interrupted run left it: the same epoch lines, in order.
+    // (The training loss sum is added up in another order across the interruption: float32 close.)
+    const epochLines = (dir: string) =>
+      logOf(dir)
+        .filter((l) => l.kind === "epoch")
+        .map(({ elapsedSeconds: _e, trainLoss, ...l }) => ({
+          ...l,
+          trainLoss: trainLoss?.toFixed(5),
+        }));
+    expect(epochLines(cut)).toEqual(epochLines(run));
+    const at = logOf(cut).map((l) => l.epoch * 1000 + l.step);
+    expect(at).toEqual([...at].sort((a, b) => a - b));
   });
 });
 
@@ -340,4 +404,273 @@ describe("nothing lost, nothing silent", () => {
     );
     expect(files()).toEqual(before);
   });
+});
+
+describe("the validation split", () => {
+  it("fashion-mnist validates on images held out from its training set; the test set is reported once, at the end", async () => {
+    const out = join(work, "fashion");
+    const r = await train(
+      [
+        "--dataset",
+        "fashion-mnist",
+        "--train-size",
+        "500",
+        "--val-size",
+        "300",
+        "--hidden",
+        "32",
+        "--epochs",
+        "1",
+        "--quiet",
+        "--out",
+        out,
+      ],
+      work,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("500 training / 300 held-out examples");
+    expect(r.stdout).toContain("the 10,000 test images are evaluated once, at the end");
+    expect(r.stdout).toMatch(/held-out accuracy [\d.]+% \(\d+ \/ 300\)/);
+    expect(r.stdout).toMatch(
+      /test set accuracy [\d.]+% \([\d,]+ \/ 10,000\) {2}loss [\d.]+ \(the data set's test images, evaluated once\)/,
+    );
+    const m = JSON.parse(readFileSync(join(out, "metrics.json"), "utf8"));
+    expect(m.final.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(300);
+    expect(m.test.confusion.flat().reduce((a: number, b: number) => a + b, 0)).toBe(10000);
+    const last = logOf(out).at(-1) as LogLine & { testAccuracy: number };
+    expect(last.kind).toBe("test");
+    expect(last.testAccuracy).toBe(m.test.accuracy);
+    const info = JSON.parse(readFileSync(join(out, CKPT, "checkpoint.json"), "utf8"));
+    expect(info.config.valSize).toBe(300);
+    expect(info.classes.slice(0, 2)).toEqual(["T-shirt/top", "Trouser"]);
+  }, 120_000);
+
+  it("--val-size sets mnist's held-out examples; one that leaves no training data is refused", async () => {
+    const r = await train(
+      [
+        "--val-size",
+        "9000",
+        "--train-size",
+        "500",
+        "--epochs",
+        "1",
+        "--quiet",
+        "--out",
+        join(work, "val"),
+      ],
+      work,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("500 training / 9,000 held-out examples");
+    expect(r.stdout).toContain("this data set has no separate test set");
+    expectUserError(
+      await train(["--val-size", "10000", "--out", join(work, "val-all")], work),
+      /--val-size 10000 leaves no training example: the data set has 10000 training examples; pass at most 9999/,
+    );
+    expectUserError(
+      await train(["--val-size", "0"], work),
+      /option '--val-size <n>' argument '0' is invalid\. Expected a positive integer/,
+    );
+  }, 120_000);
+});
+
+describe("--lr-schedule", () => {
+  const TINY = ["--train-size", "640", "--quiet"]; // 10 steps of 64 per epoch
+
+  // Expected learning rates: tools/gen_train_lr_schedules.py (PyTorch 1.13).
+  it("step: the lr is multiplied by --gamma every --step-size epochs; the schedule is saved", async () => {
+    const out = join(work, "step");
+    const r = await train(
+      [
+        ...TINY,
+        "--epochs",
+        "3",
+        "--lr-schedule",
+        "step",
+        "--step-size",
+        "2",
+        "--gamma",
+        "0.5",
+        "--out",
+        out,
+      ],
+      work,
+    );
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toContain("schedule step: stepSize=2 gamma=0.5");
+    const lrs = logOf(out)
+      .filter((l) => l.kind === "epoch")
+      .map((l) => l.lr);
+    expect(lrs).toEqual([0.001, 0.001, 0.0005]); // PyTorch StepLR(step_size=2, gamma=0.5)
+    const info = JSON.parse(readFileSync(join(out, CKPT, "checkpoint.json"), "utf8"));
+    expect(info.config.lrSchedule).toEqual({ name: "step", stepSize: 2, gamma: 0.5 });
+    const opt = JSON.parse(readFileSync(join(out, CKPT, "optimizer.json"), "utf8"));
+    expect(opt.scheduler.lastEpoch).toBe(3);
+    expect(opt.paramGroups[0].lr).toBe(0.0005);
+  }, 120_000);
+
+  it("cosine anneals over the epochs, plateau watches the held-out loss", async () => {
+    const cos = join(work, "cosine");
+    expect(
+      (
+        await train(
+          [...TINY, "--epochs", "2", "--lr-schedule", "cosine", "--eta-min", "1e-4", "--out", cos],
+          work,
+        )
+      ).code,
+    ).toBe(0);
+    // PyTorch CosineAnnealingLR(T_max=2, eta_min=1e-4): epoch 1 at 1e-3, epoch 2 at 5.5e-4.
+    const lrs = logOf(cos)
+      .filter((l) => l.kind === "epoch")
+      .map((l) => l.lr);
+    expect(lrs[0]).toBe(0.001);
+    expect(lrs[1]).toBeCloseTo(0.00055, 12);
+    const plateau = join(work, "plateau");
+    const r = await train(
+      [
+        ...TINY,
+        "--epochs",
+        "1",
+        "--lr-schedule",
+        "plateau",
+        "--patience",
+        "0",
+        "--factor",
+        "0.5",
+        "--out",
+        plateau,
+      ],
+      work,
+    );
+    expect(r.stdout).toContain("schedule plateau on the held-out loss: patience=0 factor=0.5");
+    const opt = JSON.parse(readFileSync(join(plateau, CKPT, "optimizer.json"), "utf8"));
+    expect(opt.scheduler.best).toBe(logOf(plateau).find((l) => l.kind === "epoch")?.valLoss);
+  }, 120_000);
+
+  it("onecycle steps every batch, and Ctrl-C + --resume continue it exactly (bit-identical weights)", async () => {
+    const whole = join(work, "onecycle");
+    const args = [...TINY, "--epochs", "2", "--lr-schedule", "onecycle", "--max-lr", "0.01"];
+    expect((await train([...args, "--out", whole], work)).code).toBe(0);
+    // PyTorch 1.13 OneCycleLR(Adam(lr=1e-3), max_lr=0.01, total_steps=20), lr after steps 10 and 20.
+    const lrs = logOf(whole)
+      .filter((l) => l.kind === "step")
+      .map((l) => l.lr);
+    expect(lrs).toHaveLength(3); // after step 1 (the run's first, reported too), 10 and 20
+    expect(lrs[1]).toBeCloseTo(0.007169430017913008, 12);
+    expect(lrs[2]).toBeCloseTo(0.00012539993764912555, 12);
+    const cut = join(work, "onecycle-cut");
+    let sent = false;
+    const r = await train([...args, "--out", cut], work, (text, child) => {
+      if (!sent && text.includes("epoch 1/2")) {
+        sent = true;
+        child.kill("SIGINT");
+      }
+    });
+    expect(r.code).toBe(130); // stopped early in epoch 2, mid-cycle
+    expect((await train(["--resume", cut, "--quiet"], work)).code).toBe(0);
+    for (const f of ["model.safetensors", "optimizer.safetensors"]) {
+      expect(readFileSync(join(cut, CKPT, f)).equals(readFileSync(join(whole, CKPT, f))), f).toBe(
+        true,
+      );
+    }
+    expectUserError(
+      await train(["--resume", cut, "--epochs", "3"], work),
+      /follows a one-cycle schedule over 2 epochs, which cannot be stretched to --epochs 3/,
+    );
+    expectUserError(
+      await train(["--resume", cut, "--lr-schedule", "step"], work),
+      /continues its own schedule \(--lr-schedule onecycle --max-lr 0.01\), so --lr-schedule cannot change it/,
+    );
+  }, 180_000);
+
+  it("--pct-start sets where the one cycle peaks", async () => {
+    const out = join(work, "pct");
+    const r = await train(
+      [...TINY, "--epochs", "1", "--lr-schedule", "onecycle", "--pct-start", "0.5", "--out", out],
+      work,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("schedule onecycle: maxLr=0.001 pctStart=0.5 over 10 steps");
+    // PyTorch OneCycleLR(max_lr=1e-3, total_steps=10, pct_start=0.5): the peak (1e-3) after step 4.
+    const opt = JSON.parse(readFileSync(join(out, CKPT, "optimizer.json"), "utf8"));
+    expect(opt.scheduler.phases[0].endStep).toBe(4);
+    expect(opt.scheduler.lastEpoch).toBe(10);
+    expectUserError(
+      await train(["--lr-schedule", "onecycle", "--pct-start", "1"], work),
+      /option '--pct-start <number>' argument '1' is invalid\. Expected a number between 0 and 1/,
+    );
+  });
+
+  it("bad schedule flags are one line each", async () => {
+    expectUserError(
+      await train(["--lr-schedule", "linear"], work),
+      /argument 'linear' is invalid\. Allowed choices are step, cosine, onecycle, plateau/,
+    );
+    expectUserError(
+      await train(["--step-size", "2", "--out", join(work, "x1")], work),
+      /--step-size applies to --lr-schedule step, but this run has no --lr-schedule; add --lr-schedule step or drop --step-size/,
+    );
+    expectUserError(
+      await train(["--lr-schedule", "plateau", "--factor", "2"], work),
+      /option '--factor <number>' argument '2' is invalid\. Expected a number between 0 and 1/,
+    );
+  });
+});
+
+describe("--early-stopping", () => {
+  it("stops once the held-out loss has not improved for PATIENCE epochs, keeping the best checkpoint in best/", async () => {
+    const out = join(work, "early");
+    // 200 examples at lr 0.02 overfit at once: the held-out loss is lowest after epoch 2.
+    const args = ["--train-size", "200", "--val-size", "500", "--lr", "0.02", "--epochs", "8"];
+    const r = await train([...args, "--early-stopping", "1", "--quiet", "--out", out], work);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      `early stopping: the held-out loss has not improved for 1 epoch since epoch 2 (1.2159); stopped after epoch 3 of 8. The best epoch's checkpoint is in ${join(out, "best")}`,
+    );
+    const info = (dir: string) =>
+      JSON.parse(readFileSync(join(out, dir, "checkpoint.json"), "utf8"));
+    expect(info("checkpoint").epochsDone).toBe(3);
+    expect(info("best").epochsDone).toBe(2);
+    expect(info("best").config.earlyStopping).toBe(1);
+    expect(info("best").classes).toHaveLength(10);
+    expect(info("best").history.at(-1).testLoss).toBe(info("checkpoint").history[1].testLoss);
+    expect(readdirSync(join(out, "best")).sort()).toEqual(readdirSync(join(out, CKPT)).sort());
+    expect(JSON.parse(readFileSync(join(out, "metrics.json"), "utf8")).earlyStopping).toEqual({
+      bestEpoch: 2,
+      bestLoss: info("best").history[1].testLoss,
+      stoppedAfter: 3,
+    });
+    // Resuming a stopped run trains no further; the best epoch reloads as it was.
+    const again = await train(["--resume", out, "--quiet"], work);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain(
+      "early stopping: the held-out loss has not improved for 1 epoch",
+    );
+    expect(info("checkpoint").epochsDone).toBe(3);
+    const best = join(work, "from-best");
+    const fromBest = await train(
+      [
+        "--resume",
+        join(out, "best"),
+        "--out",
+        best,
+        "--early-stopping",
+        "5",
+        "--epochs",
+        "2",
+        "--quiet",
+      ],
+      work,
+    );
+    expect(fromBest.code).toBe(0);
+    expect(JSON.parse(readFileSync(join(best, "metrics.json"), "utf8")).final.loss).toBe(
+      info("best").history[1].testLoss,
+    );
+    expectUserError(
+      await train(["--early-stopping", "0"], work),
+      /option '--early-stopping <patience>' argument '0' is invalid\. Expected a positive integer/,
+    );
+  }, 180_000);
 });

@@ -22,12 +22,14 @@ import { asUserError, messageOf, UserError } from "../errors.js";
 import { type Architecture, describeArchitecture } from "../model.js";
 import { makeDirs } from "../output/files.js";
 import type { CurvePoint, EpochTotals } from "../train/epoch.js";
-import { type Json, joinStateDict, splitStateDict } from "./optimizer-state.js";
+import { fromJson, type Json, joinStateDict, splitStateDict, toJson } from "./optimizer-state.js";
 import { validateCheckpointInfo, validateOptimizerJson } from "./schema.js";
 import { findWhole, replaceDirectory } from "./swap.js";
 
 /** The checkpoint's directory inside a run's --out, and the file names inside it. */
 export const CHECKPOINT_DIR = "checkpoint";
+/** Where `--early-stopping` keeps the checkpoint of the best held-out loss. */
+export const BEST_DIR = "best";
 export const FILES = {
   model: "model.safetensors",
   optimizerTensors: "optimizer.safetensors",
@@ -48,7 +50,10 @@ export interface CheckpointInfo {
   /** Epochs finished; `partial` holds the running totals of the next one after a Ctrl-C. */
   epochsDone: number;
   partial: EpochTotals | null;
+  /** Inputs are (pixel / 255 - mean) / std. */
   standardisation: { mean: number; std: number };
+  /** The data set's class names, by class index (absent in checkpoints of earlier versions). */
+  classes?: string[];
   history: EpochRecord[];
   /** Loss curve of the finished epochs. */
   curve: CurvePoint[];
@@ -81,6 +86,24 @@ export async function findCheckpoint(runDir: string): Promise<string | undefined
 }
 
 /**
+ * model.safetensors' `__metadata__` (string values, as the format requires), so the weights file
+ * alone says how to feed and read the model: `architecture` ("784-128-10 relu"), `dataset`,
+ * `standardisation` (JSON `{"mean":..,"std":..}`: inputs are (pixel / 255 - mean) / std) and
+ * `classes` (a JSON list of the class names by index).
+ */
+export function weightsMetadata(
+  architecture: string,
+  info: Pick<CheckpointInfo, "config" | "standardisation" | "classes">,
+): Record<string, string> {
+  return {
+    architecture,
+    dataset: info.config.dataset,
+    standardisation: JSON.stringify(info.standardisation),
+    ...(info.classes ? { classes: JSON.stringify(info.classes) } : {}),
+  };
+}
+
+/**
  * Saves a checkpoint into `runDir/checkpoint` (`runDir` created if needed), replacing the previous one whole. The optimizer's
  * state dict copies are freed. UserError (one line: the path and what happened, e.g. a full disk)
  * when it cannot be written; the previous checkpoint is then left whole.
@@ -90,13 +113,25 @@ export async function saveCheckpoint(
   model: Sequential,
   optimizer: Optimizer,
   info: Omit<CheckpointInfo, "format" | "version" | "savedAt">,
+  options: {
+    /** Saved in optimizer.json's `scheduler`, so it is swapped in with the optimizer state. */
+    scheduler?: { stateDict(): Record<string, unknown> };
+    /** The directory inside `runDir` (default CHECKPOINT_DIR; BEST_DIR for early stopping's best). */
+    name?: string;
+  } = {},
 ): Promise<void> {
+  const { scheduler, name = CHECKPOINT_DIR } = options;
   const arch = describeArchitecture(info.config.architecture);
   const dict = optimizer.stateDict();
-  const { json, tensors } = splitStateDict(dict);
+  const split = splitStateDict(dict);
+  const { tensors } = split;
+  // The scheduler's state travels in optimizer.json, so both are swapped in together.
+  const json = scheduler
+    ? { ...(split.json as Record<string, Json>), scheduler: toJson(scheduler.stateDict()) }
+    : split.json;
   try {
     const files: [string, string | Uint8Array][] = [
-      [FILES.model, await saveSafetensors(model.stateDict(), { architecture: arch })],
+      [FILES.model, await saveSafetensors(model.stateDict(), weightsMetadata(arch, info))],
       [FILES.optimizerTensors, await saveSafetensors(tensors, { optimizer: dict.optimizer })],
       [FILES.optimizerJson, `${JSON.stringify(json)}\n`],
       [
@@ -108,7 +143,7 @@ export async function saveCheckpoint(
       `cannot save the checkpoint in ${runDir} (the previous one is kept whole)`,
       async () => {
         await makeDirs(runDir);
-        await replaceDirectory(runDir, CHECKPOINT_DIR, files);
+        await replaceDirectory(runDir, name, files);
       },
     );
   } finally {
@@ -117,15 +152,15 @@ export async function saveCheckpoint(
 }
 
 /** The checkpoint directory and run directory `--resume <path>` names (a run, a checkpoint or a file in it). */
-async function locate(path: string): Promise<{ runDir: string; dir: string }> {
-  if (!existsSync(path)) throw new UserError(`--resume ${path}: no such file or directory`);
+async function locate(path: string, flag: string): Promise<{ runDir: string; dir: string }> {
+  if (!existsSync(path)) throw new UserError(`${flag} ${path}: no such file or directory`);
   const given = statSync(path).isDirectory() ? path : dirname(path);
   if (basename(resolve(given)) === CHECKPOINT_DIR && isWhole(given))
     return { runDir: dirname(given), dir: given };
   const inRun = await findCheckpoint(given);
   if (inRun) return { runDir: given, dir: inRun };
   throw new UserError(
-    `--resume ${path}: ${given} holds no checkpoint (no ${CHECKPOINT_DIR}/${FILES.info}); pass the --out directory of an earlier run`,
+    `${flag} ${path}: ${given} holds no checkpoint (no ${CHECKPOINT_DIR}/${FILES.info}); pass the --out directory of an earlier run`,
   );
 }
 
@@ -168,8 +203,8 @@ async function readFiles(dir: string, path: string): Promise<Record<keyof typeof
  * UserError when there is none, a file is missing or not JSON; CheckpointFileError naming the
  * file, the field, the value and what is valid for a bad field.
  */
-export async function readCheckpoint(path: string): Promise<Checkpoint> {
-  const { runDir, dir } = await locate(path);
+export async function readCheckpoint(path: string, flag = "--resume"): Promise<Checkpoint> {
+  const { runDir, dir } = await locate(path, flag);
   const files = await readFiles(dir, path);
   const infoFile = join(dir, FILES.info);
   const raw = parseJson(files.info.toString("utf8"), infoFile, path) as {
@@ -230,15 +265,28 @@ export function loadWeights(ckpt: Checkpoint, model: Sequential, arch: Architect
   }
 }
 
-/** Loads the optimizer state of checkpoint `ckpt` into `optimizer`. UserError when it does not fit. */
-export function loadOptimizerState(ckpt: Checkpoint, optimizer: Optimizer, backend: Backend): void {
+/**
+ * Loads the optimizer state of checkpoint `ckpt` into `optimizer`, and its scheduler state (saved
+ * in optimizer.json's `scheduler`) into `scheduler` when given. UserError when it does not fit.
+ */
+export function loadOptimizerState(
+  ckpt: Checkpoint,
+  optimizer: Optimizer,
+  backend: Backend,
+  scheduler?: { loadStateDict(state: Record<string, unknown>): void },
+): void {
   let tensors: Record<string, Tensor> = {};
   try {
     tensors = loadSafetensors(ckpt.optimizerTensors, {
       backend,
       name: join(ckpt.dir, FILES.optimizerTensors),
     });
-    optimizer.loadStateDict(joinStateDict(ckpt.optimizerJson, tensors));
+    const { scheduler: saved, ...dict } = ckpt.optimizerJson as Record<string, Json>;
+    optimizer.loadStateDict(joinStateDict(dict, tensors));
+    if (scheduler) {
+      if (saved === undefined) throw new Error("optimizer.json has no scheduler state");
+      scheduler.loadStateDict(fromJson(saved) as Record<string, unknown>);
+    }
   } catch (e) {
     throw new UserError(
       `checkpoint ${ckpt.dir}: cannot restore the optimizer state: ${messageOf(e)}`,

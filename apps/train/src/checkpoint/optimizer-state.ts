@@ -36,6 +36,16 @@ function encode(v: unknown, key: string, tensors: Record<string, Tensor>): Json 
   return null;
 }
 
+/** A tensor-free state (a scheduler's) as JSON; non-finite numbers encoded as in the optimizer's. */
+export function toJson(value: unknown): Json {
+  return encode(value, "", {});
+}
+
+/** The inverse of `toJson`. */
+export function fromJson(json: Json): unknown {
+  return decode(json, {}, "scheduler state");
+}
+
 /** Splits `dict` into JSON and the tensors it references (the dict's own tensors, not copies). */
 export function splitStateDict(dict: OptimizerStateDict): {
   json: Json;

@@ -8,6 +8,7 @@ import { BACKENDS } from "../config.js";
 import { DATASETS } from "../data/sources.js";
 import { UserError } from "../errors.js";
 import { MAX_DEPTH, MAX_WIDTH } from "../parse.js";
+import { LR_SCHEDULES } from "../train/schedule.js";
 
 /** A field of a checkpoint file that is missing or invalid. */
 export class CheckpointFileError extends UserError {
@@ -80,7 +81,24 @@ const runConfig = object(
     backend: v.picklist(BACKENDS, `one of ${BACKENDS.join(", ")}`),
     seed: int(0),
     trainSize: v.optional(int(1)),
+    valSize: v.optional(int(1)),
     plugins: list(text("a package name"), "a list of package names"),
+    earlyStopping: v.optional(int(1)),
+    lrSchedule: v.optional(
+      object(
+        {
+          name: v.picklist(LR_SCHEDULES, `one of ${LR_SCHEDULES.join(", ")}`),
+          stepSize: v.optional(int(1)),
+          gamma: v.optional(positive()),
+          etaMin: v.optional(v.pipe(finite(), v.minValue(0, "a number >= 0"))),
+          maxLr: v.optional(positive()),
+          pctStart: v.optional(v.pipe(positive(), v.ltValue(1, "a number from 0 to 1"))),
+          patience: v.optional(int(0)),
+          factor: v.optional(v.pipe(positive(), v.ltValue(1, "a number from 0 to 1"))),
+        },
+        "the learning-rate schedule { name, ... }",
+      ),
+    ),
   },
   "the run configuration (an object)",
 );
@@ -121,6 +139,7 @@ const checkpointInfo = object(
       { mean: finite(), std: positive() },
       "the standardisation { mean, std }",
     ),
+    classes: v.optional(list(text("a class name"), "a list of class names")),
     history: list(epochRecord, "a list of epoch records"),
     curve: list(curvePoint, "a list of curve points"),
     savedAt: text("a date"),
@@ -228,6 +247,7 @@ const optimizerJson = object(
       object({ step: v.optional(int(0)) }, "a parameter's state (an object)"),
       "an object of per-parameter states",
     ),
+    scheduler: v.optional(v.record(v.string(), v.unknown(), "an object"), undefined),
   },
   "an optimizer.json object { optimizer, paramGroups, state }",
 );

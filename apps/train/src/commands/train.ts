@@ -6,6 +6,7 @@
 import { join } from "node:path";
 import { manualSeed } from "@nn/tensor";
 import {
+  BEST_DIR,
   CHECKPOINT_DIR,
   type Checkpoint,
   type CheckpointInfo,
@@ -17,15 +18,18 @@ import {
 import { CheckpointFileError } from "../checkpoint/schema.js";
 import { buildOptimizer, formatHyperparameters, hyperparameters } from "../choices/optimizers.js";
 import type { RunConfig } from "../config.js";
-import { UserError } from "../errors.js";
+import { asUserError, UserError } from "../errors.js";
 import { buildMlp, describeArchitecture, parameterCount } from "../model.js";
 import type { Output } from "../output/console.js";
+import { MetricsLog } from "../output/metrics-log.js";
 import { epochsText, percent, rate } from "../output/progress.js";
 import { type Metrics, writeCurves, writeMetrics } from "../output/report.js";
 import { confusionTable, epochsTable } from "../output/tables.js";
+import { type EarlyStoppingVerdict, earlyStopping, stoppedText } from "../train/early-stopping.js";
 import { NonFiniteLossError } from "../train/epoch.js";
-import { type EpochsState, runEpochs } from "../train/epochs.js";
-import { evaluate } from "../train/evaluate.js";
+import { currentLr, type EpochsState, runEpochs } from "../train/epochs.js";
+import { type Evaluation, evaluate } from "../train/evaluate.js";
+import { buildSchedule, type LrScheduleConfig } from "../train/schedule.js";
 import { setUp } from "./setup.js";
 
 /** What a training run needs. */
@@ -57,6 +61,13 @@ function checkPartialStep(resume: Checkpoint, steps: number): void {
   }
 }
 
+/** "94.45% (1,889 / 2,000)  loss 0.2121" */
+function accuracyLine(e: Evaluation): string {
+  const n = e.confusion.flat().reduce((a, b) => a + b, 0);
+  const correct = e.confusion.reduce((s, row, i) => s + (row[i] as number), 0);
+  return `${percent(e.accuracy)} (${correct.toLocaleString("en-US")} / ${n.toLocaleString("en-US")})  loss ${e.loss.toFixed(4)}`;
+}
+
 /**
  * Runs the training; resolves to the exit code (0, or 130 after Ctrl-C). A diverging run
  * (non-finite loss) throws NonFiniteLossError saying which checkpoint is kept.
@@ -76,15 +87,36 @@ export async function runTraining({
   const model = buildMlp(config.architecture);
   const optimizer = buildOptimizer(config.optimizer, model.parameters(), config.lr);
   const hyper = hyperparameters(optimizer);
+  if (
+    resume &&
+    config.lrSchedule?.name === "onecycle" &&
+    config.epochs !== resume.info.config.epochs
+  ) {
+    throw new UserError(
+      `checkpoint ${resume.dir} follows a one-cycle schedule over ${resume.info.config.epochs} epochs, which cannot be stretched to --epochs ${config.epochs}; resume without --epochs, or start a new run`,
+    );
+  }
+  const stepsPerEpoch = Math.ceil(data.train.x.shape[0]! / config.batchSize);
+  const schedule = config.lrSchedule
+    ? await asUserError(`--lr-schedule ${config.lrSchedule.name}`, () =>
+        buildSchedule(config.lrSchedule as LrScheduleConfig, optimizer, {
+          epochs: config.epochs,
+          stepsPerEpoch,
+          lr: config.lr,
+        }),
+      )
+    : undefined;
   if (resume) {
     loadWeights(resume, model, config.architecture);
-    loadOptimizerState(resume, optimizer, device);
-    // The state dict brings the checkpoint's lr; the run's (--lr if given) wins, as its banner says.
-    for (const group of optimizer.paramGroups) group.lr = config.lr;
+    loadOptimizerState(resume, optimizer, device, schedule);
+    // The state dict brings the checkpoint's lr; the run's (--lr if given) wins, as its banner
+    // says, unless a schedule sets it.
+    if (!schedule) for (const group of optimizer.paramGroups) group.lr = config.lr;
   }
   const arch = describeArchitecture(config.architecture);
   output.log(`model    ${arch} (${parameterCount(model).toLocaleString("en-US")} parameters)`);
   output.log(`optim    ${config.optimizer}: ${formatHyperparameters(hyper)}`);
+  if (schedule) output.log(`schedule ${schedule.describe()}`);
   output.log(
     `run      ${epochsText(config.epochs)}, batch ${config.batchSize}, seed ${config.seed}, backend ${config.backend}, output ${out}`,
   );
@@ -106,32 +138,52 @@ export async function runTraining({
     config,
     hyperparameters: hyper,
     standardisation,
+    classes: [...classes],
     epochsDone: s.epochsDone,
     partial: s.partial,
   });
   let saved: string | undefined;
-  const save = async (s: EpochsState): Promise<void> => {
-    await saveCheckpoint(out, model, optimizer, {
+  let stopped: EarlyStoppingVerdict | undefined;
+  const save = async (s: EpochsState): Promise<"stop" | undefined> => {
+    const content = {
       ...info(s),
       history: s.history,
       curve: s.curve,
-      reason: s.partial ? "interrupt" : "epoch",
-    });
+      reason: s.partial ? ("interrupt" as const) : ("epoch" as const),
+    };
+    await saveCheckpoint(out, model, optimizer, content, { scheduler: schedule });
     saved = `epoch ${s.epochsDone}${s.partial ? `, step ${s.partial.step}` : ""}`;
+    const verdict =
+      config.earlyStopping && !s.partial ? earlyStopping(s.history, config.earlyStopping) : null;
+    if (!verdict) return;
+    if (verdict.improved) {
+      await saveCheckpoint(out, model, optimizer, content, { scheduler: schedule, name: BEST_DIR });
+    }
+    if (verdict.stop && s.epochsDone < config.epochs) {
+      stopped = verdict;
+      return "stop";
+    }
   };
+  // A resumed run that had already stopped early trains no further.
+  const alreadyStopped =
+    resume && config.earlyStopping
+      ? earlyStopping(resume.info.history, config.earlyStopping)?.stop
+      : false;
   const kept = () =>
     saved
       ? `the checkpoint of ${saved} is kept in ${join(out, CHECKPOINT_DIR)}`
       : resume
         ? `the checkpoint ${resume.dir} is kept as it was`
         : "no checkpoint was saved";
+  const log = new MetricsLog(out);
   const state = await runEpochs({
     model,
     optimizer,
     train: data.train,
-    test: data.test,
+    val: data.val,
     classes: classes.length,
     epochs: config.epochs,
+    until: alreadyStopped ? resume?.info.epochsDone : undefined,
     batchSize: config.batchSize,
     seed: config.seed,
     output,
@@ -141,6 +193,8 @@ export async function runTraining({
     curve: resume?.info.curve,
     signal,
     onEpoch: save,
+    log,
+    schedule,
   }).catch((e: unknown) => {
     // Nothing non-finite is saved: the last checkpoint stays the last finite one.
     if (e instanceof NonFiniteLossError) throw new UserError(`${e.message}; ${kept()}`);
@@ -148,8 +202,23 @@ export async function runTraining({
   });
   // A resumed run with no epoch left still leaves a whole checkpoint in its --out.
   if (!saved) await save(state);
+  if (alreadyStopped)
+    stopped = earlyStopping(state.history, config.earlyStopping as number) ?? undefined;
 
-  const evaluation = state.evaluation ?? (await evaluate(model, data.test, classes.length));
+  const evaluation = state.evaluation ?? (await evaluate(model, data.val, classes.length));
+  const test =
+    data.test && !state.interrupted ? await evaluate(model, data.test, classes.length) : null;
+  if (test) {
+    log.append({
+      kind: "test",
+      epoch: state.epochsDone,
+      step: 0,
+      testLoss: test.loss,
+      testAccuracy: test.accuracy,
+      lr: currentLr(optimizer),
+    });
+    await log.flush();
+  }
   const metrics: Metrics = {
     config,
     hyperparameters: hyper,
@@ -158,10 +227,14 @@ export async function runTraining({
     epochs: state.history,
     lossCurve: state.curve,
     final: { ...evaluation, classes },
+    test,
     wallSeconds: (performance.now() - started) / 1000,
     trainSeconds: state.trainSeconds,
     samplesPerSecond: state.trainSeconds > 0 ? state.trainSamples / state.trainSeconds : 0,
     interrupted: state.interrupted,
+    earlyStopping: stopped
+      ? { bestEpoch: stopped.bestEpoch, bestLoss: stopped.bestLoss, stoppedAfter: state.epochsDone }
+      : null,
   };
   const metricsPath = await writeMetrics(out, metrics);
   const chartPath = await writeCurves(
@@ -179,21 +252,22 @@ export async function runTraining({
     return INTERRUPTED_EXIT;
   }
   output.log();
+  if (stopped) output.log(`${stoppedText(stopped, config.epochs, join(out, BEST_DIR))}\n`);
   if (state.history.length) output.log(epochsTable(state.history));
   output.log("confusion matrix on the held-out set (rows: true class, columns: predicted)");
   output.log(confusionTable(evaluation.confusion, classes));
-  const n = evaluation.confusion.flat().reduce((a, b) => a + b, 0);
-  const correct = evaluation.confusion.reduce((s, row, i) => s + (row[i] as number), 0);
-  output.log(
-    `held-out accuracy ${percent(evaluation.accuracy)} (${correct.toLocaleString("en-US")} / ${n.toLocaleString("en-US")})  loss ${evaluation.loss.toFixed(4)}`,
-  );
+  output.log(`held-out accuracy ${accuracyLine(evaluation)}`);
+  if (test)
+    output.log(
+      `test set accuracy ${accuracyLine(test)} (the data set's test images, evaluated once)`,
+    );
   output.log(
     metrics.trainSeconds > 0
       ? `time ${metrics.wallSeconds.toFixed(1)} s in all, ${metrics.trainSeconds.toFixed(1)} s training at ${rate(metrics.samplesPerSecond)} samples/s`
       : `time ${metrics.wallSeconds.toFixed(1)} s (no training steps in this run)`,
   );
   output.log(
-    `wrote ${join(out, CHECKPOINT_DIR)}/ (${FILES.model}, ${FILES.optimizerTensors}, ${FILES.optimizerJson}, ${FILES.info}), ${metricsPath}, ${chartPath}`,
+    `wrote ${join(out, CHECKPOINT_DIR)}/ (${FILES.model}, ${FILES.optimizerTensors}, ${FILES.optimizerJson}, ${FILES.info}), ${metricsPath}, ${log.path}, ${chartPath}`,
   );
   return 0;
 }

@@ -1,8 +1,10 @@
 /**
- * From raw data to what training uses: the seeded train / held-out split (mnist: 8,000 / 2,000
- * of the 10,000 digits; Fashion-MNIST: its own 60,000 / 10,000), an optional cut of the training
- * part (`--train-size`), and standardisation with the training part's mean and standard
- * deviation (one scalar each, population std as numpy's `x.std()`), applied to both parts.
+ * From raw data to what training uses: the seeded split of the training data into training and
+ * held-out (validation) examples (mnist: 8,000 / 2,000 of the 10,000 digits; Fashion-MNIST:
+ * 54,000 / 6,000 of its 60,000 training images, its 10,000 test images kept apart as the test
+ * set), an optional cut of the training part (`--train-size`), and standardisation with the
+ * training part's mean and standard deviation (one scalar each, population std as numpy's
+ * `x.std()`), applied to every part.
  */
 import { normalize, TensorDataset, trainValSplit } from "@nn/data";
 import { type Backend, dispose, max, mean, min, narrow, std, type Tensor } from "@nn/tensor";
@@ -12,10 +14,26 @@ import type { Examples, RawData } from "./sources.js";
 /** Held-out digits of the mnist pool (the rest train). */
 export const MNIST_HELD_OUT = 2000;
 
-/** Standardised training and held-out examples on the training backend. */
+/** The share of a data set's training images held out for validation when it has a test set. */
+export const VAL_FRACTION = 0.1;
+
+/**
+ * Held-out (validation) examples by default: mnist's 2,000; otherwise VAL_FRACTION of the
+ * training images, rounded.
+ */
+export function defaultValSize(raw: RawData): number {
+  return raw.kind === "pool"
+    ? MNIST_HELD_OUT
+    : Math.round((raw.train.x.shape[0] as number) * VAL_FRACTION);
+}
+
+/** Standardised training, held-out and test examples on the training backend. */
 export interface PreparedData {
   train: Examples;
-  test: Examples;
+  /** Held out from the training data: evaluated after every epoch. */
+  val: Examples;
+  /** The data set's own test set (Fashion-MNIST), evaluated once at the end; null for mnist. */
+  test: Examples | null;
   /** Mean and standard deviation of the training pixels (before standardising). */
   mean: number;
   std: number;
@@ -35,28 +53,34 @@ async function checkLabels(what: string, y: Tensor, classes: number): Promise<vo
 }
 
 /**
- * Splits (mnist, with `seed`), cuts the training part to `trainSize` examples (the first ones
- * after the shuffle) and standardises both parts; the result lives on `device`. Frees `raw`.
- * UserError when `trainSize` exceeds the training examples or a label is out of range.
+ * Splits the training data (with `seed`) into `valSize` held-out examples (default
+ * `defaultValSize`) and the rest, cuts the training part to `trainSize` examples (the first ones
+ * after the shuffle) and standardises every part; the result lives on `device`. Frees `raw`.
+ * UserError when `valSize` leaves no training example, `trainSize` exceeds the training
+ * examples, or a label is out of range.
  */
 export async function prepareData(
   raw: RawData,
-  options: { seed: number; trainSize?: number; classes: number; device: Backend },
+  options: { seed: number; trainSize?: number; valSize?: number; classes: number; device: Backend },
 ): Promise<PreparedData> {
-  let train: Examples;
-  let test: Examples;
-  if (raw.kind === "pool") {
-    const [tr, te] = trainValSplit(new TensorDataset(raw.all.x, raw.all.y), MNIST_HELD_OUT, {
-      seed: options.seed,
-    }) as [TensorDataset<[Tensor, Tensor]>, TensorDataset<[Tensor, Tensor]>];
-    dispose([raw.all.x, raw.all.y]);
-    train = { x: tr.tensors[0] as Tensor, y: tr.tensors[1] as Tensor };
-    test = { x: te.tensors[0] as Tensor, y: te.tensors[1] as Tensor };
-  } else {
-    ({ train, test } = raw);
+  const pool = raw.kind === "pool" ? raw.all : raw.train;
+  const test = raw.kind === "pool" ? null : raw.test;
+  const total = pool.x.shape[0] as number;
+  const valSize = options.valSize ?? defaultValSize(raw);
+  if (valSize >= total) {
+    throw new UserError(
+      `--val-size ${valSize} leaves no training example: the data set has ${total} training examples; pass at most ${total - 1}`,
+    );
   }
+  const [tr, va] = trainValSplit(new TensorDataset(pool.x, pool.y), valSize, {
+    seed: options.seed,
+  }) as [TensorDataset<[Tensor, Tensor]>, TensorDataset<[Tensor, Tensor]>];
+  dispose([pool.x, pool.y]);
+  let train: Examples = { x: tr.tensors[0] as Tensor, y: tr.tensors[1] as Tensor };
+  const val: Examples = { x: va.tensors[0] as Tensor, y: va.tensors[1] as Tensor };
   await checkLabels("training labels", train.y, options.classes);
-  await checkLabels("held-out labels", test.y, options.classes);
+  await checkLabels("held-out labels", val.y, options.classes);
+  if (test) await checkLabels("test labels", test.y, options.classes);
 
   const available = train.x.shape[0] as number;
   if (options.trainSize !== undefined) {
@@ -84,10 +108,11 @@ export async function prepareData(
   };
   const out = {
     train: await standardise(train),
-    test: await standardise(test),
+    val: await standardise(val),
+    test: test ? await standardise(test) : null,
     mean: meanValue,
     std: stdValue,
   };
-  dispose([m, s, train.x, test.x]);
+  dispose([m, s, train.x, val.x, ...(test ? [test.x] : [])]);
   return out;
 }

@@ -16,12 +16,17 @@ export interface Metrics {
   epochs: EpochRecord[];
   /** Training loss every few steps (see REPORT_EVERY). */
   lossCurve: CurvePoint[];
+  /** The last held-out (validation) evaluation. */
   final: (Evaluation & { classes: readonly string[] }) | null;
+  /** The data set's test set, evaluated once at the end (null: none, or the run was interrupted). */
+  test: Evaluation | null;
   /** Wall time of this invocation (data loading included) and of its training steps. */
   wallSeconds: number;
   trainSeconds: number;
   samplesPerSecond: number;
   interrupted: boolean;
+  /** Set when --early-stopping ended the run before its last epoch. */
+  earlyStopping: { bestEpoch: number; bestLoss: number; stoppedAfter: number } | null;
 }
 
 /** Writes metrics.json into `dir`. */
@@ -50,6 +55,7 @@ export function curvePanels(
       title: "accuracy",
       x: "epoch",
       y: "accuracy",
+      percent: true,
       points: [
         ...history.map((r) => ({ series: "train", x: r.epoch, y: r.trainAccuracy })),
         ...history.map((r) => ({ series: "held-out", x: r.epoch, y: r.testAccuracy })),

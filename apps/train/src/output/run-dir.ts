@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import { readFile, rename, unlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join, resolve } from "node:path";
-import { CHECKPOINT_DIR, findCheckpoint } from "../checkpoint/files.js";
+import { BEST_DIR, CHECKPOINT_DIR, findCheckpoint } from "../checkpoint/files.js";
 import { recoverLeftovers } from "../checkpoint/swap.js";
 import { asUserError, messageOf, UserError } from "../errors.js";
 import { makeOutputDir, removeEmptyDirs } from "./files.js";
@@ -116,7 +116,10 @@ async function own(dir: string): Promise<RunDir> {
     await removeEmptyDirs(created);
   };
   try {
-    await asUserError(`cannot use ${dir}`, () => recoverLeftovers(dir, CHECKPOINT_DIR));
+    await asUserError(`cannot use ${dir}`, async () => {
+      await recoverLeftovers(dir, CHECKPOINT_DIR);
+      await recoverLeftovers(dir, BEST_DIR);
+    });
   } catch (e) {
     await release();
     throw e;

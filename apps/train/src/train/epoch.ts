@@ -86,6 +86,8 @@ export interface EpochOptions {
   /** Read back and report every this many steps (and after the last). */
   reportEvery: number;
   onReport?: (r: StepReport) => void;
+  /** After every optimizer step (a per-batch lr schedule). */
+  onStep?: () => void;
   /** Checked after every step: true stops the epoch there (Ctrl-C). */
   shouldStop?: () => boolean;
 }
@@ -178,8 +180,11 @@ export async function trainEpoch(o: EpochOptions): Promise<EpochResult> {
       firstBad = nextBad;
       sessionSeen += xb.shape[0] as number;
       t.step++;
+      o.onStep?.();
       const stop = o.shouldStop?.() ?? false;
-      if (t.step % o.reportEvery === 0 || t.step === steps || stop) {
+      // The run's first step is reported too, so the loss curve starts where training does.
+      const first = o.epoch === 0 && t.step === 1;
+      if (t.step % o.reportEvery === 0 || t.step === steps || stop || first) {
         await report();
         // On the CPU every await above resolves at once; yielding a macrotask lets Ctrl-C in.
         await new Promise((resolve) => setImmediate(resolve));

@@ -9,9 +9,11 @@ import type { Tensor } from "@nn/tensor";
 import type { EpochRecord } from "../config.js";
 import type { Examples } from "../data/sources.js";
 import type { Output } from "../output/console.js";
+import type { MetricsLog } from "../output/metrics-log.js";
 import { epochProgress, percent, rate } from "../output/progress.js";
 import { type CurvePoint, type EpochResult, type EpochTotals, trainEpoch } from "./epoch.js";
 import { type Evaluation, evaluate } from "./evaluate.js";
+import type { Schedule } from "./schedule.js";
 
 /** Steps between two read-backs of the running loss (progress bar and loss curve). */
 export const REPORT_EVERY = 10;
@@ -21,7 +23,8 @@ export interface EpochsOptions {
   model: Sequential;
   optimizer: Optimizer;
   train: Examples;
-  test: Examples;
+  /** Held-out examples, evaluated after every epoch. */
+  val: Examples;
   classes: number;
   /** The run's total epochs (shown as "epoch 3/10"). */
   epochs: number;
@@ -39,8 +42,15 @@ export interface EpochsOptions {
   curve?: CurvePoint[];
   /** Aborted on Ctrl-C: the current step finishes, then `runEpochs` returns. */
   signal?: AbortSignal;
-  /** Called after each finished epoch (to save a checkpoint) and once after an interruption. */
-  onEpoch?: (state: EpochsState) => Promise<void>;
+  /**
+   * Called after each finished epoch (to save a checkpoint) and once after an interruption.
+   * Resolving to "stop" ends training after that epoch (early stopping).
+   */
+  onEpoch?: (state: EpochsState) => Promise<"stop" | undefined>;
+  /** metrics.jsonl: a "step" line per progress report and an "epoch" line per finished epoch. */
+  log?: MetricsLog;
+  /** --lr-schedule: stepped after every batch or epoch, as its kind needs. */
+  schedule?: Schedule;
 }
 
 /** Where training stands. */
@@ -56,6 +66,11 @@ export interface EpochsState {
   /** Seconds spent training (not evaluating) in this session, and examples seen. */
   trainSeconds: number;
   trainSamples: number;
+}
+
+/** The first parameter group's learning rate (what a schedule changes). */
+export function currentLr(optimizer: Optimizer): number {
+  return Number(optimizer.paramGroups[0]?.lr);
 }
 
 /** Trains from `epochsDone` to `until` (default `epochs`); returns where it stopped. */
@@ -95,7 +110,18 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
         seed: o.seed,
         totals: state.partial ?? undefined,
         reportEvery: REPORT_EVERY,
-        onReport: (r) => bar.update(r),
+        onReport: (r) => {
+          bar.update(r);
+          o.log?.append({
+            kind: "step",
+            epoch: epoch + 1,
+            step: r.step,
+            trainLoss: r.loss,
+            trainAccuracy: r.accuracy,
+            lr: currentLr(o.optimizer),
+          });
+        },
+        onStep: () => o.schedule?.afterStep(),
         shouldStop: () => o.signal?.aborted ?? false,
       });
     } finally {
@@ -107,10 +133,11 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
       const { completed: _c, seconds: _s, samplesPerSecond: _r, ...totals } = result;
       state.partial = totals;
       state.interrupted = true;
+      await o.log?.flush();
       await o.onEpoch?.(state);
       return state;
     }
-    const evaluation = await evaluate(o.model, o.test, o.classes);
+    const evaluation = await evaluate(o.model, o.val, o.classes);
     const record: EpochRecord = {
       epoch: epoch + 1,
       trainLoss: result.lossSum / result.seen,
@@ -121,6 +148,18 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
       samplesPerSecond: result.samplesPerSecond,
     };
     state.history.push(record);
+    o.log?.append({
+      kind: "epoch",
+      epoch: record.epoch,
+      step: result.step,
+      trainLoss: record.trainLoss,
+      trainAccuracy: record.trainAccuracy,
+      valLoss: record.testLoss,
+      valAccuracy: record.testAccuracy,
+      lr: currentLr(o.optimizer),
+    });
+    await o.log?.flush();
+    o.schedule?.afterEpoch(evaluation.loss);
     state.curve.push(...result.curve);
     state.epochsDone = epoch + 1;
     state.partial = null;
@@ -129,7 +168,7 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
       `${label}epoch ${String(epoch + 1).padStart(String(o.epochs).length)}/${o.epochs}  train loss ${record.trainLoss.toFixed(4)} acc ${percent(record.trainAccuracy)}  held-out loss ${record.testLoss.toFixed(4)} acc ${percent(record.testAccuracy)}  ${record.seconds.toFixed(1)} s  ${rate(record.samplesPerSecond)} samples/s`,
     );
     if (o.signal?.aborted) state.interrupted = true;
-    await o.onEpoch?.(state);
+    if ((await o.onEpoch?.(state)) === "stop") return state;
     if (state.interrupted) return state;
   }
   return state;
