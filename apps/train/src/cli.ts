@@ -7,7 +7,7 @@
  * and save a checkpoint; a second Ctrl-C exits at once.
  */
 import { FileError } from "@nn/tensor";
-import { CommanderError } from "commander";
+import { type Command, CommanderError } from "commander";
 import { checkArchitecture, readCheckpoint } from "./checkpoint/files.js";
 import { resolveActivation } from "./choices/activations.js";
 import { loadPlugin } from "./choices/plugins.js";
@@ -140,16 +140,26 @@ function reportError(e: unknown, out: Output): number {
   throw e;
 }
 
-/** `evaluate` or `predict` (src/subcommands.ts). */
-async function runSubcommand(name: Subcommand, argv: string[], output?: Output): Promise<number> {
-  const program = buildSubcommand(name);
+/**
+ * Parses `argv` into `program`; the exit code when parsing ended the run (`--help`: 0, a bad
+ * flag: USER_ERROR_EXIT, commander having printed why), else undefined.
+ */
+async function parse(program: Command, argv: string[]): Promise<number | undefined> {
   program.exitOverride();
   try {
     await program.parseAsync(argv);
+    return undefined;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : USER_ERROR_EXIT;
     throw e;
   }
+}
+
+/** `evaluate` or `predict` (src/subcommands.ts). */
+async function runSubcommand(name: Subcommand, argv: string[], output?: Output): Promise<number> {
+  const program = buildSubcommand(name);
+  const parsed = await parse(program, argv);
+  if (parsed !== undefined) return parsed;
   const o = program.opts<SubcommandOptions>();
   const out = output ?? processOutput(o.quiet);
   try {
@@ -179,13 +189,8 @@ export async function main(argv: string[], output?: Output): Promise<number> {
     );
   }
   const program = buildProgram();
-  program.exitOverride();
-  try {
-    await program.parseAsync(argv);
-  } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : USER_ERROR_EXIT;
-    throw e;
-  }
+  const parsed = await parse(program, argv);
+  if (parsed !== undefined) return parsed;
   const o = program.opts<CliOptions>();
   const out = output ?? processOutput(o.quiet);
   const given: GivenFn = (key) => program.getOptionValueSource(key) === "cli";
