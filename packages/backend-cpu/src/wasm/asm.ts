@@ -156,6 +156,22 @@ const section = (id: number, body: number[]) => [id, ...uleb(body.length), ...bo
 const vec = (items: number[][]) => [...uleb(items.length), ...items.flat()];
 const name = (s: string) => vec([...new TextEncoder().encode(s)].map((b) => [b]));
 
+/** `x -= 1`, leaving the new value on the stack (a countdown loop's `br_if` reads it). */
+export const decrement = (x: number): number[] => [
+  ...op.get(x),
+  ...op.i32(1),
+  ...op.i32Sub,
+  ...op.tee(x),
+];
+
+/** `p += by` (a byte count, or the instructions that push one). */
+export const advance = (p: number, by: number | number[]): number[] => [
+  ...op.get(p),
+  ...(typeof by === "number" ? op.i32(by) : by),
+  ...op.i32Add,
+  ...op.set(p),
+];
+
 /**
  * A module with the given functions, each exported under its name, working on one memory: its
  * own of `pages` initial 64 KiB pages (exported as "memory", growable), or, with

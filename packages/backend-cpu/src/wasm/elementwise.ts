@@ -19,7 +19,7 @@
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
 import { topoOrder } from "@nn/tensor";
 import { collapse, isContiguous, isScalar } from "../strided.js";
-import { F32, I32, op, V128, type WasmFunction } from "./asm.js";
+import { advance, decrement, F32, I32, op, V128, type WasmFunction } from "./asm.js";
 import { splitLaunch } from "./elementwise-split.js";
 import type { WasmScratch } from "./scratch.js";
 import * as m from "./simd-math.js";
@@ -185,8 +185,7 @@ function kernelFunction(
   const outPtr = (j: number) => ptr[nIn + j] as number;
   const numI32 = 1 + nIn + nOut;
   const firstV128 = firstLocal + numI32;
-  const { get, set, i32, i32Add, block, loop, end, brIf } = op;
-  const advance = (p: number, by: number) => [...get(p), ...i32(by), ...i32Add, ...set(p)];
+  const { get, set, block, loop, end, brIf } = op;
   const { nodes } = topoOrder(k.outputs);
   // bool operands are bytes (0 / 1), float32 ones 4 bytes; in the kernel a bool is a lane mask.
   const boolIn = new Set<number>();
@@ -264,7 +263,6 @@ function kernelFunction(
     if (kind === "v" || kind === "c") step.push(...advance(inPtr(j), 4 * inBytes(j)));
   });
   for (let j = 0; j < nOut; j++) step.push(...advance(outPtr(j), 4 * outBytes(j)));
-  const decrement = (x: number) => [...get(x), ...i32(1), ...op.i32Sub, ...op.tee(x)];
 
   const code = [
     ...pre,

@@ -16,7 +16,7 @@
  */
 import type { View } from "@nn/tensor";
 import { matmulLayout } from "../strided.js";
-import { I32, op, V128, type WasmFunction } from "./asm.js";
+import { advance, decrement, I32, op, V128, type WasmFunction } from "./asm.js";
 import { sharedScratch, type WasmScratch } from "./scratch.js";
 import { type PoolKernel, poolKernel, type ThreadPool } from "./threads.js";
 
@@ -42,15 +42,13 @@ function gemmFunction(relaxed: boolean): WasmFunction {
   const [jp, ip, a, ak, b, c, k, bcol, ccol] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
   const acc = (r: number, h: number) => 18 + 2 * r + h; // 18 .. 18 + 2 MR - 1
   const [bv0, bv1, av] = [18 + 2 * MR, 19 + 2 * MR, 20 + 2 * MR];
-  const { get, set, i32, i32Add, i32Sub, i32Mul, block, loop, end, brIf } = op;
+  const { get, set, i32, i32Add, i32Mul, block, loop, end, brIf } = op;
   const row = (r: number) =>
     r === 0 ? get(c) : [...get(c), ...get(ldc), ...i32(r), ...i32Mul, ...i32Add];
   const madd = (target: number, bv: number) =>
     relaxed
       ? [...get(av), ...get(bv), ...get(target), ...op.f32x4RelaxedMadd, ...set(target)]
       : [...get(target), ...get(av), ...get(bv), ...op.f32x4Mul, ...op.f32x4Add, ...set(target)];
-  const decrement = (x: number) => [...get(x), ...i32(1), ...i32Sub, ...op.tee(x)];
-  const advance = (x: number, by: number[]) => [...get(x), ...by, ...i32Add, ...set(x)];
 
   const body: number[] = [
     ...get(pb),

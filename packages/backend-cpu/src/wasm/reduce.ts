@@ -11,7 +11,7 @@
  */
 import type { ReduceOp, View } from "@nn/tensor";
 import { isContiguous } from "../strided.js";
-import { I32, op, V128, type WasmFunction } from "./asm.js";
+import { advance, decrement, I32, op, V128, type WasmFunction } from "./asm.js";
 import type { WasmScratch } from "./scratch.js";
 
 /** Elements per block of a sum (a row of n elements has ceil(n / BLOCK) blocks). */
@@ -19,8 +19,7 @@ export const BLOCK = 4096;
 /** Fewest elements of a row worth the Wasm path (shorter rows stay on the JS loop). */
 export const WASM_MIN_ROW = 16;
 
-const { get, set, tee, i32, i32Add, i32Sub, block, loop, end, brIf } = op;
-const advance = (p: number, by: number) => [...get(p), ...i32(by), ...i32Add, ...set(p)];
+const { get, set, tee, i32, i32Sub, block, loop, end, brIf } = op;
 
 /**
  * `sum(rows, n4, blockVecs, in, out)`: rows of n4 vectors from byte `in`; writes each block's
@@ -76,10 +75,7 @@ function sumFunction(): WasmFunction {
     ...op.f64x2Add,
     ...set(HI),
     ...advance(P, 16),
-    ...get(K),
-    ...i32(1),
-    ...i32Sub,
-    ...tee(K),
+    ...decrement(K),
     ...brIf(0),
     ...end,
     ...get(O),
@@ -92,10 +88,7 @@ function sumFunction(): WasmFunction {
     ...brIf(0),
     ...end,
     ...end,
-    ...get(ROWS),
-    ...i32(1),
-    ...i32Sub,
-    ...tee(ROWS),
+    ...decrement(ROWS),
     ...brIf(0),
     ...end,
     ...end,
@@ -155,10 +148,7 @@ function extremeFunction(isMax: boolean): WasmFunction {
     ...loop,
     ...step,
     ...advance(P, 64),
-    ...get(K),
-    ...i32(1),
-    ...i32Sub,
-    ...tee(K),
+    ...decrement(K),
     ...brIf(0),
     ...end,
     ...end,
@@ -173,10 +163,7 @@ function extremeFunction(isMax: boolean): WasmFunction {
     ...scalar,
     ...op.f32Store(),
     ...advance(O, 4),
-    ...get(ROWS),
-    ...i32(1),
-    ...i32Sub,
-    ...tee(ROWS),
+    ...decrement(ROWS),
     ...brIf(0),
     ...end,
     ...end,
