@@ -1,5 +1,12 @@
 /** Input checks shared by every activation. */
-import { DTypeError, isFloating, isTensor, type Tensor, ValueError } from "@nn/tensor";
+import {
+  DTypeError,
+  dtypeOriginHint,
+  isFloating,
+  isTensor,
+  type Tensor,
+  ValueError,
+} from "@nn/tensor";
 
 /** Throws ValueError unless `x` is a tensor, DTypeError unless it is float32 or float64. */
 export function checkInput(op: string, x: unknown, what = "input"): asserts x is Tensor {
@@ -10,7 +17,7 @@ export function checkInput(op: string, x: unknown, what = "input"): asserts x is
   }
   if (!isFloating(x.dtype)) {
     throw new DTypeError(
-      `${op}: ${what} must be float32 or float64, got ${x.dtype}; cast it first, e.g. cast(x, "float32")`,
+      `${op}: ${what} must be float32 or float64, got ${x.dtype}${dtypeOriginHint(x.dtype)}; cast it first, e.g. cast(x, "float32")`,
     );
   }
 }

@@ -108,9 +108,20 @@ describe("options", () => {
 
 describe("inputs", () => {
   it("rejects non-float tensors and non-tensors", () => {
-    expectError(() => relu(tensor([1, -2])), "DTypeError", "relu", "int32", "float32");
+    expectError(
+      () => relu(tensor([1, -2], { dtype: "int32" })),
+      "DTypeError",
+      "relu",
+      "int32",
+      "float32",
+    );
     expectError(() => sigmoid(tensor([true])), "DTypeError", "sigmoid", "bool");
-    expectError(() => softmax(tensor([1, 2]), 0), "DTypeError", "softmax", "int32");
+    expectError(
+      () => softmax(tensor([1, 2], { dtype: "int32" }), 0),
+      "DTypeError",
+      "softmax",
+      "int32",
+    );
     expectError(() => relu([1, 2] as unknown as Tensor), "ValueError", "relu", "Tensor");
   });
 

@@ -6,6 +6,7 @@ import {
   add,
   contiguous,
   DTypeError,
+  dtypeOriginHint,
   isFloating,
   isTensor,
   keep,
@@ -146,7 +147,9 @@ export function checkRoot(op: string, t: Tensor, gradient: Tensor | undefined): 
   }
   t.assertLive(op);
   if (!isFloating(t.dtype))
-    throw new DTypeError(`${op}: only float tensors can be differentiated, got ${t.dtype}`);
+    throw new DTypeError(
+      `${op}: only float tensors can be differentiated, got ${t.dtype}${dtypeOriginHint(t.dtype)}`,
+    );
   if (!t.requiresGrad) {
     throw new GradientError(
       `${op}: the tensor does not require grad and has no gradient function; create its inputs with { requiresGrad: true }`,

@@ -66,8 +66,8 @@ describe("autograd bad input", () => {
   });
 
   it("differentiating a non-float tensor is a DTypeError", () => {
-    expect(() => tensor([1, 2], { requiresGrad: true })).toThrowError(DTypeError);
-    const i = tensor([1, 2]);
+    expect(() => tensor([1, 2], { dtype: "int32", requiresGrad: true })).toThrowError(DTypeError);
+    const i = tensor([1, 2], { dtype: "int32" });
     expect(() => backward(sum(i))).toThrowError(DTypeError);
   });
 

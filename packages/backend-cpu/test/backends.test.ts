@@ -114,7 +114,7 @@ describe("cpu({ syncRead: false }) behaves like a GPU backend", () => {
       ],
       { backend: gpuLike },
     );
-    expect(await t.data()).toEqual(new Int32Array([1, 2, 3, 4]));
+    expect(await t.data()).toEqual(new Float32Array([1, 2, 3, 4]));
     expect(await transpose(t, 0, 1).array()).toEqual([
       [1, 3],
       [2, 4],

@@ -46,7 +46,7 @@ describe("two copies of @nn/tensor", () => {
     const t = B.tensor([1, 2, 3]);
     expect(t).toBeInstanceOf(B.Tensor);
     expect(t.backend).toBe(backend);
-    expect(t.dataSync()).toEqual(new Int32Array([1, 2, 3]));
+    expect(t.dataSync()).toEqual(new Float32Array([1, 2, 3]));
     const other = B.setBackend(cpuB.cpu());
     expect(A.getBackend()).toBe(other);
     t.dispose();

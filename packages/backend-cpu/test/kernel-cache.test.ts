@@ -39,7 +39,7 @@ describe("the elementwise kernel cache", () => {
     const b = new CpuBackend();
     const f = tensor([1.5], { backend: b });
     const d = tensor([1.5], { dtype: "float64", backend: b });
-    const i = tensor([1], { backend: b });
+    const i = tensor([1], { dtype: "int32", backend: b });
     add(f, 1.5);
     add(d, 1.5);
     add(i, 1);

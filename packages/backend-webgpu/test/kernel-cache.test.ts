@@ -41,7 +41,7 @@ describe.skipIf(!adapter)("webgpu kernel cache", () => {
     // where((x + p0 != 0) and p2, p1, 0) with p0, p1 int32 and p2 bool
     const cond = input(0, "int32").add(param(0, "int32")).cast("bool").logicalAnd(param(2, "bool"));
     const k = kernel([cond.where(param(1, "int32"), 0)]);
-    const x = tensor([1, 2, 3], { backend: gpu });
+    const x = tensor([1, 2, 3], { dtype: "int32", backend: gpu });
     const run = async (params: number[]) => {
       const out = empty([3], "int32", gpu);
       gpu.elementwise(k, [x.stridedView()], [out.stridedView()], params);

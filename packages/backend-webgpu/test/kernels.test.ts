@@ -104,7 +104,7 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
   });
 
   it("wraps int32 arithmetic", async () => {
-    const x = tensor([2147483647, -2147483648, 65536], { backend: gpu });
+    const x = tensor([2147483647, -2147483648, 65536], { dtype: "int32", backend: gpu });
     const k = kernel([input(0, "int32").add(1), input(0, "int32").mul(65536)]);
     const y0 = empty([3], "int32", gpu);
     const y1 = empty([3], "int32", gpu);
@@ -115,7 +115,7 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
 
   it("gather writes 0 for an out-of-range index instead of throwing", async () => {
     const x = tensor([[1, 2, 3]], { dtype: "float32", backend: gpu });
-    const idx = tensor([[2, 3, -1, 0]], { backend: gpu });
+    const idx = tensor([[2, 3, -1, 0]], { dtype: "int32", backend: gpu });
     expect(await gather(x, 1, idx).data()).toEqual(new Float32Array([3, 0, 0, 1]));
   });
 

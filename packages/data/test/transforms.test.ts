@@ -24,14 +24,14 @@ describe("transforms", () => {
   });
 
   it("oneHot is @nn/tensor's: int32 rows by default (as PyTorch), float rows on request", async () => {
-    expect(oneHot(tensor([1]), 2).dtype).toBe("int32");
-    const h = oneHot(tensor([2, 0]), 3, "float32");
+    expect(oneHot(tensor([1], { dtype: "int32" }), 2).dtype).toBe("int32");
+    const h = oneHot(tensor([2, 0], { dtype: "int32" }), 3, "float32");
     expect(h.dtype).toBe("float32");
     expect(await h.array()).toEqual([
       [0, 0, 1],
       [1, 0, 0],
     ]);
-    expect(() => oneHot(tensor([3]), 3)).toThrow(/\[0, 3\)/);
+    expect(() => oneHot(tensor([3], { dtype: "int32" }), 3)).toThrow(/\[0, 3\)/);
   });
 
   it("trainValSplit is a seeded, disjoint split covering every row", async () => {

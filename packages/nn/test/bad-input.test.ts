@@ -41,38 +41,60 @@ function thrown(fn: () => unknown): Error {
 describe("class targets out of range", () => {
   const logits = () => zeros([3, 4]);
   it("crossEntropy names the index and the valid range (CPU check)", () => {
-    const e = thrown(() => crossEntropy(logits(), tensor([0, 4, 1])));
+    const e = thrown(() => crossEntropy(logits(), tensor([0, 4, 1], { dtype: "int32" })));
     expect(e).toBeInstanceOf(IndexError);
     expect(e.message).toBe(
       "crossEntropy: target 4 is out of bounds: class indices must be in [0, 4) for 4 classes (or equal ignoreIndex -100)",
     );
-    expect(thrown(() => crossEntropy(logits(), tensor([-1, 0, 1]))).message).toMatch(
-      /target -1 is out of bounds/,
-    );
+    expect(
+      thrown(() => crossEntropy(logits(), tensor([-1, 0, 1], { dtype: "int32" }))).message,
+    ).toMatch(/target -1 is out of bounds/);
   });
   it("nllLoss likewise; ignoreIndex is never looked up", async () => {
-    expect(thrown(() => nllLoss(logits(), tensor([9, 0, 0])))).toBeInstanceOf(IndexError);
-    const l = nllLoss(logits(), tensor([-100, 1, 2]), { reduction: "sum" });
+    expect(thrown(() => nllLoss(logits(), tensor([9, 0, 0], { dtype: "int32" })))).toBeInstanceOf(
+      IndexError,
+    );
+    const l = nllLoss(logits(), tensor([-100, 1, 2], { dtype: "int32" }), { reduction: "sum" });
     expect(await l.item()).toBe(0);
   });
   it("Embedding names the id", () => {
-    const e = thrown(() => new Embedding(3, 2).forward(tensor([0, 3])));
+    const e = thrown(() => new Embedding(3, 2).forward(tensor([0, 3], { dtype: "int32" })));
     expect(e).toBeInstanceOf(IndexError);
     expect(e.message).toMatch(/embedding: index 3 is out of bounds .*\(ids must be in \[0, 3\)/);
   });
 });
 
 describe("shapes, dtypes and options", () => {
+  it("a float target shaped like class indices: the message says tensor() gave float32", () => {
+    for (const run of [
+      () => crossEntropy(zeros([3, 4]), tensor([0, 1, 2])),
+      () => nllLoss(zeros([3, 4]), tensor([0, 1, 2])),
+    ]) {
+      const e = thrown(run);
+      expect(e).toBeInstanceOf(DTypeError);
+      expect(e.message).toMatch(
+        /(crossEntropy|nllLoss): target .*float32.*\(tensor\(\) of plain numbers is float32; pass \{ dtype: "int32" \} or an Int32Array for indices\)/,
+      );
+    }
+    const emb = thrown(() => new Embedding(3, 2).forward(tensor([0, 1])));
+    expect(emb.message).toMatch(
+      /embedding: indices must be int32, got float32 \(tensor\(\) of plain/,
+    );
+  });
   it("losses refuse mismatched shapes instead of broadcasting", () => {
     const e = thrown(() => mseLoss(zeros([3, 1]), zeros([3])));
     expect(e).toBeInstanceOf(ShapeError);
     expect(e.message).toMatch(/mseLoss: target shape \[3\] must equal the input shape \[3, 1\]/);
-    expect(thrown(() => crossEntropy(zeros([3, 4]), tensor([0, 1])))).toBeInstanceOf(ShapeError);
+    expect(
+      thrown(() => crossEntropy(zeros([3, 4]), tensor([0, 1], { dtype: "int32" }))),
+    ).toBeInstanceOf(ShapeError);
     expect(
       thrown(() => crossEntropy(zeros([3, 4]), zeros([3, 4], { dtype: "bool" }))),
     ).toBeInstanceOf(DTypeError);
     expect(
-      thrown(() => crossEntropy(zeros([3, 4]), tensor([0, 1, 2]), { weight: zeros([3]) })).message,
+      thrown(() =>
+        crossEntropy(zeros([3, 4]), tensor([0, 1, 2], { dtype: "int32" }), { weight: zeros([3]) }),
+      ).message,
     ).toMatch(/weight \[3\] must have one element per class, \[4\]/);
     expect(
       thrown(() => bceWithLogitsLoss(zeros([2, 3]), zeros([2, 3]), { posWeight: zeros([2]) }))

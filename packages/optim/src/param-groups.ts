@@ -2,7 +2,14 @@
  * Parameter groups: the tensors an optimizer updates, each group with its own hyperparameters
  * (defaults filled in), as PyTorch's `param_groups`.
  */
-import { DTypeError, isFloating, isTensor, type Tensor, ValueError } from "@nn/tensor";
+import {
+  DTypeError,
+  dtypeOriginHint,
+  isFloating,
+  isTensor,
+  type Tensor,
+  ValueError,
+} from "@nn/tensor";
 import type { Hyperparameters } from "./hyperparameters.js";
 
 /**
@@ -83,7 +90,7 @@ export function groupParams(optimizer: string, params: unknown): Tensor[] {
     p.assertLive(optimizer);
     if (!isFloating(p.dtype)) {
       throw new DTypeError(
-        `${optimizer}: can only optimize float tensors, but params[${i}] is ${p.dtype}`,
+        `${optimizer}: can only optimize float tensors, but params[${i}] is ${p.dtype}${dtypeOriginHint(p.dtype)}`,
       );
     }
     if (seen.has(p)) {

@@ -119,7 +119,7 @@ describe("parameters", () => {
     expect(() => new Adam([])).toThrow(/empty parameter list/);
     expect(() => new Adam([1 as never])).toThrow(ValueError);
     expect(() => new Adam(p() as never)).toThrow(/single tensor/);
-    expect(() => new Adam([tensor([1, 2])])).toThrow(DTypeError);
+    expect(() => new Adam([tensor([1, 2], { dtype: "int32" })])).toThrow(DTypeError);
   });
 
   it("a gradient of another shape or dtype is refused at step", () => {

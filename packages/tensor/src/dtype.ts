@@ -102,3 +102,22 @@ export function resultType(operands: readonly PromotionOperand[]): DType {
   if (result === undefined) throw new DTypeError("resultType: no operands");
   return result;
 }
+
+/**
+ * The sentence an index argument's DTypeError ends with when it got a float tensor: float32 is
+ * what `tensor()` of plain numbers gives, so say so and how to ask for int32.
+ */
+export const INDEX_DTYPE_HINT =
+  'tensor() of plain numbers is float32; pass { dtype: "int32" } or an Int32Array for indices';
+
+/**
+ * Where a dtype most likely came from and how to ask for the other, for DTypeErrors where an
+ * integer tensor meets a float op or a float tensor meets an index argument. Empty for bool/float64.
+ */
+export function dtypeOriginHint(dtype: DType): string {
+  if (dtype === "float32") return ` (${INDEX_DTYPE_HINT})`;
+  if (dtype === "int32") {
+    return ' (int32 comes from { dtype: "int32" }, an integer TypedArray, or arange/full/randint of integers; pass { dtype: "float32" } or cast(t, "float32") for float math)';
+  }
+  return "";
+}

@@ -2,6 +2,7 @@
 import {
   DTypeError,
   detach,
+  dtypeOriginHint,
   eq,
   fmt,
   IndexError,
@@ -56,7 +57,9 @@ export function embedding(
   paddingIdx: number | null = null,
 ): Tensor {
   if (indices.dtype !== "int32") {
-    throw new DTypeError(`embedding: indices must be int32, got ${indices.dtype}`);
+    throw new DTypeError(
+      `embedding: indices must be int32, got ${indices.dtype}${dtypeOriginHint(indices.dtype)}`,
+    );
   }
   if (weight.ndim !== 2)
     throw new ValueError(`embedding: weight must be 2-D, got ${fmt(weight.shape)}`);

@@ -11,6 +11,7 @@ import {
   type DType,
   DTypeError,
   div,
+  dtypeOriginHint,
   eq,
   fmt,
   gather,
@@ -49,13 +50,24 @@ function classLayout(
   indices: boolean,
 ): { dim: number; c: number } {
   if (!isFloating(input.dtype))
-    throw new DTypeError(`${op}: input must be float32 or float64, got ${input.dtype}`);
+    throw new DTypeError(
+      `${op}: input must be float32 or float64, got ${input.dtype}${dtypeOriginHint(input.dtype)}`,
+    );
   if (input.ndim === 0)
     throw new ShapeError(`${op}: input must have a class dim, got a 0-d tensor`);
   const dim = input.ndim === 1 ? 0 : 1;
   const c = input.shape[dim] as number;
-  const expected = indices ? input.shape.filter((_, i) => i !== dim) : [...input.shape];
-  if (target.ndim !== expected.length || target.shape.some((d, i) => d !== expected[i])) {
+  const indexShape = input.shape.filter((_, i) => i !== dim);
+  const expected = indices ? indexShape : [...input.shape];
+  const fits = (shape: readonly number[]) =>
+    target.ndim === shape.length && target.shape.every((d, i) => d === shape[i]);
+  // A float target shaped like class indices is almost always `tensor([1, 2])` meant as indices.
+  if (!indices && !fits(expected) && fits(indexShape)) {
+    throw new DTypeError(
+      `${op}: target ${fmt(target.shape)} has the shape of class indices but dtype ${target.dtype}; class indices must be int32${dtypeOriginHint(target.dtype)}`,
+    );
+  }
+  if (!fits(expected)) {
     throw new ShapeError(
       `${op}: target ${fmt(target.shape)} does not fit input ${fmt(input.shape)}: expected ${indices ? "class indices of" : "class probabilities of"} shape ${fmt(expected)}`,
     );
@@ -114,7 +126,7 @@ function nll(op: string, input: Tensor, target: Tensor, options: NLLOptions): Te
   checkReduction(op, reduction);
   if (target.dtype !== "int32") {
     throw new DTypeError(
-      `${op}: target must hold int32 class indices, got ${target.dtype} (for class probabilities use crossEntropy)`,
+      `${op}: target must hold int32 class indices, got ${target.dtype}${dtypeOriginHint(target.dtype)}; for class probabilities use crossEntropy`,
     );
   }
   const { dim, c } = classLayout(op, input, target, true);
@@ -181,7 +193,7 @@ export function crossEntropy(
   const indices = !isFloating(target.dtype);
   if (indices && target.dtype !== "int32") {
     throw new DTypeError(
-      `crossEntropy: target must be int32 class indices or float class probabilities, got ${target.dtype}`,
+      `crossEntropy: target must be int32 class indices or float class probabilities, got ${target.dtype}${dtypeOriginHint(target.dtype)}`,
     );
   }
   const { dim, c } = classLayout("crossEntropy", input, target, indices);

@@ -2,7 +2,15 @@
  * Regression losses (torch.nn.functional): mse, l1, smooth L1 and Huber. Each elementwise part is
  * one fused kernel (a `defineMap` expression) whose gradient is another fused kernel.
  */
-import { DTypeError, defineMap, type Expr, isFloating, type Tensor, ValueError } from "@nn/tensor";
+import {
+  DTypeError,
+  defineMap,
+  dtypeOriginHint,
+  type Expr,
+  isFloating,
+  type Tensor,
+  ValueError,
+} from "@nn/tensor";
 import {
   checkReduction,
   checkSameShape,
@@ -78,7 +86,9 @@ export function checkPair(op: string, input: Tensor, target: Tensor, reduction: 
     ["target", target],
   ] as const) {
     if (!isFloating(t.dtype))
-      throw new DTypeError(`${op}: ${what} must be float32 or float64, got ${t.dtype}`);
+      throw new DTypeError(
+        `${op}: ${what} must be float32 or float64, got ${t.dtype}${dtypeOriginHint(t.dtype)}`,
+      );
   }
   checkSameShape(op, input, target);
 }

@@ -1,10 +1,18 @@
 /**
  * Creating tensors: from nested arrays or TypedArrays, filled, ranges, identity, and seeded
- * random draws. Dtype rules (DESIGN.md): a JS integer literal array gives int32, any fraction
- * (or NaN/Infinity) float32, all booleans bool; `dtype` overrides.
+ * random draws. Dtype rules (DESIGN.md): `tensor()` of plain JS numbers gives float32 (as
+ * TensorFlow.js; JS cannot tell `1.0` from `1`), all booleans bool, an integer TypedArray int32;
+ * `dtype` overrides. `arange` and `full` keep PyTorch's integer rules (integers give int32).
  */
 import { type Backend, getBackend, type RandomDistribution } from "../backend.js";
-import { allocArray, checkDType, type DataArray, type DType, isFloating } from "../dtype.js";
+import {
+  allocArray,
+  checkDType,
+  type DataArray,
+  type DType,
+  dtypeOriginHint,
+  isFloating,
+} from "../dtype.js";
 import { DTypeError, ShapeError, ValueError } from "../errors.js";
 import { checkAlloc } from "../memory.js";
 import { nextCounters } from "../random.js";
@@ -26,7 +34,7 @@ function finish(t: Tensor, opts: CreateOptions): Tensor {
   if (opts.requiresGrad) {
     if (!isFloating(t.dtype)) {
       throw new DTypeError(
-        `requiresGrad: only float tensors can require gradients, got ${t.dtype}`,
+        `requiresGrad: only float tensors can require gradients, got ${t.dtype}${dtypeOriginHint(t.dtype)}`,
       );
     }
     t.requiresGrad = true;
@@ -104,18 +112,17 @@ function flattenNested(data: unknown): { shape: number[]; flat: (number | boolea
   return { shape, flat: level as (number | boolean)[] };
 }
 
+// Plain numbers are float32 whatever their values: `[1.0, 2.0]` reaches us as `[1, 2]`.
 function inferDType(flat: readonly (number | boolean)[]): DType {
-  if (flat.length > 0 && flat.every((v) => typeof v === "boolean")) return "bool";
-  const fits = (v: number | boolean) =>
-    typeof v === "boolean" || (Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX);
-  return flat.every(fits) ? "int32" : "float32";
+  return flat.length > 0 && flat.every((v) => typeof v === "boolean") ? "bool" : "float32";
 }
 
 /**
  * A tensor from a number, boolean, nested array or TypedArray (copied).
  * Dtype: explicit `dtype`, else the TypedArray's (Float32Array -> float32, Float64Array ->
- * float64, integer arrays -> int32), else inferred from values (see module doc; integers
- * outside int32's range infer float32). An empty array gives float32 shape [0].
+ * float64, integer arrays -> int32), else bool when every element is a boolean, else float32 —
+ * also for integer values (`tensor([1, 2])` is float32; pass `{ dtype: "int32" }` or an
+ * Int32Array for indices). An empty array gives float32 shape [0].
  * `shape` reshapes flat data (ShapeError if the sizes differ).
  * Throws ShapeError for ragged arrays, DTypeError for non-numeric elements, an unsupported
  * TypedArray, or a value that does not fit an explicit int32.

@@ -1,6 +1,6 @@
 /** Indexing by int32 index tensors: gather, indexSelect, scatterAdd, oneHot. */
 import { recordOp } from "../dispatch.js";
-import { checkDType, type DType } from "../dtype.js";
+import { checkDType, type DType, dtypeOriginHint } from "../dtype.js";
 import { DTypeError, IndexError, ShapeError, ValueError } from "../errors.js";
 import { fmt, normalizeDim } from "../shape.js";
 import { empty, type Tensor } from "../tensor.js";
@@ -10,7 +10,7 @@ import { backendOf, copyInto } from "./util.js";
 function requireIndex(op: string, index: Tensor): void {
   if (index.dtype !== "int32") {
     throw new DTypeError(
-      `${op}: index must be an int32 tensor, got ${index.dtype}; cast it with cast(index, "int32")`,
+      `${op}: index must be an int32 tensor, got ${index.dtype}${dtypeOriginHint(index.dtype)}; or cast it with cast(index, "int32")`,
     );
   }
 }

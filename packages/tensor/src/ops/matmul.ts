@@ -1,4 +1,5 @@
 import { recordOp } from "../dispatch.js";
+import { dtypeOriginHint } from "../dtype.js";
 import { DTypeError, ShapeError } from "../errors.js";
 import { broadcastView } from "../launch.js";
 import { broadcastShapes, contiguousStrides, fmt } from "../shape.js";
@@ -22,7 +23,7 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   }
   if (a.dtype !== b.dtype) {
     throw new DTypeError(
-      `matmul: operands must have the same dtype, got ${a.dtype} and ${b.dtype}; cast one first`,
+      `matmul: operands must have the same dtype, got ${a.dtype} and ${b.dtype}${dtypeOriginHint(a.dtype === "int32" ? a.dtype : b.dtype)}; cast one first`,
     );
   }
   if (a.dtype === "bool")

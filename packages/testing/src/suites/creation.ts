@@ -1,5 +1,5 @@
-// tensor() creation rules: dtype inference (as DESIGN.md: integer literals int32, any fraction
-// float32, booleans bool), TypedArrays, the shape option, requiresGrad, int32 range and
+// tensor() creation rules: dtype inference (as DESIGN.md: plain numbers float32, booleans
+// bool, Int32Array or { dtype: "int32" } int32), TypedArrays, the shape option, requiresGrad, int32 range and
 // truncation, and item()/array() round trips.
 import {
   arange,
@@ -8,6 +8,7 @@ import {
   full,
   linspace,
   memory,
+  mul,
   ones,
   ShapeError,
   setBackend,
@@ -27,43 +28,53 @@ export function creationTests(s: SuiteContext): void {
   });
 
   group("dtype inference", () => {
-    test("nested integer literals give int32", async () => {
+    test("plain numbers give float32, integers included (as TensorFlow.js)", async () => {
       const t = tensor([
         [1, 2],
         [3, -4],
       ]);
-      expect(t.dtype).toBe("int32");
+      expect(t.dtype).toBe("float32");
       expect(t.shape).toEqual([2, 2]);
-      expect(await t.data()).toBeInstanceOf(Int32Array);
-    });
-
-    test("any fraction, NaN or infinity gives float32", () => {
-      expect(
-        tensor([
-          [1, 2],
-          [3, 4.5],
-        ]).dtype,
-      ).toBe("float32");
+      expect(await t.data()).toBeInstanceOf(Float32Array);
+      expect(Array.from(await t.data())).toEqual([1, 2, 3, -4]);
+      expect(tensor([1.0, 2.0]).dtype).toBe("float32");
       expect(tensor([1, Number.NaN]).dtype).toBe("float32");
       expect(tensor([Number.POSITIVE_INFINITY, 2]).dtype).toBe("float32");
       expect(tensor(0.5).dtype).toBe("float32");
+      // Beyond int32's range too, rounded to float32 as any float32 value is.
+      expect(Array.from(await tensor([2 ** 31, 1]).data())).toEqual([2 ** 31, 1]);
     });
 
-    test("all booleans give bool; booleans mixed with numbers follow the numbers", async () => {
+    test("int32 when asked or from an Int32Array", async () => {
+      const t = tensor([1, -2], { dtype: "int32" });
+      expect(t.dtype).toBe("int32");
+      expect(await t.data()).toBeInstanceOf(Int32Array);
+      expect(Array.from(await t.data())).toEqual([1, -2]);
+      expect(tensor(new Int32Array([3, 4])).dtype).toBe("int32");
+      expect(tensor([-(2 ** 31), 2 ** 31 - 1], { dtype: "int32" }).dtype).toBe("int32");
+      expect(() => tensor([2 ** 31], { dtype: "int32" })).toThrow(/does not fit int32/);
+    });
+
+    test("all booleans give bool; booleans mixed with numbers give float32", async () => {
       const b = tensor([[true], [false]]);
       expect(b.dtype).toBe("bool");
       expect(await b.array()).toEqual([[true], [false]]);
-      expect(tensor([true, 2]).dtype).toBe("int32");
+      expect(tensor([true, 2]).dtype).toBe("float32");
       expect(Array.from(await tensor([true, 2]).data())).toEqual([1, 2]);
-      expect(tensor([false, 2.5]).dtype).toBe("float32");
+      expect(tensor([true, 2], { dtype: "int32" }).dtype).toBe("int32");
     });
 
-    test("integers outside int32's range infer float32", async () => {
-      const t = tensor([2 ** 31, 1]);
-      expect(t.dtype).toBe("float32");
-      expect(Array.from(await t.data())).toEqual([2 ** 31, 1]);
-      expect(tensor([-(2 ** 31) - 1]).dtype).toBe("float32");
-      expect(tensor([-(2 ** 31), 2 ** 31 - 1]).dtype).toBe("int32");
+    test("arange, full and JS scalars keep PyTorch's integer rules", async () => {
+      expect(arange(5).dtype).toBe("int32");
+      expect(arange(0, 1, 0.5).dtype).toBe("float32");
+      expect(full([2], 3).dtype).toBe("int32");
+      expect(full([2], 2.5).dtype).toBe("float32");
+      // A JS number is a weak type: it keeps an int32 tensor int32.
+      const i = tensor([1, 2], { dtype: "int32" });
+      const m = mul(i, 2);
+      expect(m.dtype).toBe("int32");
+      expect(Array.from(await m.data())).toEqual([2, 4]);
+      expect(mul(i, 0.5).dtype).toBe("float32");
     });
 
     test("an empty array gives float32 of shape [0]; nested empties keep their shape", () => {
@@ -75,7 +86,7 @@ export function creationTests(s: SuiteContext): void {
 
     test("a number or boolean gives a 0-d tensor", async () => {
       const t = tensor(3);
-      expect([t.shape, t.dtype, await t.item()]).toEqual([[], "int32", 3]);
+      expect([t.shape, t.dtype, await t.item()]).toEqual([[], "float32", 3]);
       expect(await tensor(false).item()).toBe(false);
     });
   });
@@ -147,8 +158,10 @@ export function creationTests(s: SuiteContext): void {
       if (s.supports("float64"))
         expect(tensor([1], { dtype: "float64", requiresGrad: true }).requiresGrad).toBe(true);
       expect(tensor([1]).requiresGrad).toBe(false);
-      expect(() => tensor([1, 2], { requiresGrad: true })).toThrow(DTypeError);
-      expect(() => tensor([1, 2], { requiresGrad: true })).toThrow(/int32/);
+      expect(tensor([1, 2], { requiresGrad: true }).requiresGrad).toBe(true);
+      const int = () => tensor([1, 2], { dtype: "int32", requiresGrad: true });
+      expect(int).toThrow(DTypeError);
+      expect(int).toThrow(/got int32 \(int32 comes from .*pass \{ dtype: "float32" \}/);
       expect(() => tensor([true], { requiresGrad: true })).toThrow(DTypeError);
       expect(() => zeros([2], { dtype: "int32", requiresGrad: true })).toThrow(DTypeError);
     });

@@ -233,7 +233,7 @@ export function edgeCaseTests(suite: SuiteContext): void {
       ["split", (d: number) => split(x(), 2, d)],
       ["narrow", (d: number) => narrow(x(), d, 1, 1)],
       ["slice", (d: number) => slice(x(), d, 1)],
-      ["indexSelect", (d: number) => indexSelect(x(), d, tensor([1, 0]))],
+      ["indexSelect", (d: number) => indexSelect(x(), d, tensor([1, 0], { dtype: "int32" }))],
       ["gather", (d: number) => gather(x(), d, zeros([1, 1, 1], { dtype: "int32" }))],
       ["scatterAdd", (d: number) => scatterAdd(x(), d, ones([1, 1, 1], { dtype: "int32" }), x())],
     ];
@@ -312,7 +312,7 @@ export function edgeCaseTests(suite: SuiteContext): void {
         ["stack", (t) => stack([t, t], -1)],
         ["split", (t) => split(t, 3, -1)],
         ["gather", (t) => gather(t, 2, zeros([2, 2, 1], { dtype: "int32" }))],
-        ["indexSelect", (t) => indexSelect(t, -1, tensor([3, 0]))],
+        ["indexSelect", (t) => indexSelect(t, -1, tensor([3, 0], { dtype: "int32" }))],
         ["where", (t) => where(gt(t, 2), t, neg(t))],
         ["scatterAdd", (t) => scatterAdd(t, 0, zeros([1, 2, 4], { dtype: "int32" }), t)],
       ];
@@ -390,9 +390,18 @@ export function edgeCaseTests(suite: SuiteContext): void {
 
   group("index errors leak nothing and name the op", () => {
     const cases = [
-      ["gather", () => gather(arange(3), 0, tensor([3]))],
-      ["indexSelect", () => indexSelect(arange(3), 0, tensor([-1]))],
-      ["scatterAdd", () => scatterAdd(zeros([3], { dtype: "int32" }), 0, tensor([3]), tensor([1]))],
+      ["gather", () => gather(arange(3), 0, tensor([3], { dtype: "int32" }))],
+      ["indexSelect", () => indexSelect(arange(3), 0, tensor([-1], { dtype: "int32" }))],
+      [
+        "scatterAdd",
+        () =>
+          scatterAdd(
+            zeros([3], { dtype: "int32" }),
+            0,
+            tensor([3], { dtype: "int32" }),
+            tensor([1], { dtype: "int32" }),
+          ),
+      ],
     ] as const;
     for (const [name, run] of cases)
       test(
@@ -419,8 +428,19 @@ export function edgeCaseTests(suite: SuiteContext): void {
     test(
       "oneHot turns an out-of-range class into a ValueError",
       () => {
-        expect(() => oneHot(tensor([3]), 2)).toThrow(ValueError);
+        expect(() => oneHot(tensor([3], { dtype: "int32" }), 2)).toThrow(ValueError);
         expect(() => oneHot(tensor([1.5]), 2)).toThrow(DTypeError);
+        // tensor() of plain numbers is float32: the message says so and how to ask for int32.
+        for (const run of [
+          () => oneHot(tensor([1]), 2),
+          () => gather(arange(3), 0, tensor([1])),
+          () => indexSelect(arange(3), 0, tensor([1])),
+        ]) {
+          expect(run).toThrow(DTypeError);
+          expect(run).toThrow(
+            /index must be an int32 tensor, got float32 \(tensor\(\) of plain numbers is float32; pass \{ dtype: "int32" \} or an Int32Array for indices\)/,
+          );
+        }
       },
       { indexChecks: true },
     );

@@ -217,11 +217,21 @@ export function errorTests(s: SuiteContext): void {
     });
 
     test("requiresGrad on an int32 tensor is a DTypeError, set either way", () => {
-      const i = nn.tensor([1, 2]);
+      const i = nn.tensor([1, 2], { dtype: "int32" });
       expect(() => {
         i.requiresGrad = true;
       }).toThrowError(/only float tensors can require gradients, got int32/);
       expect(i.requiresGrad).toBe(false);
+    });
+
+    test("an int32 operand of matmul: the message says where int32 comes from", () => {
+      const i = nn.tensor([[1, 2]], { dtype: "int32" });
+      const f = nn.tensor([[1], [2]]);
+      const run = () => nn.matmul(i, f);
+      expect(run).toThrow(nn.DTypeError);
+      expect(run).toThrow(
+        /matmul: operands must have the same dtype, got int32 and float32 \(int32 comes from \{ dtype: "int32" \}.*pass \{ dtype: "float32" \} or cast\(t, "float32"\)/,
+      );
     });
   });
 }

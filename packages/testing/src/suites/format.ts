@@ -63,7 +63,7 @@ export function formatTests(s: SuiteContext): void {
     });
 
     test("prints a disposed tensor without reading it", () => {
-      const t = tensor([[1, 2]]);
+      const t = tensor([[1, 2]], { dtype: "int32" });
       t.dispose();
       expect(t.toString()).toBe("tensor(<disposed>, shape=[1, 2], dtype=int32)");
     });

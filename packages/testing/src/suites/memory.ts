@@ -62,7 +62,7 @@ export function memoryTests(s: SuiteContext): void {
         { dtype: "float32" },
       ); // [3, 2]
       const x = ones([4, 3]);
-      const labels = tensor([0, 1, 1, 0]);
+      const labels = tensor([0, 1, 1, 0], { dtype: "int32" });
       const before = live();
       for (let i = 0; i < 1000; i++) {
         const kept = tidy(() => {
