@@ -117,7 +117,7 @@ export const INDEX_DTYPE_HINT =
 export function dtypeOriginHint(dtype: DType): string {
   if (dtype === "float32") return ` (${INDEX_DTYPE_HINT})`;
   if (dtype === "int32") {
-    return ' (int32 comes from { dtype: "int32" }, an integer TypedArray, or arange/full/randint of integers; pass { dtype: "float32" } or cast(t, "float32") for float math)';
+    return ' (int32 comes from { dtype: "int32" }, an integer TypedArray, or arange, full or random integers; pass { dtype: "float32" } or cast(t, "float32") for float math)';
   }
   return "";
 }
