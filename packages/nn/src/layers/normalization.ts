@@ -230,7 +230,9 @@ export function batchNorm(
     throw new ValueError(`batchNorm: options.eps must be a number >= 0, got ${String(eps)}`);
   }
   if (x.ndim < 2) {
-    throw new ShapeError(`batchNorm: expected input [N, C, *] (2 dims or more), got ${fmt(x.shape)}`);
+    throw new ShapeError(
+      `batchNorm: expected input [N, C, *] (2 dims or more), got ${fmt(x.shape)}`,
+    );
   }
   const c = x.shape[1] as number;
   for (const [name, t] of [
@@ -336,7 +338,9 @@ class BatchNormBase extends Module {
     this.#ranks = ranks;
     this.#layout = layout;
     if (!Number.isInteger(numFeatures) || numFeatures < 0)
-      throw new ValueError(`${name}: numFeatures must be a non-negative integer, got ${numFeatures}`);
+      throw new ValueError(
+        `${name}: numFeatures must be a non-negative integer, got ${numFeatures}`,
+      );
     const momentum = options.momentum ?? 0.1;
     if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
       throw new ValueError(

@@ -92,11 +92,8 @@ function pair(op: string, name: string, v: unknown, min: number): Pair {
   return [p[0], p[1]];
 }
 
-/**
- * `x` as 4-D (a leading batch dim added to `[C, H, W]`), after the checks every pooling op
- * shares: a float tensor of rank 3 or 4 whose only empty dim, if any, is the batch.
- */
-function batched(op: string, x: Tensor): Tensor {
+/** The checks every pooling op shares: a float tensor of rank 3 or 4 whose only empty dim, if any, is the batch. */
+function checkInput(op: string, x: Tensor): void {
   if (!isTensor(x)) throw new ValueError(`${op}: input must be a tensor, got ${String(x)}`);
   if (x.ndim !== 3 && x.ndim !== 4) {
     throw new ShapeError(
@@ -110,6 +107,10 @@ function batched(op: string, x: Tensor): Tensor {
   }
   if (!isFloating(x.dtype))
     throw new DTypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
+}
+
+/** `x` as 4-D: a `[C, H, W]` input gets a batch dim of 1 (removed again from the result). */
+function asBatch(x: Tensor): Tensor {
   return x.ndim === 3 ? unsqueeze(x, 0) : x;
 }
 
@@ -122,13 +123,12 @@ function outputSize(size: number, k: number, s: number, p: number, d: number, ce
   return ceil && (n - 1) * s >= size + p ? n - 1 : n;
 }
 
-/** Checks and resolves the sizes of a max or average pooling of `x` (4-D). */
+/** Checks and resolves the sizes of a max or average pooling of `x` (3-D or 4-D). */
 function geometry(
   op: string,
   x: Tensor,
   kernelSize: Size2d,
   options: MaxPool2dOptions | AvgPool2dOptions,
-  shownShape: readonly number[],
 ): Geometry {
   const kernel = pair(op, "kernelSize", kernelSize, 1);
   const stride = options.stride == null ? kernel : pair(op, "stride", options.stride, 1);
@@ -142,14 +142,14 @@ function geometry(
       `${op}: padding ${fmt(padding)} must be at most half the kernel size ${fmt(kernel)} (as PyTorch)`,
     );
   }
-  const [h, w] = x.shape.slice(2) as Pair;
+  const [h, w] = x.shape.slice(-2) as Pair;
   const out: Pair = [
     outputSize(h, kernel[0], stride[0], padding[0], dilation[0], ceilMode),
     outputSize(w, kernel[1], stride[1], padding[1], dilation[1], ceilMode),
   ];
   if (out[0] < 1 || out[1] < 1) {
     throw new ShapeError(
-      `${op}: input ${fmt(shownShape)} is too small for kernel ${fmt(kernel)} with padding ${fmt(padding)} and dilation ${fmt(dilation)}: the output would be ${out[0]}x${out[1]}`,
+      `${op}: input ${fmt(x.shape)} is too small for kernel ${fmt(kernel)} with padding ${fmt(padding)} and dilation ${fmt(dilation)}: the output would be ${out[0]}x${out[1]}`,
     );
   }
   return { kernel, stride, padding, dilation, out };
@@ -231,12 +231,13 @@ function maxPoolWithIndices(
   kernelSize: Size2d,
   options: MaxPool2dOptions,
 ): [Tensor, Tensor] {
-  const x4 = batched("maxPool2d", x);
-  const g = geometry("maxPool2d", x4, kernelSize, options, x.shape);
-  const [n, c, , w] = x4.shape as [number, number, number, number];
+  checkInput("maxPool2d", x);
+  const g = geometry("maxPool2d", x, kernelSize, options);
   const [oh, ow] = g.out;
   const depth = g.kernel[0] * g.kernel[1];
   return tidy(() => {
+    const x4 = asBatch(x);
+    const [n, c, , w] = x4.shape as [number, number, number, number];
     const flat = reshape(windows(x4, g, Number.NEGATIVE_INFINITY), [n, c, oh, ow, depth]);
     const slot = noGrad(() => {
       const slots = tensor(
@@ -337,8 +338,8 @@ export function avgPool2d(
   kernelSize: Size2d,
   options: AvgPool2dOptions = {},
 ): Tensor {
-  const x4 = batched("avgPool2d", input);
-  const g = geometry("avgPool2d", x4, kernelSize, options, input.shape);
+  checkInput("avgPool2d", input);
+  const g = geometry("avgPool2d", input, kernelSize, options);
   const override = options.divisorOverride ?? null;
   if (override !== null && !(Number.isInteger(override) && override !== 0)) {
     throw new ValueError(
@@ -346,9 +347,9 @@ export function avgPool2d(
     );
   }
   const includePad = options.countIncludePad ?? true;
-  const [h, w] = x4.shape.slice(2) as Pair;
+  const [h, w] = input.shape.slice(-2) as Pair;
   return tidy(() => {
-    const sums = sum(windows(x4, g, 0), [4, 5]);
+    const sums = sum(windows(asBatch(input), g, 0), [4, 5]);
     let divisor: number | Tensor;
     if (override !== null) divisor = override;
     else {
@@ -407,8 +408,8 @@ export function adaptiveAvgPool2d(
   input: Tensor,
   outputSize: number | readonly [number | null, number | null],
 ): Tensor {
-  const x4 = batched("adaptiveAvgPool2d", input);
-  const [h, w] = x4.shape.slice(2) as Pair;
+  checkInput("adaptiveAvgPool2d", input);
+  const [h, w] = input.shape.slice(-2) as Pair;
   const sizes = typeof outputSize === "number" ? [outputSize, outputSize] : outputSize;
   const out = pair(
     "adaptiveAvgPool2d",
@@ -417,7 +418,7 @@ export function adaptiveAvgPool2d(
     1,
   );
   return tidy(() => {
-    const y = adaptiveAlong(adaptiveAlong(x4, 3, out[1]), 2, out[0]);
+    const y = adaptiveAlong(adaptiveAlong(asBatch(input), 3, out[1]), 2, out[0]);
     return input.ndim === 3 ? squeeze(y, 0) : y;
   });
 }
