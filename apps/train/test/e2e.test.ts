@@ -4,7 +4,6 @@
  * reaches 86.8% with this configuration and seed 0, tools/train_reference.py --train-size 2000
  * --epochs 2), its files, reloading its checkpoint, Ctrl-C and an exact resume, and bad input.
  */
-import { spawn } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -17,51 +16,11 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { expectUserError, type CliResult as Result, runCli as train } from "./cli.js";
 
-const BIN = fileURLToPath(new URL("../bin/train.mjs", import.meta.url));
 const SHORT = ["--train-size", "2000", "--epochs", "2", "--quiet"];
 const CKPT = "checkpoint";
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the CLI with `args` in `cwd`; `onStdout` sees the output as it comes (and may signal). */
-function train(
-  args: string[],
-  cwd: string,
-  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, CI: "1", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-      onStdout?.(stdout, child);
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** A user error: one line on stderr naming the problem, no stack trace, exit code 1. */
-function expectUserError(r: Result, message: RegExp): void {
-  expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(message);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 type Metrics = {
   final: { accuracy: number; loss: number; confusion: number[][] };

@@ -157,6 +157,57 @@ describe("run configuration", () => {
   });
 });
 
+describe("--model", () => {
+  it("mlp by default; cnn takes the CNN's fixed layers and any --activation", () => {
+    const { o, given } = parse();
+    expect(resolveRunConfig(o, given).architecture.model).toBe("mlp");
+    const { o: o2, given: g2 } = parse("--model", "cnn", "--activation", "tanh");
+    expect(resolveRunConfig(o2, g2).architecture).toEqual({
+      model: "cnn",
+      inputs: 784,
+      hidden: [128],
+      classes: 10,
+      activation: "tanh",
+    });
+  });
+
+  it("rejects an unknown model, listing the choices", () => {
+    expect(() => parse("--model", "resnet")).toThrow(
+      "option '--model <kind>' argument 'resnet' is invalid. Allowed choices are mlp, cnn.",
+    );
+  });
+
+  it.each([
+    [["--hidden", "64"], "--hidden cannot be used with --model cnn: the CNN's layers are fixed"],
+    [["--depth", "3"], "--depth cannot be used with --model cnn: the CNN's layers are fixed"],
+    [
+      ["--compare", "activation=relu,tanh"],
+      "--compare cannot be used with --model cnn: the lessons compare MLPs; drop --model cnn to run one",
+    ],
+  ])("refuses %o with --model cnn", (args, message) => {
+    const { o, given } = parse("--model", "cnn", ...args);
+    expect(() => resolveRunConfig(o, given)).toThrow(message);
+  });
+
+  it("resume: the checkpoint's model (an MLP when it predates --model); another is refused", () => {
+    const { o: first, given: g1 } = parse("--model", "cnn");
+    const saved = resolveRunConfig(first, g1);
+    const { o, given } = parse("--epochs", "5");
+    expect(resolveRunConfig(o, given, saved).architecture.model).toBe("cnn");
+    const { o: o2, given: g2 } = parse("--model", "mlp");
+    expect(() => resolveRunConfig(o2, g2, saved, {}, "runs/a/checkpoint")).toThrow(
+      "checkpoint runs/a/checkpoint holds a CNN, but this run asks for --model mlp; resume without --model (or with --model cnn), or start a new run with another --out",
+    );
+    const { model: _, ...old } = resolveRunConfig(o, given).architecture;
+    const before = { ...saved, architecture: old };
+    expect(resolveRunConfig(o, given, before).architecture.model).toBe("mlp");
+    const { o: o3, given: g3 } = parse("--model", "cnn");
+    expect(() => resolveRunConfig(o3, g3, before)).toThrow(
+      /holds an MLP, but this run asks for --model cnn/,
+    );
+  });
+});
+
 describe("activations", () => {
   it("lists every elementwise activation of @nn/activations, plus prelu and rrelu", () => {
     const names = activationNames();

@@ -3,11 +3,9 @@
  * `predict` as the checkpoint's model classifies them in `evaluate` (same split, same weights),
  * also when saved dark-on-white RGB (inverted back) or larger (area-scaled to 28x28).
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { noGrad } from "@nn/autograd";
 import { argmax, narrow } from "@nn/tensor";
 import { encode } from "fast-png";
@@ -16,32 +14,9 @@ import { readCheckpoint } from "../src/checkpoint/files.js";
 import { setUp } from "../src/commands/setup.js";
 import { modelOf } from "../src/inference/load.js";
 import type { Output } from "../src/output/console.js";
+import { runCli as cli } from "./cli.js";
 
-const BIN = fileURLToPath(new URL("../bin/train.mjs", import.meta.url));
 const N = 20;
-
-function cli(
-  args: string[],
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { ...process.env, CI: "1", NO_COLOR: "1" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const silent: Output = {
   log: () => undefined,

@@ -87,7 +87,8 @@ export async function findCheckpoint(runDir: string): Promise<string | undefined
 
 /**
  * model.safetensors' `__metadata__` (string values, as the format requires), so the weights file
- * alone says how to feed and read the model: `architecture` ("784-128-10 relu"), `dataset`,
+ * alone says how to feed and read the model: `architecture` ("784-128-10 relu", or "cnn ..." for
+ * the CNN: see describeArchitecture), `dataset`,
  * `standardisation` (JSON `{"mean":..,"std":..}`: inputs are (pixel / 255 - mean) / std) and
  * `classes` (a JSON list of the class names by index).
  */
@@ -239,7 +240,7 @@ export async function readCheckpoint(path: string, flag = "--resume"): Promise<C
 export function checkArchitecture(dir: string, arch: Architecture, saved: Architecture): void {
   if (describeArchitecture(saved) !== describeArchitecture(arch)) {
     throw new UserError(
-      `checkpoint ${dir} holds a ${describeArchitecture(saved)} model, but this run builds ${describeArchitecture(arch)}; resume with the checkpoint's architecture (omit --hidden/--depth/--activation) or start a new run`,
+      `checkpoint ${dir} holds a ${describeArchitecture(saved)} model, but this run builds ${describeArchitecture(arch)}; resume with the checkpoint's architecture (omit --model/--hidden/--depth/--activation) or start a new run`,
     );
   }
 }

@@ -7,6 +7,7 @@ import * as v from "valibot";
 import { BACKENDS } from "../config.js";
 import { DATASETS } from "../data/sources.js";
 import { UserError } from "../errors.js";
+import { MODELS } from "../model.js";
 import { MAX_DEPTH, MAX_WIDTH } from "../parse.js";
 import { LR_SCHEDULES } from "../train/schedule.js";
 
@@ -63,6 +64,8 @@ const runConfig = object(
     dataDir: text(),
     architecture: object(
       {
+        // Checkpoints written before --model hold MLPs.
+        model: v.optional(v.picklist(MODELS, `one of ${MODELS.join(", ")}`), "mlp"),
         inputs: int(1),
         hidden: v.pipe(
           list(int(1, MAX_WIDTH), `a list of 1 to ${MAX_DEPTH} layer widths`),
@@ -72,7 +75,7 @@ const runConfig = object(
         classes: int(1),
         activation: text("an activation name"),
       },
-      "the model { inputs, hidden, classes, activation }",
+      "the model { model, inputs, hidden, classes, activation }",
     ),
     optimizer: text("an optimizer name"),
     lr: positive(),

@@ -19,7 +19,7 @@ import { CheckpointFileError } from "../checkpoint/schema.js";
 import { buildOptimizer, formatHyperparameters, hyperparameters } from "../choices/optimizers.js";
 import type { RunConfig } from "../config.js";
 import { asUserError, UserError } from "../errors.js";
-import { buildMlp, describeArchitecture, parameterCount } from "../model.js";
+import { buildModel, describeArchitecture, parameterCount } from "../model.js";
 import type { Output } from "../output/console.js";
 import { MetricsLog } from "../output/metrics-log.js";
 import { epochsText, percent, rate } from "../output/progress.js";
@@ -84,7 +84,7 @@ export async function runTraining({
   if (resume) checkPartialStep(resume, Math.ceil(data.train.x.shape[0]! / config.batchSize));
 
   manualSeed(config.seed);
-  const model = buildMlp(config.architecture);
+  const model = buildModel(config.architecture);
   const optimizer = buildOptimizer(config.optimizer, model.parameters(), config.lr);
   const hyper = hyperparameters(optimizer);
   if (

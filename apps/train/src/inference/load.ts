@@ -2,7 +2,7 @@
 import type { Sequential } from "@nn/nn";
 import { type Checkpoint, loadWeights, readCheckpoint } from "../checkpoint/files.js";
 import { CLASS_NAMES } from "../data/sources.js";
-import { buildMlp } from "../model.js";
+import { buildModel } from "../model.js";
 
 /** The model of a checkpoint and how to feed and read it. */
 export interface LoadedModel {
@@ -23,7 +23,7 @@ export function readModelCheckpoint(path: string): Promise<Checkpoint> {
 /** Builds the model of `checkpoint` with its weights, on the current default backend. */
 export function modelOf(checkpoint: Checkpoint): LoadedModel {
   const { architecture, dataset } = checkpoint.info.config;
-  const model = buildMlp(architecture);
+  const model = buildModel(architecture);
   loadWeights(checkpoint, model, architecture);
   model.eval();
   return { checkpoint, model, classes: checkpoint.info.classes ?? CLASS_NAMES[dataset] };
