@@ -22,7 +22,13 @@ setBackend(cpu({ syncRead: false }));
 const work = mkdtempSync(join(tmpdir(), "nn-train-validate-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const arch: Architecture = { inputs: 6, hidden: [5], classes: 3, activation: "relu" };
+const arch: Architecture = {
+  model: "mlp",
+  inputs: 6,
+  hidden: [5],
+  classes: 3,
+  activation: "relu",
+};
 const config: RunConfig = {
   dataset: "mnist",
   dataDir: "/nowhere",
@@ -175,6 +181,12 @@ const cases: [string, "info" | "optimizer", (j: Json) => void, string][] = [
     (j) => (j.config.earlyStopping = 1.5),
     "config.earlyStopping is 1.5; expected an integer >= 1",
   ],
+  [
+    'model "rnn"',
+    "info",
+    (j) => (j.config.architecture.model = "rnn"),
+    'config.architecture.model is "rnn"; expected one of mlp, cnn',
+  ],
   ["classes 5", "info", (j) => (j.classes = 5), "classes is 5; expected a list of class names"],
   ["scheduler 5", "optimizer", (j) => (j.scheduler = 5), "scheduler is 5; expected an object"],
 ];
@@ -196,5 +208,16 @@ describe("a corrupt checkpoint.json or optimizer.json", () => {
 
   it("the valid files still read", async () => {
     expect((await readCheckpoint(dir)).info.epochsDone).toBe(1);
+  });
+
+  it("a checkpoint written before --model existed (no architecture.model) reads as an MLP", async () => {
+    const old = JSON.parse(goodInfo);
+    delete old.config.architecture.model;
+    writeFileSync(infoFile, JSON.stringify(old));
+    try {
+      expect((await readCheckpoint(dir)).info.config.architecture.model).toBe("mlp");
+    } finally {
+      writeFileSync(infoFile, goodInfo);
+    }
   });
 });

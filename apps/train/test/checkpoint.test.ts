@@ -33,7 +33,13 @@ function tempDir(): string {
   return d;
 }
 
-const arch: Architecture = { inputs: 6, hidden: [5], classes: 3, activation: "relu" };
+const arch: Architecture = {
+  model: "mlp",
+  inputs: 6,
+  hidden: [5],
+  classes: 3,
+  activation: "relu",
+};
 const config: RunConfig = {
   dataset: "mnist",
   dataDir: "/nowhere",
