@@ -117,13 +117,13 @@ export function buildProgram(): Command {
     .addOption(
       new Option(
         "--hidden <widths>",
-        "hidden layer widths, comma separated (default: mnist 128, fashion-mnist 256,128)",
+        "the MLP's hidden layer widths, comma separated (default: mnist 128, fashion-mnist 256,128)",
       ).argParser(layerWidths),
     )
     .addOption(
       new Option(
         "--depth <n>",
-        "number of hidden layers, each as wide as --hidden's single width (default: --hidden's count; 10 with --compare activation=...)",
+        "the MLP's number of hidden layers, each as wide as --hidden's single width (default: --hidden's count; 10 with --compare activation=...)",
       ).argParser(depthValue),
     )
     .addOption(
