@@ -240,16 +240,20 @@ export class Tensor {
     return nest(this.dataSync(), this.shape, this.dtype);
   }
 
-  /** The single value of a one-element tensor. Throws ValueError for any other size. */
-  async item(): Promise<number | boolean> {
+  /**
+   * The single value of a one-element tensor, as a number (so `(await loss.item()).toFixed(4)`
+   * type-checks): a bool tensor gives 1 or 0, as `data()` does (`array()` gives `true`/`false`).
+   * Throws ValueError for any other size.
+   */
+  async item(): Promise<number> {
     this.#checkItem();
-    return toElems(await this.data(), this.dtype)[0] as number | boolean;
+    return (await this.data())[0] as number;
   }
 
-  /** Synchronous `item()`. */
-  itemSync(): number | boolean {
+  /** Synchronous `item()`; see `dataSync` for when it throws. */
+  itemSync(): number {
     this.#checkItem();
-    return toElems(this.dataSync(), this.dtype)[0] as number | boolean;
+    return this.dataSync()[0] as number;
   }
 
   /**

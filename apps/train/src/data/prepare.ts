@@ -43,7 +43,7 @@ export interface PreparedData {
 async function checkLabels(what: string, y: Tensor, classes: number): Promise<void> {
   const lo = min(y);
   const hi = max(y);
-  const [a, b] = [Number(await lo.item()), Number(await hi.item())];
+  const [a, b] = [await lo.item(), await hi.item()];
   dispose([lo, hi]);
   if (a < 0 || b >= classes) {
     throw new UserError(
@@ -98,7 +98,7 @@ export async function prepareData(
 
   const m = mean(train.x);
   const s = std(train.x, undefined, false, 0);
-  const [meanValue, stdValue] = [Number(await m.item()), Number(await s.item())];
+  const [meanValue, stdValue] = [await m.item(), await s.item()];
   const standardise = async (e: Examples): Promise<Examples> => {
     const x = normalize(e.x, m, s);
     if (x.backend === options.device) return { x, y: e.y };
