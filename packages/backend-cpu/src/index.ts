@@ -28,11 +28,12 @@ import {
 import { shared } from "@nn/tensor/internal";
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
+import { coreCount, defaultMaxMemoryBytes } from "./machine.js";
 import { WasmElementwise } from "./wasm/elementwise.js";
 import { PARALLEL_MIN_WORK, WasmMatmul } from "./wasm/matmul.js";
 import { WasmReduce } from "./wasm/reduce.js";
 import { sharedScratch } from "./wasm/scratch.js";
-import { coreCount, ThreadPool, whyNoThreads } from "./wasm/threads.js";
+import { ThreadPool, whyNoThreads } from "./wasm/threads.js";
 
 export type { WasmElementwise, WasmMatmul, WasmReduce };
 
@@ -63,6 +64,13 @@ export interface CpuOptions {
    * bytes: what 32-bit WebAssembly memory can hold, and what V8 allocates on every platform).
    */
   maxBufferBytes?: number;
+  /**
+   * The most bytes this backend's live tensors may hold together (`capabilities.maxMemoryBytes`):
+   * an allocation past it throws AllocationError ("out of memory", naming the op and `tidy`)
+   * instead of the process running out. Default: 3/4 of the machine's memory in Node
+   * (`os.totalmem()`), 4 GiB elsewhere. Throws ValueError unless a positive number.
+   */
+  maxMemoryBytes?: number;
   /**
    * Threads that run the Wasm float32 matmul and Wasm elementwise launches of at least
    * `compiler.wasm.parallelMinElements` (256 Ki) elements, the calling thread included. Default: the number
@@ -125,12 +133,17 @@ export class CpuBackend implements Backend {
     const syncRead = options.syncRead ?? true;
     this.label = `cpu:${instances().next++}`;
     const maxBufferBytes = options.maxBufferBytes ?? 2 ** 31;
+    const maxMemoryBytes = options.maxMemoryBytes ?? defaultMaxMemoryBytes();
+    if (!(maxMemoryBytes > 0)) {
+      throw new ValueError(`cpu: maxMemoryBytes must be a positive number, got ${maxMemoryBytes}`);
+    }
     this.capabilities = {
       dtypes: DTYPES,
       ieeeSpecials: true,
       syncRead,
       indexChecks: true,
       maxBufferBytes,
+      maxMemoryBytes,
     };
     this.wasmMatmul = (options.wasm ?? true) ? getWasmMatmul() : undefined;
     // Where the matmul validates, so does SIMD for the elementwise kernels.

@@ -46,6 +46,14 @@ export interface BackendCapabilities {
    * `maxStorageBufferBindingSize`, capped by `maxBufferSize`).
    */
   readonly maxBufferBytes: number;
+  /**
+   * The most bytes all live buffers of this backend may hold together: an allocation beyond it
+   * is refused with AllocationError ("out of memory", naming the op, the bytes and `tidy`)
+   * instead of the process running out (a synchronous loop that never disposes cannot be saved
+   * by the garbage collector: finalizers run only between tasks). Absent: no limit. CPU: 3/4 of
+   * the machine's memory in Node, 4 GiB elsewhere (`cpu({ maxMemoryBytes })`).
+   */
+  readonly maxMemoryBytes?: number;
 }
 
 /** Reductions a backend runs over the trailing dims of a view. */

@@ -1,4 +1,10 @@
-import { type Backend, checkBackend, getBackend, type View } from "./backend.js";
+import {
+  type Backend,
+  type BackendBuffer,
+  checkBackend,
+  getBackend,
+  type View,
+} from "./backend.js";
 import { anomalySlot } from "./dispatch.js";
 import type { DataArray, DType } from "./dtype.js";
 import {
@@ -11,7 +17,16 @@ import {
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
 import { copyView } from "./launch.js";
-import { checkAlloc, notifyDispose, Storage, stats, TENSOR_BRAND, track } from "./memory.js";
+import {
+  bytesOf,
+  checkAlloc,
+  notifyDispose,
+  outOfMemory,
+  Storage,
+  stats,
+  TENSOR_BRAND,
+  track,
+} from "./memory.js";
 import type { BinaryName, UnaryName } from "./op-table.js";
 import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 
@@ -355,7 +370,23 @@ export function empty(
 export function emptyOwned(shape: Shape, dtype: DType, backend: Backend, op = "empty"): Tensor {
   checkAlloc(op, shape, dtype, backend);
   const size = sizeOf(shape);
-  const storage = new Storage(backend, backend.alloc(dtype, size), dtype, size);
+  let buffer: BackendBuffer;
+  try {
+    buffer = backend.alloc(dtype, size);
+  } catch (e) {
+    // "Array buffer allocation failed", WebAssembly memory that cannot grow: out of memory.
+    if (!(e instanceof RangeError)) throw e;
+    const bytes = bytesOf(backend, dtype, size);
+    throw outOfMemory(
+      op,
+      shape,
+      dtype,
+      backend,
+      bytes,
+      `what the runtime could allocate (${e.message})`,
+    );
+  }
+  const storage = new Storage(backend, buffer, dtype, size);
   return new Tensor(storage, shape, contiguousStrides(shape), 0);
 }
 
