@@ -12,7 +12,6 @@
  * @module @nn/backend-cpu
  */
 import {
-  allocArray,
   type Backend,
   type BackendBuffer,
   type BackendCapabilities,
@@ -26,6 +25,7 @@ import {
   type View,
 } from "@nn/tensor";
 import { shared } from "@nn/tensor/internal";
+import { BufferPool } from "./buffer-pool.js";
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
 import { coreCount, defaultMaxMemoryBytes } from "./machine.js";
@@ -177,12 +177,14 @@ export class CpuBackend implements Backend {
     return pool.broken ? undefined : pool;
   };
 
+  readonly #buffers = new BufferPool();
+
   alloc(dtype: DType, size: number): BackendBuffer {
-    return allocArray(dtype, size);
+    return this.#buffers.take(dtype, size);
   }
 
-  free(_buffer: BackendBuffer): void {
-    // TypedArrays are reclaimed by the garbage collector once unreferenced.
+  free(buffer: BackendBuffer): void {
+    this.#buffers.give(buffer as DataArray);
   }
 
   write(buffer: BackendBuffer, data: DataArray): void {
