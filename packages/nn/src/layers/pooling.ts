@@ -6,6 +6,7 @@
  * from those ops: `unfold`'s gradient sums overlapping windows back onto the input.
  */
 import {
+  arange,
   argmax,
   type Backend,
   DTypeError,
@@ -135,13 +136,23 @@ function geometry(
   kernelSize: Size2d,
   options: MaxPool2dOptions | AvgPool2dOptions,
 ): Geometry {
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    Array.isArray(options) ||
+    isTensor(options)
+  )
+    throw new ValueError(`${op}: options must be an object, got ${String(options)}`);
   const kernel = pair(op, "kernelSize", kernelSize, 1);
   const stride = options.stride == null ? kernel : pair(op, "stride", options.stride, 1);
   const padding = pair(op, "padding", options.padding ?? 0, 0);
   const dilation = pair(op, "dilation", (options as MaxPool2dOptions).dilation ?? 1, 1);
+  for (const flag of ["ceilMode", "countIncludePad", "returnIndices"] as const) {
+    const v = (options as Record<string, unknown>)[flag];
+    if (v !== undefined && typeof v !== "boolean")
+      throw new ValueError(`${op}: ${flag} must be true or false, got ${String(v)}`);
+  }
   const ceilMode = options.ceilMode ?? false;
-  if (typeof ceilMode !== "boolean")
-    throw new ValueError(`${op}: ceilMode must be true or false, got ${String(ceilMode)}`);
   if (padding[0] > Math.floor(kernel[0] / 2) || padding[1] > Math.floor(kernel[1] / 2)) {
     throw new ValueError(
       `${op}: padding ${fmt(padding)} must be at most half the kernel size ${fmt(kernel)} (as PyTorch)`,
@@ -241,11 +252,7 @@ const insideIfMinusInf = /* @__PURE__ */ defineMap({
  * slot 0, where argmax's first −∞ already is.
  */
 function winningSlot(flat: Tensor, g: Geometry): Tensor {
-  const depth = flat.shape[4] as number;
-  const slots = tensor(
-    Int32Array.from({ length: depth }, (_, k) => k),
-    { dtype: "int32", backend: flat.backend },
-  );
+  const slots = arange(0, flat.shape[4], 1, { dtype: "int32", backend: flat.backend });
   let first = argmax(flat, 4, true);
   if (g.padding[0] + g.padding[1] > 0) {
     const inside = table(g, 1, (i, j) => firstInside(g, i, j), flat.backend);
