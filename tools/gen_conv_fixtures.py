@@ -54,6 +54,17 @@ ERROR_RULES = [
     ("resulted in a negative output size", "ValueError"),
     ("maximum size for tensor at dimension", "ShapeError"),
     ("step is 0 but must be > 0", "ValueError"),
+    ("channels, but got", "ShapeError"),
+    ("expected weight to be divisible by", "ShapeError"),
+    ("Kernel size can't be greater than actual input size", "ShapeError"),
+    ("negative padding is not supported", "ValueError"),
+    ("non-positive stride is not supported", "ValueError"),
+    ("(unbatched) or", "ShapeError"),
+    ("weight should have at least", "ShapeError"),
+    ("expected bias to be 1-dimensional", "ShapeError"),
+    ("not supported for strided convolutions", "ValueError"),
+    # conv1d of a 4-d input: PyTorch takes it for a 2-d convolution and trips on the stride
+    ("to match the convolution dimensions", "ShapeError"),
 ]
 
 
@@ -177,7 +188,80 @@ def unfold_cases():
     case("unfold/step0/float32", "unfold", unfold, [x, 1, 2, 0], error="ValueError")
 
 
-SECTIONS = [pad_cases, unfold_cases]
+# --------------------------------------------------------------------------
+# conv1d and conv2d
+# --------------------------------------------------------------------------
+
+
+def conv_fn(op):
+    torch_fn = F.conv1d if op == "conv1d" else F.conv2d
+
+    def fn(x, w, b, options):
+        kwargs = {"stride": 1, "padding": 0, "dilation": 1, "groups": 1, **options}
+        return torch_fn(x, w, b, **kwargs)
+
+    return fn
+
+
+def conv_case(op, what, dtype, x_shape, w_shape, bias=True, error=None, **options):
+    name = "%s/%s" % (op, what)
+    x = fl.In(rand(name + "/input", x_shape, dtype))
+    w = fl.In(rand(name + "/weight", w_shape, dtype))
+    b = fl.In(rand(name + "/bias", [w_shape[0]], dtype)) if bias else None
+    if what == "bias-shape":
+        b = fl.In(rand(name + "/bias", [3], dtype))
+    case("%s/%s" % (name, dtype), op, conv_fn(op), [x, w, b, options], error=error)
+
+
+def conv2d_cases():
+    for dtype in fl.FLOATS:
+        c = lambda *a, **k: conv_case("conv2d", *a, **k)  # noqa: E731
+        c("basic", dtype, [2, 3, 5, 6], [4, 3, 3, 3])
+        c("no-bias", dtype, [2, 3, 5, 6], [4, 3, 3, 3], bias=False)
+        c("stride2-pad1", dtype, [2, 2, 7, 6], [3, 2, 3, 3], stride=2, padding=1)
+        c("per-dim", dtype, [1, 2, 6, 5], [3, 2, 2, 3], stride=[2, 1], padding=[1, 2])
+        c("dilation2", dtype, [1, 2, 7, 7], [2, 2, 3, 3], dilation=2, padding=1)
+        c("dilation-per-dim", dtype, [2, 1, 6, 8], [2, 1, 2, 3], dilation=[1, 2], stride=[1, 2])
+        c("groups2", dtype, [2, 4, 5, 5], [6, 2, 3, 3], groups=2)
+        c("depthwise", dtype, [2, 3, 6, 6], [3, 1, 3, 3], groups=3, padding=1)
+        c("depthwise-x2", dtype, [1, 3, 5, 4], [6, 1, 3, 3], groups=3)
+        c("1x1", dtype, [2, 4, 3, 5], [5, 4, 1, 1])
+        c("1x1-stride2", dtype, [2, 3, 5, 5], [2, 3, 1, 1], stride=2)
+        c("same", dtype, [1, 2, 5, 6], [3, 2, 3, 4], padding="same")
+        c("same-dilation", dtype, [1, 2, 7, 6], [2, 2, 2, 3], padding="same", dilation=2)
+        c("valid", dtype, [1, 2, 5, 6], [3, 2, 3, 4], padding="valid")
+        c("unbatched", dtype, [3, 5, 5], [2, 3, 3, 3], padding=1)
+        c("empty-batch", dtype, [0, 3, 5, 5], [2, 3, 3, 3])
+        c("whole", dtype, [2, 2, 3, 4], [3, 2, 3, 4])
+        c("cnn", dtype, [2, 1, 8, 8], [4, 1, 3, 3])
+    e = lambda what, err, *a, **k: conv_case("conv2d", what, "float32", *a, error=err, **k)  # noqa: E731
+    e("groups-channels", "ShapeError", [1, 3, 5, 5], [4, 1, 3, 3], groups=2)
+    e("groups-out", "ShapeError", [1, 4, 5, 5], [3, 2, 3, 3], groups=2)
+    e("in-channels", "ShapeError", [1, 2, 5, 5], [4, 3, 3, 3])
+    e("kernel-too-big", "ShapeError", [1, 1, 2, 4], [1, 1, 3, 3], padding=0)
+    e("negative-padding", "ValueError", [1, 1, 5, 5], [1, 1, 3, 3], padding=-1)
+    e("rank", "ShapeError", [5, 5], [1, 1, 3, 3])
+    e("weight-rank", "ShapeError", [1, 1, 5, 5], [1, 1, 3])
+    e("same-strided", "ValueError", [1, 1, 5, 5], [1, 1, 3, 3], padding="same", stride=2)
+    e("stride0", "ValueError", [1, 1, 5, 5], [1, 1, 3, 3], stride=0)
+    e("bias-shape", "ShapeError", [1, 1, 5, 5], [2, 1, 3, 3], bias=False)
+
+
+def conv1d_cases():
+    for dtype in fl.FLOATS:
+        c = lambda *a, **k: conv_case("conv1d", *a, **k)  # noqa: E731
+        c("basic", dtype, [2, 3, 9], [4, 3, 3])
+        c("stride-pad-dilation", dtype, [2, 2, 11], [3, 2, 3], stride=2, padding=2, dilation=2)
+        c("groups2", dtype, [1, 4, 7], [2, 2, 2], groups=2, bias=False)
+        c("depthwise", dtype, [2, 3, 8], [3, 1, 3], groups=3, padding=1)
+        c("same-even", dtype, [1, 2, 7], [2, 2, 4], padding="same")
+        c("1x1", dtype, [2, 3, 4], [2, 3, 1])
+        c("unbatched", dtype, [2, 6], [3, 2, 2], stride=[2])
+        c("empty-batch", dtype, [0, 2, 6], [3, 2, 2])
+    conv_case("conv1d", "rank", "float32", [1, 1, 1, 5], [1, 1, 3], error="ShapeError")
+
+
+SECTIONS = [pad_cases, unfold_cases, conv2d_cases, conv1d_cases]
 
 
 def generate(opts):

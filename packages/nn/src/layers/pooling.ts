@@ -36,6 +36,7 @@ import {
   ValueError,
 } from "@nn/tensor";
 import { Module } from "../module.js";
+import { perDim } from "./window-args.js";
 
 /** A size per spatial dim (height, width), or one number for both. */
 export type Size2d = number | readonly [number, number];
@@ -80,17 +81,7 @@ interface Geometry {
 }
 
 function pair(op: string, name: string, v: unknown, min: number): Pair {
-  const p = typeof v === "number" ? [v, v] : v;
-  if (
-    !Array.isArray(p) ||
-    p.length !== 2 ||
-    !p.every((n) => typeof n === "number" && Number.isInteger(n) && n >= min)
-  ) {
-    throw new ValueError(
-      `${op}: ${name} must be an integer >= ${min} or a pair [height, width] of them, got ${Array.isArray(v) ? fmt(v as number[]) : String(v)}`,
-    );
-  }
-  return [p[0], p[1]];
+  return perDim(op, name, v as number | number[], 2, min) as Pair;
 }
 
 /** The checks every pooling op shares: a float tensor of rank 3 or 4 whose only empty dim, if any, is the batch. */

@@ -65,12 +65,29 @@ function addKernel(to: DType, from: DType): Kernel {
 }
 
 /**
+ * `dst` and `src` (one shape) with their dims in one new order, by decreasing sum of strides, so
+ * that a kernel's inner loop runs along the dims that are densest in both: the gradient reaching
+ * `unfoldBackward` is often a permuted view whose last dim is short and far apart.
+ */
+function loopOrder(dst: View, src: View): [View, View] {
+  const order = dst.shape.map((_, i) => i);
+  const weight = (i: number) =>
+    Math.abs(dst.strides[i] as number) + Math.abs(src.strides[i] as number);
+  order.sort((a, b) => weight(b) - weight(a));
+  const by = (v: View): View => ({
+    ...v,
+    shape: order.map((i) => v.shape[i] as number),
+    strides: order.map((i) => v.strides[i] as number),
+  });
+  return [by(dst), by(src)];
+}
+
+/**
  * The gradient of `unfold(x, dim, size, step)` for `x` of shape `inputShape` (aten's
  * unfold_backward): a new contiguous tensor of `inputShape` and `grad`'s dtype where each element
- * is the sum of `grad` over the windows that hold it. `grad` has `unfold`'s output shape. Windows
- * `g, g + m, g + 2m, ...` with `m = ceil(size / step)` never overlap, so the sum takes `m`
- * strided additions (one copy when windows do not overlap), on any backend. Its own gradient is
- * `unfold`.
+ * is the sum of `grad` over the windows that hold it. `grad` has `unfold`'s output shape. It
+ * takes `size` strided additions, one per offset `k` in the window (`out[k::step] += grad[..., k]`
+ * along `dim`), on any backend. Its own gradient is `unfold`.
  *
  * Throws ShapeError when `grad`'s shape is not `unfold`'s output shape for these arguments, and
  * the errors of `unfold` for a bad dim, size or step.
@@ -94,29 +111,24 @@ export function unfoldBackward(
     );
   }
   const out = zeros(inputShape, { dtype: grad.dtype, backend });
-  if (size > 0 && out.size > 0) {
+  if (out.size > 0) {
     const k = addKernel(out.dtype, grad.dtype);
-    const groups = Math.min(Math.ceil(size / step), count);
-    const stride = out.strides[d] as number;
-    const g = grad.stridedView();
+    const shape = [...inputShape];
+    shape[d] = count;
     const o = out.stridedView();
-    for (let first = 0; first < groups; first++) {
-      const n = Math.ceil((count - first) / groups);
-      const shape = [...expected];
-      shape[d] = n;
-      const dst: View = {
-        ...o,
-        shape,
-        strides: [...o.strides, stride].map((s, i) => (i === d ? s * step * groups : s)),
-        offset: first * step * stride,
-      };
-      const src: View = {
-        ...g,
-        shape,
-        strides: g.strides.map((s, i) => (i === d ? s * groups : s)),
-        offset: g.offset + first * (g.strides[d] as number),
-      };
-      launch(backend, k, [dst, src], [dst]);
+    const g = grad.stridedView();
+    const dst: View = {
+      ...o,
+      shape,
+      strides: o.strides.map((s, i) => (i === d ? s * step : s)),
+    };
+    const src: View = { ...g, shape, strides: g.strides.slice(0, -1) };
+    for (let at = 0; at < size; at++) {
+      const [dv, sv] = loopOrder(
+        { ...dst, offset: at * (o.strides[d] as number) },
+        { ...src, offset: g.offset + at * (g.strides[g.strides.length - 1] as number) },
+      );
+      launch(backend, k, [dv, sv], [dv]);
     }
   }
   recordOp("unfoldBackward", [grad], [out], { dim: d, size, step });
