@@ -149,6 +149,25 @@ const CASES: Record<string, Case> = {
     f: (b, s) => nn.mul(nn.sliceScatter(b, s, 1, 0, 5, 2), b),
     inputs: () => [f64(vals(10), [2, 5]), f64(vals(6, 3), [2, 3])],
   },
+  pad: {
+    f: (x) => nn.mul(nn.pad(x, [2, -1, 1, 0], 0.5), nn.pad(x, [2, -1, 1, 0], 0.5)),
+    inputs: () => [f64(vals(12), [3, 4])],
+  },
+  unfold: {
+    // overlapping windows (step < size), squared so the fold's second derivative is checked
+    f: (x) => {
+      const w = nn.unfold(nn.transpose(x, 0, 1), 0, 3, 2);
+      return nn.mul(w, w);
+    },
+    inputs: () => [f64(vals(14), [2, 7])],
+  },
+  unfoldBackward: {
+    f: (g) => {
+      const y = nn.unfoldBackward(g, [2, 7], 1, 3, 2);
+      return nn.mul(y, y);
+    },
+    inputs: () => [f64(vals(18), [2, 3, 3])],
+  },
   contiguous: {
     f: (x) => nn.contiguous(nn.transpose(x, 0, 1)),
     inputs: () => [f64(vals(6), [2, 3])],

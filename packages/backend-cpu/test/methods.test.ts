@@ -129,6 +129,14 @@ describe("Tensor methods", () => {
     expect(await d.array()).toEqual([1, 2]);
   });
 
+  it("unfold is a view of the same storage, as the free function gives", async () => {
+    const r = tensor([0, 1, 2, 3, 4, 5, 6], { dtype: "float32" });
+    const w = r.unfold(0, 3, 2);
+    expect(w.storage).toBe(r.storage);
+    expect(w.shape).toEqual([3, 3]);
+    expect(await values(w)).toEqual(await values(nn.unfold(r, 0, 3, 2)));
+  });
+
   it("in-place methods keep the tensor's identity", async () => {
     const p = tensor([1, 2], { dtype: "float32" });
     expect(p.add_(tensor([1, 1], { dtype: "float32" }), 0.5).mul_(2)).toBe(p);

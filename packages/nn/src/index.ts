@@ -1,9 +1,10 @@
 /**
  * @nn/nn: neural-network building blocks for @nn/tensor, in PyTorch's shapes and names:
- * Module and Parameter, layers (Linear, Sequential, ModuleList, Dropout, Flatten, Identity,
- * LayerNorm, BatchNorm1d, Embedding, PReLU, activation modules), losses with PyTorch's
- * `reduction`, in-place seeded initialisers (`init`), and state dicts in the safetensors format.
- * Browser-safe; file helpers are in `@nn/nn/node`.
+ * Module and Parameter, layers (Linear, Conv1d, Conv2d, Sequential, ModuleList, Dropout,
+ * Dropout2d, Flatten, Identity, LayerNorm, BatchNorm1d, BatchNorm2d, MaxPool2d, AvgPool2d,
+ * AdaptiveAvgPool2d, Embedding, PReLU, activation modules), losses with PyTorch's `reduction`,
+ * in-place seeded initialisers (`init`), and state dicts in the safetensors format. Browser-safe;
+ * file helpers are in `@nn/nn/node`.
  *
  * @module @nn/nn
  */
@@ -40,18 +41,39 @@ export {
   Threshold,
 } from "./layers/activations.js";
 export { ModuleList, Sequential } from "./layers/containers.js";
-export { Dropout, type DropoutOptions, dropout } from "./layers/dropout.js";
+export {
+  Conv1d,
+  Conv2d,
+  type ConvModuleOptions,
+  type ConvOptions,
+  conv1d,
+  conv2d,
+} from "./layers/conv.js";
+export { Dropout, Dropout2d, type DropoutOptions, dropout, dropout2d } from "./layers/dropout.js";
 export { Embedding, type EmbeddingOptions, embedding } from "./layers/embedding.js";
 export { type LayerOptions, Linear, linear } from "./layers/linear.js";
 export {
   BatchNorm1d,
   type BatchNorm1dOptions,
+  BatchNorm2d,
+  type BatchNorm2dOptions,
   type BatchNormOptions,
   batchNorm,
   LayerNorm,
   type LayerNormOptions,
   layerNorm,
 } from "./layers/normalization.js";
+export {
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  type AvgPool2dOptions,
+  adaptiveAvgPool2d,
+  avgPool2d,
+  MaxPool2d,
+  type MaxPool2dOptions,
+  maxPool2d,
+  type Size2d,
+} from "./layers/pooling.js";
 export { PReLU, type PReLUOptions } from "./layers/prelu.js";
 export { Flatten, Identity } from "./layers/simple.js";
 export {

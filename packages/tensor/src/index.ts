@@ -29,6 +29,7 @@ export * from "./ops/map.js";
 export * from "./ops/matmul.js";
 export { TENSOR_METHODS } from "./ops/methods.js";
 export { norm, type VectorNormOptions, vectorNorm } from "./ops/norm.js";
+export * from "./ops/pad.js";
 export {
   argmax,
   argmin,
@@ -43,6 +44,7 @@ export {
   variance,
   variance as var,
 } from "./ops/reduce.js";
+export * from "./ops/unfold.js";
 export type { Scalar, TensorLike } from "./ops/util.js";
 export * from "./ops/views.js";
 export { DEFAULT_SEED, initialSeed, manualSeed } from "./random.js";

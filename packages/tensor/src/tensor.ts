@@ -501,6 +501,8 @@ export type TensorMethods = { [K in UnaryName]: () => Tensor } & {
   flatten(startDim?: number, endDim?: number): Tensor;
   narrow(dim: number, start: number, length: number): Tensor;
   slice(dim: number, start?: number, end?: number | null, step?: number): Tensor;
+  /** Windows of `size` elements `step` apart along `dim`, as a view with a new last dim (torch.Tensor.unfold). */
+  unfold(dim: number, size: number, step: number): Tensor;
   contiguous(): Tensor;
   clone(): Tensor;
   /** A view of the same storage that autograd does not record or differentiate through. */

@@ -14,6 +14,7 @@ export {
   buildTensor,
   type FixtureCase,
   type FixtureTensor,
+  isSpecial,
   loadFixtures,
   num,
 } from "./fixtures.js";

@@ -3,11 +3,14 @@ import {
   cast,
   isFloating,
   narrow,
+  pad,
   permute,
   reshape,
   slice,
   sliceScatter,
   type Tensor,
+  unfold,
+  unfoldBackward,
   zeros,
   zerosLike,
 } from "@nn/tensor";
@@ -64,6 +67,29 @@ export const shapeRules: Record<string, GradRule> = {
         sliceScatter(g, zerosLike(inputs[1] as Tensor), dim, start, end, step),
         slice(g, dim, start, end, step),
       ];
+    },
+  },
+  pad: {
+    saves: "none",
+    backward: ({ attrs, grads }) => [
+      pad(
+        grads[0] as Tensor,
+        (attrs.pad as number[]).map((p) => -p),
+      ),
+    ],
+  },
+  unfold: {
+    saves: "none",
+    backward: ({ inputs, attrs, grads }) => {
+      const { dim, size, step } = attrs as { dim: number; size: number; step: number };
+      return [unfoldBackward(grads[0] as Tensor, (inputs[0] as Tensor).shape, dim, size, step)];
+    },
+  },
+  unfoldBackward: {
+    saves: "none",
+    backward: ({ attrs, grads }) => {
+      const { dim, size, step } = attrs as { dim: number; size: number; step: number };
+      return [unfold(grads[0] as Tensor, dim, size, step)];
     },
   },
   contiguous: identity,

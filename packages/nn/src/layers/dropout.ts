@@ -1,5 +1,17 @@
-/** Dropout (Srivastava et al. 2014), as torch.nn.Dropout: zero with probability p, scale the rest by 1/(1-p). */
-import { DTypeError, defineMap, isFloating, rand, type Tensor, ValueError } from "@nn/tensor";
+/**
+ * Dropout (Srivastava et al. 2014), as torch.nn.Dropout: zero with probability p, scale the rest
+ * by 1/(1-p); and Dropout2d (Tompson et al. 2015), which drops whole channels.
+ */
+import {
+  DTypeError,
+  defineMap,
+  fmt,
+  isFloating,
+  rand,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from "@nn/tensor";
 import { Module } from "../module.js";
 
 /** `u < keep ? x / keep : 0` in one kernel; its gradient w.r.t. x is the same mask / keep. */
@@ -32,10 +44,21 @@ function checkP(op: string, p: number): void {
  */
 export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
   checkP("dropout", p);
+  return dropWithMask("dropout", x, x.shape, p, options);
+}
+
+/** `x` masked by uniforms of `maskShape` (broadcast over `x`): the body of dropout and dropout2d. */
+function dropWithMask(
+  op: string,
+  x: Tensor,
+  maskShape: readonly number[],
+  p: number,
+  options: DropoutOptions,
+): Tensor {
   if (!isFloating(x.dtype))
-    throw new DTypeError(`dropout: input must be float32 or float64, got ${x.dtype}`);
+    throw new DTypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
   if (options.training === false || p === 0) return x;
-  const u = rand(x.shape, {
+  const u = rand(maskShape, {
     dtype: x.dtype === "float64" ? "float64" : "float32",
     backend: x.backend,
     seed: options.seed,
@@ -47,6 +70,25 @@ export function dropout(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tenso
   }
 }
 
+/**
+ * Zeroes whole channels: each `[H, W]` plane of a `[N, C, H, W]` input is zeroed with probability
+ * `p` and the others are scaled by `1 / (1 - p)` (torch.nn.functional.dropout2d), one uniform
+ * draw per (n, c) from the seeded generator. A 3-D input is taken as `[N, C, L]` and each of its
+ * `[L]` rows is one channel, as PyTorch 1.13 and 2.x do (with a warning that this may change).
+ * `training: false` or p = 0 returns `x` itself. ShapeError for input that is not 3-D or 4-D;
+ * DTypeError for non-float input; ValueError for p outside [0, 1].
+ */
+export function dropout2d(x: Tensor, p = 0.5, options: DropoutOptions = {}): Tensor {
+  checkP("dropout2d", p);
+  if (x.ndim !== 3 && x.ndim !== 4) {
+    throw new ShapeError(
+      `dropout2d: expected 4-D [N, C, H, W] (or 3-D [N, C, L]) input, got ${fmt(x.shape)}`,
+    );
+  }
+  const [n, c] = x.shape as [number, number];
+  return dropWithMask("dropout2d", x, [n, c, ...Array<number>(x.ndim - 2).fill(1)], p, options);
+}
+
 /** Dropout as a module: active in training mode, the identity after `eval()`. */
 export class Dropout extends Module {
   constructor(readonly p = 0.5) {
@@ -56,5 +98,17 @@ export class Dropout extends Module {
 
   forward(x: Tensor): Tensor {
     return dropout(x, this.p, { training: this.training });
+  }
+}
+
+/** Dropout2d as a module (torch.nn.Dropout2d): drops whole channels in training mode, the identity after `eval()`. */
+export class Dropout2d extends Module {
+  constructor(readonly p = 0.5) {
+    super();
+    checkP("Dropout2d", p);
+  }
+
+  forward(x: Tensor): Tensor {
+    return dropout2d(x, this.p, { training: this.training });
   }
 }

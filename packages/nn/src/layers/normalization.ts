@@ -1,5 +1,6 @@
 /**
- * Normalisation layers: LayerNorm (Ba et al. 2016) and BatchNorm1d (Ioffe & Szegedy 2015), with
+ * Normalisation layers: LayerNorm (Ba et al. 2016), BatchNorm1d and BatchNorm2d (Ioffe & Szegedy
+ * 2015), with
  * PyTorch's conventions (biased variance to normalise, unbiased variance in the running
  * estimate, momentum 0.1, eps 1e-5).
  */
@@ -192,12 +193,12 @@ export interface BatchNormOptions {
 }
 
 /**
- * Batch normalisation over the batch (and length) dims of `[N, C]` or `[N, C, L]` input
- * (torch.nn.functional.batch_norm). In training the batch mean and biased variance normalise the
+ * Batch normalisation of `[N, C, *]` input (`[N, C]`, `[N, C, L]`, `[N, C, H, W]`, ...) over every
+ * dim but the channels (torch.nn.functional.batch_norm). In training the batch mean and biased variance normalise the
  * input, and the running statistics (when given) are updated in place under noGrad:
  * `running = (1 - momentum) * running + momentum * stat`, the variance unbiased (n / (n - 1)).
  * Otherwise the running statistics normalise it. `weight`/`bias` `[C]` are optional. ShapeError
- * for another rank or channel count; ValueError for one value per channel in training, for a
+ * for fewer than 2 dims or another channel count; ValueError for one value per channel in training, for a
  * non-tensor in a tensor's slot (options passed as `weight`, say), for options that are not an
  * object, and for a non-boolean training, a momentum outside [0, 1] or a negative eps.
  */
@@ -228,9 +229,9 @@ export function batchNorm(
   if (typeof eps !== "number" || !(eps >= 0)) {
     throw new ValueError(`batchNorm: options.eps must be a number >= 0, got ${String(eps)}`);
   }
-  if (x.ndim !== 2 && x.ndim !== 3) {
+  if (x.ndim < 2) {
     throw new ShapeError(
-      `batchNorm: expected 2-D [N, C] or 3-D [N, C, L] input, got ${fmt(x.shape)}`,
+      `batchNorm: expected input [N, C, *] (2 dims or more), got ${fmt(x.shape)}`,
     );
   }
   const c = x.shape[1] as number;
@@ -246,9 +247,9 @@ export function batchNorm(
       );
     }
   }
-  const dims = x.ndim === 2 ? [0] : [0, 2];
+  const dims = [0, ...Array.from({ length: x.ndim - 2 }, (_, i) => i + 2)];
   const n = x.size / Math.max(c, 1);
-  const statShape = x.ndim === 2 ? [c] : [c, 1];
+  const statShape = [c, ...Array<number>(x.ndim - 2).fill(1)];
   const useBatch = training || !runningMean || !runningVar;
   if (training && n <= 1) {
     throw new ValueError(
@@ -280,15 +281,15 @@ export function batchNorm(
     }
     return normalize.apply([x, m, v], [eps])[0] as Tensor;
   });
-  const w = weight && x.ndim === 3 ? reshape(weight, statShape) : weight;
-  const b = bias && x.ndim === 3 ? reshape(bias, statShape) : bias;
+  const w = weight && x.ndim > 2 ? reshape(weight, statShape) : weight;
+  const b = bias && x.ndim > 2 ? reshape(bias, statShape) : bias;
   const out = affine("batchNorm", y, w, b);
   if (w !== weight) w?.dispose();
   if (b !== bias) b?.dispose();
   return out;
 }
 
-/** Options of BatchNorm1d. */
+/** Options of BatchNorm1d and BatchNorm2d. */
 export interface BatchNorm1dOptions extends LayerOptions {
   /** Default 1e-5. */
   eps?: number;
@@ -300,12 +301,14 @@ export interface BatchNorm1dOptions extends LayerOptions {
   trackRunningStats?: boolean;
 }
 
+/** Options of BatchNorm2d: those of BatchNorm1d. */
+export type BatchNorm2dOptions = BatchNorm1dOptions;
+
 /**
- * Batch normalisation for `[N, C]` or `[N, C, L]` input (torch.nn.BatchNorm1d). Buffers
- * `running_mean` (zeros), `running_var` (ones) and `num_batches_tracked` (int32; int64 in
- * PyTorch) are updated in place in training mode and used after `eval()`.
+ * What BatchNorm1d and BatchNorm2d share (PyTorch's _BatchNorm): parameters, buffers and the
+ * forward; each subclass only says which input ranks it takes.
  */
-export class BatchNorm1d extends Module {
+class BatchNormBase extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number;
@@ -315,16 +318,33 @@ export class BatchNorm1d extends Module {
   running_var: Tensor | null;
   num_batches_tracked: Tensor | null;
 
-  constructor(numFeatures: number, options: BatchNorm1dOptions = {}) {
+  /**
+   * `name` is the layer's own (for errors); `ranks` the input ranks it takes, described by
+   * `layout` in the error for another rank.
+   */
+  readonly #name: string;
+  readonly #ranks: readonly number[];
+  readonly #layout: string;
+
+  constructor(
+    name: string,
+    ranks: readonly number[],
+    layout: string,
+    numFeatures: number,
+    options: BatchNorm1dOptions,
+  ) {
     super();
+    this.#name = name;
+    this.#ranks = ranks;
+    this.#layout = layout;
     if (!Number.isInteger(numFeatures) || numFeatures < 0)
       throw new ValueError(
-        `BatchNorm1d: numFeatures must be a non-negative integer, got ${numFeatures}`,
+        `${name}: numFeatures must be a non-negative integer, got ${numFeatures}`,
       );
     const momentum = options.momentum ?? 0.1;
     if (typeof momentum !== "number" || !(momentum >= 0 && momentum <= 1)) {
       throw new ValueError(
-        `BatchNorm1d: momentum must be a number in [0, 1], got ${String(momentum)} (a cumulative average, PyTorch's momentum=None, is not supported)`,
+        `${name}: momentum must be a number in [0, 1], got ${String(momentum)} (a cumulative average, PyTorch's momentum=None, is not supported)`,
       );
     }
     this.numFeatures = numFeatures;
@@ -347,6 +367,11 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
+    if (isTensor(x) && !this.#ranks.includes(x.ndim)) {
+      throw new ShapeError(
+        `${this.#name}: expected ${this.#layout} input, got ${fmt(x.shape)} (${x.ndim}-D)`,
+      );
+    }
     const out = batchNorm(x, this.running_mean, this.running_var, this.weight, this.bias, {
       training: this.training,
       momentum: this.momentum,
@@ -355,5 +380,29 @@ export class BatchNorm1d extends Module {
     const counter = this.num_batches_tracked;
     if (this.training && counter) noGrad(() => add_(counter, 1));
     return out;
+  }
+}
+
+/**
+ * Batch normalisation for `[N, C]` or `[N, C, L]` input (torch.nn.BatchNorm1d). Buffers
+ * `running_mean` (zeros), `running_var` (ones) and `num_batches_tracked` (int32; int64 in
+ * PyTorch) are updated in place in training mode and used after `eval()`. ShapeError for input
+ * of another rank; the other errors are `batchNorm`'s.
+ */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNorm1dOptions = {}) {
+    super("BatchNorm1d", [2, 3], "2-D [N, C] or 3-D [N, C, L]", numFeatures, options);
+  }
+}
+
+/**
+ * Batch normalisation for `[N, C, H, W]` input (torch.nn.BatchNorm2d): per channel, over N, H
+ * and W. Same options, buffers and state-dict keys as BatchNorm1d (`weight`, `bias`,
+ * `running_mean`, `running_var`, `num_batches_tracked`). ShapeError for input that is not 4-D
+ * (as PyTorch, an unbatched `[C, H, W]` is refused); the other errors are `batchNorm`'s.
+ */
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, options: BatchNorm2dOptions = {}) {
+    super("BatchNorm2d", [4], "4-D [N, C, H, W]", numFeatures, options);
   }
 }

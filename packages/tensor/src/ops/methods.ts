@@ -13,6 +13,7 @@ import { add_, copy_, mul_, zero_ } from "./inplace.js";
 import { matmul } from "./matmul.js";
 import { norm } from "./norm.js";
 import { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./reduce.js";
+import { unfold } from "./unfold.js";
 import {
   clone,
   contiguous,
@@ -72,6 +73,7 @@ const functions: Record<string, Fn> = {
   flatten: flatten as Fn,
   narrow: narrow as Fn,
   slice: slice as Fn,
+  unfold: unfold as Fn,
   contiguous,
   clone,
   detach,

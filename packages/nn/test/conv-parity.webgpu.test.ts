@@ -1,0 +1,13 @@
+// The same PyTorch parity cases on the WebGPU backend (a software adapter in CI); skipped where
+// Node has no WebGPU adapter.
+import { webgpu } from "@nn/backend-webgpu";
+import { nodeWebGpu } from "@nn/testing";
+import { describe } from "vitest";
+import { describeConvParity } from "./conv-parity.js";
+
+const env = await nodeWebGpu();
+describe.skipIf(!env)("webgpu", () => {
+  describeConvParity("webgpu", async () =>
+    webgpu({ device: await (env as NonNullable<typeof env>).requestDevice() }),
+  );
+});
