@@ -5,7 +5,8 @@
  * about a tenth of the time of a small MLP's step (allocation plus collection). A reused array
  * is zero-filled again, as `alloc` promises.
  */
-import { allocArray, type DataArray, type DType } from "@nn/tensor";
+import type { DataArray, DType } from "@nn/tensor";
+import { allocArray } from "@nn/tensor/internal";
 
 /** Bytes the pool may hold in all (beyond it, freed arrays are left to the collector). */
 const MAX_POOLED_BYTES = 64 * 2 ** 20;

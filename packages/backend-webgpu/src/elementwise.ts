@@ -14,9 +14,9 @@ import {
   DTypeError,
   type ExprNode,
   type Kernel,
-  topoOrder,
   type View,
 } from "@nn/tensor";
+import { topoOrder } from "@nn/tensor/internal";
 import { type BindingPlan, bindingDecls, planBindings } from "./bindings.js";
 import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, MAIN_1D } from "./kernel-runner.js";

@@ -6,7 +6,6 @@
 import {
   add,
   DTypeError,
-  fmt,
   isFloating,
   matmul,
   pad,
@@ -20,6 +19,7 @@ import {
   unsqueeze,
   ValueError,
 } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { kaimingUniform, uniform } from "../init/fill.js";
 import { fanInAndFanOut } from "../init/gain.js";
 import { Module } from "../module.js";

@@ -13,7 +13,6 @@ import {
   defineMap,
   div,
   expand,
-  fmt,
   gather,
   isFloating,
   isTensor,
@@ -35,6 +34,7 @@ import {
   unsqueeze,
   ValueError,
 } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { Module } from "../module.js";
 import { perDim } from "./window-args.js";
 

@@ -2,7 +2,8 @@
  * Binary cross-entropy on probabilities (bceLoss) and on logits (bceWithLogitsLoss, stable for
  * large logits), as torch.nn.functional.binary_cross_entropy(_with_logits).
  */
-import { defineMap, type Expr, fmt, mul, ShapeError, type Tensor } from "@nn/tensor";
+import { defineMap, type Expr, mul, ShapeError, type Tensor } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { reduce, reductionOf } from "./reduction.js";
 import { checkPair, type LossOptions } from "./regression.js";
 
