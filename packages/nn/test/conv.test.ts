@@ -210,6 +210,12 @@ describe("conv errors name the op and the shapes", () => {
       ValueError,
       /"same" or "valid"/,
     ],
+    [
+      "empty kernel",
+      () => conv2d(x, tensor([], { shape: [2, 4, 0, 3] })),
+      ShapeError,
+      /conv2d: weight \[2, 4, 0, 3\] has an empty kernel dim/,
+    ],
     ["bias", () => conv2d(x, w, f64([3], 3).float()), ShapeError, /bias must have shape \[2\]/],
     ["dtypes", () => conv2d(x, f64([2, 4, 3, 3], 2)), DTypeError, /float64 with input float32/],
     [

@@ -109,6 +109,9 @@ function checkShapes(
       `${op}: expected a ${nd + 2}-d weight [out, in / groups, ${nd === 1 ? "k" : "kh, kw"}], got shape ${fmt(weight.shape)}`,
     );
   }
+  if (weight.shape.slice(2).some((k) => k < 1)) {
+    throw new ShapeError(`${op}: weight ${fmt(weight.shape)} has an empty kernel dim`);
+  }
   const channels = input.shape[input.ndim - nd - 1] as number;
   const out = weight.shape[0] as number;
   if (out % groups !== 0) {
