@@ -215,7 +215,8 @@ function convNd(
  * bias. Built from pad, unfold, a contiguous copy and matmul, so it runs on every backend.
  *
  * Throws ShapeError for a wrong rank, channels not divisible by `groups`, a weight whose input
- * channels do not match, a bias not `[O]`, or a kernel larger than the padded input; ValueError
+ * channels do not match, a bias not `[O]`, an empty kernel dim, or a kernel larger than the
+ * padded input; ValueError
  * for a stride, dilation or groups below 1, negative padding, or `"same"` with a stride above 1;
  * DTypeError for non-float or mixed dtypes.
  */
