@@ -216,9 +216,8 @@ function convNd(
  *
  * Throws ShapeError for a wrong rank, channels not divisible by `groups`, a weight whose input
  * channels do not match, a bias not `[O]`, an empty kernel dim, or a kernel larger than the
- * padded input; ValueError
- * for a stride, dilation or groups below 1, negative padding, or `"same"` with a stride above 1;
- * DTypeError for non-float or mixed dtypes.
+ * padded input; ValueError for a stride, dilation or groups below 1, negative padding, or
+ * `"same"` with a stride above 1; DTypeError for non-float or mixed dtypes.
  */
 export function conv2d(
   input: Tensor,
