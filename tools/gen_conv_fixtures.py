@@ -6,7 +6,9 @@ Run from the repository root with Debian's PyTorch (only /usr/bin/python3 sees i
     /usr/bin/python3 tools/gen_conv_fixtures.py           # writes the fixture files
     /usr/bin/python3 tools/gen_conv_fixtures.py --check   # exit 1 if one is stale
 
-It writes ``packages/testing/fixtures/conv.json``.  The tensor encoding (TENSOR,
+It writes ``packages/testing/fixtures/conv.json`` and, beside it, ``conv-model.safetensors``:
+the state dict of a small CNN (see ``cnn_model``) saved with the safetensors writer of
+``tools/gen_nn_fixtures.py``.  The tensor encoding (TENSOR,
 exact float32 values) is that of ``tools/fixturelib.py``, the generators'
 common module.  The output is deterministic (per-case seeds, one intra-op
 thread, ATen's portable CPU kernels pinned by fixturelib); compare floats with
@@ -17,7 +19,9 @@ File format
 ::
 
     {"generator": "tools/gen_conv_fixtures.py", "torch": "<version>",
-     "cases": [CASE, ...]}                                   (one case per line)
+     "cases": [CASE, ...],                                   (one case per line)
+     "model": {"file": "conv-model.safetensors", "keys": [state-dict key, ...],
+               "input": TENSOR, "output": TENSOR}}          (PyTorch's logits)
 
     CASE = {"id": "<op>/<what>/<dtype>", "op": "pad"|"unfold"|"conv1d"|"conv2d",
             "args": [ARG, ...],
@@ -35,15 +39,22 @@ gradient (``grads[i]`` for ``args[i]``; null for a non-tensor arg).
 """
 
 import sys
+import warnings
 from collections import Counter
 
 import fixturelib as fl
+import torch.nn as tnn
 from fixturelib import F, encode_tensor, torch
+from gen_nn_fixtures import load_safetensors, save_safetensors
 
 DEFAULT_OUT = fl.FIXTURES / "conv.json"
+MODEL_FILE = "conv-model.safetensors"
 GENERATOR = "tools/gen_conv_fixtures.py"
 
 CASES = fl.Cases()
+
+# PyTorch notes that it copies the input for "same" with an even kernel; so does nn.
+warnings.filterwarnings("ignore", message="Using padding='same' with even kernel lengths")
 
 # PyTorch error messages of these ops -> TS error names (first match wins; then fixturelib's).
 ERROR_RULES = [
@@ -264,15 +275,41 @@ def conv1d_cases():
 SECTIONS = [pad_cases, unfold_cases, conv2d_cases, conv1d_cases]
 
 
+# --------------------------------------------------------------------------
+# A small CNN's state dict, saved by PyTorch
+# --------------------------------------------------------------------------
+
+
+def cnn_model():
+    """Conv2d(1, 4, 3) -> ReLU -> Flatten -> Linear(144, 5) with PyTorch's own (seeded)
+    initialisation, its state dict as safetensors, an input batch and PyTorch's logits."""
+    torch.manual_seed(15)
+    model = tnn.Sequential(tnn.Conv2d(1, 4, 3), tnn.ReLU(), tnn.Flatten(), tnn.Linear(144, 5))
+    x = rand("model/input", [3, 1, 8, 8], "float32")
+    with torch.no_grad():
+        y = model(x)
+    data = save_safetensors(model.state_dict(), {"format": "pt", "source": GENERATOR})
+    # PyTorch loads the file back (nn's test checks that nn saves these very bytes).
+    again = tnn.Sequential(tnn.Conv2d(1, 4, 3), tnn.ReLU(), tnn.Flatten(), tnn.Linear(144, 5))
+    again.load_state_dict(load_safetensors(data)[1])
+    with torch.no_grad():
+        assert torch.equal(again(x), y)
+    case = {"file": MODEL_FILE, "keys": list(model.state_dict()), "input": encode_tensor(x),
+            "output": encode_tensor(y)}
+    return case, data
+
+
 def generate(opts):
     for section in SECTIONS:
         section()
+    model, model_bytes = cnn_model()
     counts = Counter(c["op"] for c in CASES)
     errors = Counter(c["op"] for c in CASES if "error" in c["expected"])
     summary = ["%d cases" % len(CASES)]
     summary += ["  %-8s %4d cases (%d errors)" % (op, counts[op], errors[op])
                 for op in sorted(counts)]
-    return [(opts.out, fl.render(GENERATOR, [("cases", CASES)]))], "\n".join(summary)
+    text = fl.render(GENERATOR, [("cases", CASES), ("model", model)])
+    return [(opts.out, text), (opts.out.parent / MODEL_FILE, model_bytes)], "\n".join(summary)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
  */
 import {
   add,
+  contiguous,
   DTypeError,
   isFloating,
   matmul,
@@ -108,6 +109,9 @@ function checkShapes(
       `${op}: expected a ${nd + 2}-d weight [out, in / groups, ${nd === 1 ? "k" : "kh, kw"}], got shape ${fmt(weight.shape)}`,
     );
   }
+  if (weight.shape.slice(2).some((k) => k < 1)) {
+    throw new ShapeError(`${op}: weight ${fmt(weight.shape)} has an empty kernel dim`);
+  }
   const channels = input.shape[input.ndim - nd - 1] as number;
   const out = weight.shape[0] as number;
   if (out % groups !== 0) {
@@ -129,9 +133,9 @@ function checkShapes(
 
 /**
  * The convolution over the last `nd` dims (see `conv2d`). Windows come from `unfold` on the padded
- * input, the im2col matrix `[N, groups, C/groups * prod(k), prod(out)]` is one contiguous copy of
- * them, and a batched matmul with the weight `[groups, out/groups, C/groups * prod(k)]` gives
- * the output already in NC... layout.
+ * input, the im2col matrix `[groups, C/groups * prod(k), N * prod(out)]` is one contiguous copy
+ * of them, a matmul with the weight `[groups, out/groups, C/groups * prod(k)]` gives
+ * `[O, N, ...out]`, and adding the bias (or a copy) lays it out as `[N, O, ...out]`.
  */
 function convNd(
   op: string,
@@ -175,19 +179,22 @@ function convNd(
     windows = keep(unfold(windows, 2 + i, spans[i] as number, stride[i] as number));
     if ((dilation[i] as number) > 1) windows = keep(slice(windows, -1, 0, null, dilation[i]));
   }
-  const order = [0, 1, ...kernel.map((_, i) => 2 + nd + i), ...kernel.map((_, i) => 2 + i)];
+  // im2col [groups, C/groups * prod(k), N * prod(out)]: the batch joins the columns, so each
+  // product (forward, and both in backward) is one large matmul rather than N small ones.
+  const order = [1, ...kernel.map((_, i) => 2 + nd + i), 0, ...kernel.map((_, i) => 2 + i)];
   const k = kernel.reduce((a, b) => a * b, 1);
   const l = outSize.reduce((a, b) => a * b, 1);
   const out = weight.shape[0] as number;
-  const cols = keep(reshape(keep(permute(windows, order)), [n, groups, (c / groups) * k, l]));
+  const cols = keep(reshape(keep(permute(windows, order)), [groups, (c / groups) * k, n * l]));
   const w = keep(reshape(weight, [groups, out / groups, (c / groups) * k]));
   const y = keep(matmul(w, cols));
-  let result = reshape(y, [n, out, ...outSize]);
-  if (bias) {
-    const b = keep(reshape(bias, [out, ...outSize.map(() => 1)]));
-    temps.push(result);
-    result = add(result, b);
-  }
+  // [O, N, ...out] seen as [N, O, ...out]; the bias add (or a copy) makes it contiguous.
+  const yt = keep(
+    permute(keep(reshape(y, [out, n, ...outSize])), [1, 0, ...outSize.map((_, i) => 2 + i)]),
+  );
+  let result: Tensor;
+  if (bias) result = add(yt, keep(reshape(bias, [out, ...outSize.map(() => 1)])));
+  else result = contiguous(yt);
   if (!batched) {
     temps.push(result);
     result = squeeze(result, 0);
@@ -208,9 +215,9 @@ function convNd(
  * bias. Built from pad, unfold, a contiguous copy and matmul, so it runs on every backend.
  *
  * Throws ShapeError for a wrong rank, channels not divisible by `groups`, a weight whose input
- * channels do not match, a bias not `[O]`, or a kernel larger than the padded input; ValueError
- * for a stride, dilation or groups below 1, negative padding, or `"same"` with a stride above 1;
- * DTypeError for non-float or mixed dtypes.
+ * channels do not match, a bias not `[O]`, an empty kernel dim, or a kernel larger than the
+ * padded input; ValueError for a stride, dilation or groups below 1, negative padding, or
+ * `"same"` with a stride above 1; DTypeError for non-float or mixed dtypes.
  */
 export function conv2d(
   input: Tensor,
