@@ -9,6 +9,7 @@
  * (stored as u32 0/1). Math follows the CPU backend (see wgsl-math.ts).
  */
 import {
+  type Backend,
   BackendError,
   type DType,
   DTypeError,
@@ -305,7 +306,7 @@ function paramTypes(k: Kernel): DType[] {
 /** Runs an elementwise kernel (see Backend.elementwise). */
 export function runElementwise(
   runner: KernelRunner,
-  owner: object,
+  owner: Backend,
   maxStorageBuffers: number,
   k: Kernel,
   inputs: readonly View[],
@@ -323,7 +324,12 @@ export function runElementwise(
     );
   }
   const views = [...inputs, ...outputs];
-  const plan = planBindings("elementwise", views, owner, maxStorageBuffers);
+  const written = outputs.map((_, j) => inputs.length + j);
+  const plan = planBindings("elementwise", views, owner, maxStorageBuffers, {
+    views: written,
+    whole: true,
+    packInputs: true,
+  });
   const c = collapse(
     shape,
     views.map((v) => v.strides),
@@ -342,7 +348,7 @@ export function runElementwise(
     ),
   );
   const args = new KernelArgs().u32(total).u32s(c.shape);
-  views.forEach((v, j) => {
+  plan.views.forEach((v, j) => {
     args.i32(v.offset).i32s(c.strides[j] as number[]);
   });
   paramTypes(k).forEach((t, j) => {
@@ -351,5 +357,6 @@ export function runElementwise(
     else if (t === "bool") args.u32(p !== 0 ? 1 : 0);
     else args.f32(p);
   });
-  runner.dispatch(pipeline, args, plan.buffers, runner.grid(total));
+  runner.dispatch("elementwise", pipeline, args, plan, runner.grid(total));
+  for (const s of plan.scratch) owner.free(s);
 }

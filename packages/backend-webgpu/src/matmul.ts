@@ -4,7 +4,7 @@
  * its products in k order (float32 accumulates in f32; int32 wraps). Batches and tiles past the
  * per-dimension workgroup limit are covered by grid-stride loops.
  */
-import { DTypeError, type View } from "@nn/tensor";
+import { type Backend, DTypeError, type View } from "@nn/tensor";
 import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
 import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
 import type { KernelRunner } from "./kernel-runner.js";
@@ -71,7 +71,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 /** Runs a batched matmul (see Backend.matmul). */
 export function runMatmul(
   runner: KernelRunner,
-  owner: object,
+  owner: Backend,
   maxStorageBuffers: number,
   a: View,
   b: View,
@@ -89,7 +89,10 @@ export function runMatmul(
   const [M, N] = out.shape.slice(-2) as [number, number];
   const K = a.shape[nd - 1] as number;
   if (sizeOf(out.shape) === 0) return;
-  const plan = planBindings("matmul", [a, b, out], owner, maxStorageBuffers);
+  const plan = planBindings("matmul", [a, b, out], owner, maxStorageBuffers, {
+    views: [2],
+    whole: true,
+  });
   const batch = collapse(out.shape.slice(0, -2), [
     a.strides.slice(0, -2),
     b.strides.slice(0, -2),
@@ -118,5 +121,5 @@ export function runMatmul(
     Math.min(Math.ceil(M / TILE), max),
     Math.min(batchCount, max),
   ];
-  runner.dispatch(pipeline, args, plan.buffers, groups);
+  runner.dispatch("matmul", pipeline, args, plan, groups);
 }

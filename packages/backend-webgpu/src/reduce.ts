@@ -6,7 +6,7 @@
  * so that, as on the CPU, the first index of the extreme wins and a NaN beats everything (the
  * first NaN among NaNs).
  */
-import { BackendError, type DType, type ReduceOp, type View } from "@nn/tensor";
+import { type Backend, BackendError, type DType, type ReduceOp, type View } from "@nn/tensor";
 import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
 import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, WORKGROUP } from "./kernel-runner.js";
@@ -141,7 +141,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 /** Runs a reduction (see Backend.reduce). */
 export function runReduce(
   runner: KernelRunner,
-  owner: object,
+  owner: Backend,
   maxStorageBuffers: number,
   op: ReduceOp,
   input: View,
@@ -163,7 +163,10 @@ export function runReduce(
   if (output.dtype === "bool" && (op === "sum" || op === "prod")) {
     throw new BackendError(`webgpu reduce: ${op} into a bool output`);
   }
-  const plan = planBindings("reduce", [input, output], owner, maxStorageBuffers);
+  const plan = planBindings("reduce", [input, output], owner, maxStorageBuffers, {
+    views: [1],
+    whole: true,
+  });
   const kept = collapse(keptShape, [input.strides.slice(0, nd - reduceDims), output.strides]);
   const red = collapse(redShape, [input.strides.slice(nd - reduceDims)]);
   const nk = kept.shape.length;
@@ -182,5 +185,5 @@ export function runReduce(
     .i32s(kept.strides[1] as number[])
     .u32s(red.shape)
     .i32s(red.strides[0] as number[]);
-  runner.dispatch(pipeline, args, plan.buffers, runner.grid(total, 1));
+  runner.dispatch("reduce", pipeline, args, plan, runner.grid(total, 1));
 }
