@@ -1,32 +1,41 @@
 /**
  * The pending GPU work of a backend: dispatches and copies are encoded into one command encoder
- * and submitted together when a read, a `sync` or a host write needs them (or when the batch is
- * full), so a training step costs one submit instead of one per op.
+ * and submitted together when a read or `sync` needs them, or when the batch is full, so a
+ * training step costs at most one submit instead of one per op.
  *
  * Kernel args go to one uniform ring: each dispatch binds its own 256-byte-aligned window of it,
  * and the host copy of the ring is uploaded just before the submit. The queue runs that upload
- * after every earlier submit, so reusing the ring for the next batch is safe.
+ * after every earlier submit, so reusing the ring for the next batch is safe. Host writes to a
+ * buffer that pending commands use go through an upload ring the same way (a copy encoded in
+ * order), since `queue.writeBuffer` would run before the pending batch.
  */
-import { BUFFER_COPY_DST, BUFFER_UNIFORM } from "./gpu-constants.js";
+import { BUFFER_COPY_DST, BUFFER_COPY_SRC, BUFFER_UNIFORM } from "./gpu-constants.js";
 import { ARGS_BYTES } from "./kernel-args.js";
 
 /** Bytes of args windows one batch may hold (each dispatch takes a multiple of 256). */
 const RING_BYTES = 256 * 1024;
 
+/** Bytes of host writes one batch may order through the upload ring. */
+const UPLOAD_BYTES = 4 * 1024 * 1024;
+
 /** Dispatches after which a batch is submitted even if nothing waits for it. */
-export const MAX_PENDING_DISPATCHES = 1024;
+export const MAX_PENDING_DISPATCHES = 512;
 
 export class CommandBatch {
   /** Queue submits so far. */
   submits = 0;
   /** Compute dispatches encoded so far. */
   dispatches = 0;
+  /** GPU buffers this batch created (the args ring and the upload ring, once each). */
+  created = 1;
 
   readonly #device: GPUDevice;
   readonly #align: number;
   readonly #ring: GPUBuffer;
   readonly #ringHost = new Uint8Array(RING_BYTES);
   #ringUsed = 0;
+  #upload: GPUBuffer | undefined;
+  #uploadUsed = 0;
   #encoder: GPUCommandEncoder | undefined;
   #pending = 0;
   /** GPU buffers the pending commands touch (a host write to one must wait for them). */
@@ -70,14 +79,39 @@ export class CommandBatch {
     return this.#encoder;
   }
 
+  /**
+   * Writes `data` to `target` from byte 0, after every command already encoded (and before any
+   * encoded later), without submitting unless the upload ring is full.
+   */
+  write(target: GPUBuffer, data: Uint32Array | Float32Array | Int32Array): void {
+    const bytes = data.byteLength;
+    const queue = this.#device.queue;
+    const src = data as Uint32Array<ArrayBuffer>;
+    if (!this.#uses.has(target)) {
+      queue.writeBuffer(target, 0, src);
+      return;
+    }
+    if (bytes > UPLOAD_BYTES) {
+      this.flush();
+      queue.writeBuffer(target, 0, src);
+      return;
+    }
+    if (this.#uploadUsed + bytes > UPLOAD_BYTES) this.flush();
+    if (!this.#upload) {
+      this.created++;
+      this.#upload = this.#device.createBuffer({
+        size: UPLOAD_BYTES,
+        usage: BUFFER_COPY_SRC | BUFFER_COPY_DST,
+      });
+    }
+    queue.writeBuffer(this.#upload, this.#uploadUsed, src);
+    this.encoder("write").copyBufferToBuffer(this.#upload, this.#uploadUsed, target, 0, bytes);
+    this.#uploadUsed += bytes;
+  }
+
   /** Records that pending commands touch `buffer`. */
   use(buffer: GPUBuffer): void {
     this.#uses.add(buffer);
-  }
-
-  /** Whether pending (unsubmitted) commands touch `buffer`. */
-  touches(buffer: GPUBuffer): boolean {
-    return this.#uses.has(buffer);
   }
 
   /** Destroys `buffer` once the pending commands that may use it are submitted. */
@@ -91,7 +125,8 @@ export class CommandBatch {
     const encoder = this.#encoder;
     if (!encoder) return;
     const device = this.#device;
-    if (this.#ringUsed > 0) device.queue.writeBuffer(this.#ring, 0, this.#ringHost, 0, this.#ringUsed);
+    if (this.#ringUsed > 0)
+      device.queue.writeBuffer(this.#ring, 0, this.#ringHost, 0, this.#ringUsed);
     const ops = [...this.#ops].join(", ");
     device.pushErrorScope("validation");
     device.queue.submit([encoder.finish()]);
@@ -103,6 +138,7 @@ export class CommandBatch {
     this.#encoder = undefined;
     this.#pending = 0;
     this.#ringUsed = 0;
+    this.#uploadUsed = 0;
     this.#uses.clear();
     this.#ops.clear();
     for (const b of this.#destroyAfterSubmit) b.destroy();
@@ -122,5 +158,6 @@ export class CommandBatch {
     for (const b of this.#destroyAfterSubmit) b.destroy();
     this.#destroyAfterSubmit = [];
     this.#ring.destroy();
+    this.#upload?.destroy();
   }
 }

@@ -21,7 +21,7 @@ import {
 import { type BindingPlan, bindingDecls, planBindings } from "./bindings.js";
 import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, MAIN_1D } from "./kernel-runner.js";
-import { collapse, sizeOf } from "./strided.js";
+import { collapse, padDims, sizeOf } from "./strided.js";
 import { mathWgsl } from "./wgsl-math.js";
 
 /** WGSL value type of an IR dtype. */
@@ -330,12 +330,19 @@ export function runElementwise(
     whole: true,
     packInputs: true,
   });
-  const c = collapse(
+  const keyOf = (nd: number) => `ew|${k.key}#${inputs.length}:${outputs.length}:${nd}:${plan.key}`;
+  const collapsed = collapse(
     shape,
     views.map((v) => v.strides),
   );
-  const ndim = c.shape.length;
-  const key = `ew|${k.key}#${inputs.length}:${outputs.length}:${ndim}:${plan.key}`;
+  const [ndim] = runner.ranks(
+    ([nd]) => keyOf(nd as number),
+    plan.buffers.length,
+    [collapsed.shape.length],
+    [shape.length],
+  ) as [number];
+  const c = padDims(collapsed, ndim);
+  const key = keyOf(ndim);
   const pipeline = runner.pipeline(key, plan.buffers.length, () =>
     generate(
       k,

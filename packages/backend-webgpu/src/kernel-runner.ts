@@ -88,6 +88,29 @@ export class KernelRunner {
   }
 
   /**
+   * The ranks to compile a kernel for: `min` (the collapsed ranks of this launch) unless the
+   * kernel of the same structure was compiled for higher ranks up to `max`, which runs this
+   * launch too once size-1 dims are padded in (`padDims`). So the last batch of an epoch whose
+   * size-1 dims collapse away (a batch of 1) reuses the full batches' kernels.
+   */
+  ranks(
+    keyOf: (ranks: readonly number[]) => string,
+    storageBuffers: number,
+    min: readonly number[],
+    max: readonly number[],
+  ): number[] {
+    const cached = (r: readonly number[]) => this.#pipelines.has(`${storageBuffers}|${keyOf(r)}`);
+    if (cached(min)) return [...min];
+    // Every combination of ranks between min and max, the smallest first.
+    let combos: number[][] = [[]];
+    min.forEach((lo, i) => {
+      const hi = Math.max(lo, max[i] as number);
+      combos = combos.flatMap((c) => Array.from({ length: hi - lo + 1 }, (_, k) => [...c, lo + k]));
+    });
+    return combos.find(cached) ?? [...min];
+  }
+
+  /**
    * Encodes `pipeline` over `groups` workgroups into the pending batch, with the buffers of
    * `plan` bound. A stale (reused) buffer is cleared first unless the kernel overwrites it whole.
    */
@@ -105,7 +128,13 @@ export class KernelRunner {
       pack.into.stale = false;
       batch.use(pack.into.gpu);
       batch.use(pack.from.gpu);
-      encoder.copyBufferToBuffer(pack.from.gpu, pack.fromByte, pack.into.gpu, pack.intoByte, pack.bytes);
+      encoder.copyBufferToBuffer(
+        pack.from.gpu,
+        pack.fromByte,
+        pack.into.gpu,
+        pack.intoByte,
+        pack.bytes,
+      );
     }
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: argsWindow }];
     plan.buffers.forEach((b, i) => {

@@ -10,7 +10,7 @@ import { type Backend, BackendError, type DType, type ReduceOp, type View } from
 import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
 import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, WORKGROUP } from "./kernel-runner.js";
-import { collapse, sizeOf } from "./strided.js";
+import { collapse, padDims, sizeOf } from "./strided.js";
 import { mathWgsl } from "./wgsl-math.js";
 
 /** The accumulator type of a sum / product into `out`, and how to convert a raw input to it. */
@@ -167,11 +167,19 @@ export function runReduce(
     views: [1],
     whole: true,
   });
-  const kept = collapse(keptShape, [input.strides.slice(0, nd - reduceDims), output.strides]);
-  const red = collapse(redShape, [input.strides.slice(nd - reduceDims)]);
-  const nk = kept.shape.length;
-  const nr = red.shape.length;
-  const key = `reduce|${op}|${input.dtype}>${output.dtype}|${nk}:${nr}|${plan.key}`;
+  const keptC = collapse(keptShape, [input.strides.slice(0, nd - reduceDims), output.strides]);
+  const redC = collapse(redShape, [input.strides.slice(nd - reduceDims)]);
+  const keyOf = (k: number, r: number) =>
+    `reduce|${op}|${input.dtype}>${output.dtype}|${k}:${r}|${plan.key}`;
+  const [nk, nr] = runner.ranks(
+    ([k, r]) => keyOf(k as number, r as number),
+    plan.buffers.length,
+    [keptC.shape.length, redC.shape.length],
+    [keptShape.length, redShape.length],
+  ) as [number, number];
+  const kept = padDims(keptC, nk);
+  const red = padDims(redC, nr);
+  const key = keyOf(nk, nr);
   const pipeline = runner.pipeline(key, plan.buffers.length, () =>
     generate(op, input.dtype, output.dtype, nk, nr, plan),
   );

@@ -64,7 +64,7 @@ export interface WebGpuStats {
   readonly submits: number;
   /** Compute dispatches encoded (one per kernel launch). */
   readonly dispatches: number;
-  /** GPU buffers created: tensor storage (pool misses) and staging buffers for reads. */
+  /** GPU buffers created: tensor storage (pool misses), staging buffers for reads, and rings. */
   readonly buffersCreated: number;
   /** Bytes copied back to the host by `read`. */
   readonly bytesRead: number;
@@ -148,7 +148,7 @@ export class WebGpuBackend implements Backend {
     return {
       submits: this.#batch.submits,
       dispatches: this.#batch.dispatches,
-      buffersCreated: this.#pool.created + this.#staging.created,
+      buffersCreated: this.#pool.created + this.#staging.created + this.#batch.created,
       bytesRead: this.#bytesRead,
       compiles: this.#runner.compiles,
     };
@@ -196,16 +196,10 @@ export class WebGpuBackend implements Backend {
         `${this.label} write: ${data.length} values do not fit a buffer of ${b.size} elements`,
       );
     }
-    // The queue runs a host write before the pending batch: submit the batch first if it uses b.
-    if (this.#batch.touches(b.gpu)) this.#batch.flush();
-    if (b.stale && data.length < b.size) {
-      this.device.queue.writeBuffer(b.gpu, 0, new Uint32Array(b.size));
-    }
+    // A reused buffer written in part gets zeros after the data (alloc promised zeros).
+    if (b.stale && data.length < b.size) this.#batch.write(b.gpu, new Uint32Array(b.size));
     b.stale = false;
-    if (data.length === 0) return;
-    // Typed as ArrayBuffer-backed; WebGPU accepts shared memory too (GPUAllowSharedBufferSource).
-    const src = toGpuLayout(b.dtype, data) as Uint32Array<ArrayBuffer>;
-    this.device.queue.writeBuffer(b.gpu, 0, src);
+    if (data.length > 0) this.#batch.write(b.gpu, toGpuLayout(b.dtype, data));
   }
 
   /**
