@@ -134,7 +134,13 @@ function packInputs(
     const into = owner.alloc((group[0] as GpuBuffer).dtype, total) as GpuBuffer;
     scratch.push(into);
     for (const [from, r] of ranges) {
-      packs.push({ from, fromByte: r.lo * 4, into, intoByte: r.at * 4, bytes: (r.hi - r.lo + 1) * 4 });
+      packs.push({
+        from,
+        fromByte: r.lo * 4,
+        into,
+        intoByte: r.at * 4,
+        bytes: (r.hi - r.lo + 1) * 4,
+      });
     }
     views.forEach((v, i) => {
       const r = ranges.get(bufs[i] as GpuBuffer);

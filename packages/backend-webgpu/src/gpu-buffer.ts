@@ -117,7 +117,10 @@ export class BufferPool {
       );
     }
     this.created++;
-    return { buffer: this.device.createBuffer({ size: byteSize, usage: TENSOR_USAGE }), reused: false };
+    return {
+      buffer: this.device.createBuffer({ size: byteSize, usage: TENSOR_USAGE }),
+      reused: false,
+    };
   }
 
   /** Takes back a buffer that no tensor uses any more. */
