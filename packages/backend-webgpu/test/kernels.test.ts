@@ -4,6 +4,8 @@
 import {
   argmax,
   BackendError,
+  constant,
+  type Expr,
   empty,
   gather,
   input,
@@ -82,6 +84,22 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
       ),
     });
     expect(() => gpu.alloc("float64", 4)).toThrow(/float64|f64/);
+  });
+
+  it("keeps float constants out of the compiler's sight: x * 0 of NaN and inf is NaN, of -2 is -0", async () => {
+    const xs = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -2, 3];
+    const x = tensor(xs, { backend: gpu });
+    const cases: [Expr, (v: number) => number][] = [
+      [input(0, "float32").mul(0), (v) => v * 0],
+      [constant(0).mul(input(0, "float32")), (v) => 0 * v],
+      [input(0, "float32").mul(0).add(1), (v) => v * 0 + 1],
+      [input(0, "float32").sub(input(0, "float32")).add(0), (v) => v - v + 0],
+    ];
+    for (const [e, f] of cases) {
+      const out = empty([xs.length], "float32", gpu);
+      gpu.elementwise(kernel([e]), [x.stridedView()], [out.stridedView()], []);
+      expect(await out.data()).toEqual(Float32Array.from(xs, f));
+    }
   });
 
   it("stores bool as u32 and reads it back as a Uint8Array of 0/1", async () => {
