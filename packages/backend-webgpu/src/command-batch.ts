@@ -26,6 +26,8 @@ export class CommandBatch {
   submits = 0;
   /** Compute dispatches encoded so far. */
   dispatches = 0;
+  /** The ops of the last submitted batch (named when the device is lost). */
+  lastOps = "";
   /** GPU buffers this batch created (the args ring and the upload ring, once each). */
   created = 1;
 
@@ -128,6 +130,7 @@ export class CommandBatch {
     if (this.#ringUsed > 0)
       device.queue.writeBuffer(this.#ring, 0, this.#ringHost, 0, this.#ringUsed);
     const ops = [...this.#ops].join(", ");
+    this.lastOps = ops;
     device.pushErrorScope("validation");
     device.queue.submit([encoder.finish()]);
     const outcome = device.popErrorScope().then((e) => {

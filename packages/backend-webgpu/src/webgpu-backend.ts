@@ -132,7 +132,8 @@ export class WebGpuBackend implements Backend {
     device.lost?.then((info) => {
       if (!this.#destroyed) {
         this.#error ??= new BackendError(
-          `${this.label}: device lost (${info.reason}): ${info.message}`,
+          `${this.label}: device lost (${info.reason}): ${info.message}; the last batch ` +
+            `submitted ran ${this.#batch.lastOps || "nothing"}`,
         );
       }
     });
