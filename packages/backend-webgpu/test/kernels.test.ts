@@ -215,6 +215,19 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
     });
   });
 
+  it("matmul covers partial 64x64 tiles and reads a transposed operand in place", async () => {
+    const [M, K, N] = [130, 70, 67];
+    const a = values(M * K, 41);
+    const bT = values(N * K, 42); // b stored as [N, K], used transposed
+    const b = new Float32Array(K * N);
+    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) b[k * N + n] = bT[n * K + k] as number;
+    const got = matmul(
+      tensor(a, { backend: gpu, shape: [M, K] }),
+      transpose(tensor(bT, { backend: gpu, shape: [N, K] }), 0, 1),
+    );
+    expectClose(await got.data(), refMatmul(a, b, 1, M, K, N), 1e-4);
+  });
+
   it("rejects the next read with an asynchronous GPU error", async () => {
     // Its own device (from a fresh adapter: an adapter makes one device): the error poisons
     // every backend on the device.
