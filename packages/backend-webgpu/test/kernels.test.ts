@@ -11,6 +11,8 @@ import {
   input,
   kernel,
   matmul,
+  max,
+  min,
   rand,
   scatterAdd,
   sum,
@@ -226,6 +228,40 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
       transpose(tensor(bT, { backend: gpu, shape: [N, K] }), 0, 1),
     );
     expectClose(await got.data(), refMatmul(a, b, 1, M, K, N), 1e-4);
+  });
+
+  it("splits a long reduction over few outputs across workgroups, in two passes", async () => {
+    const n = 100_003;
+    const x = Float32Array.from(values(3 * n, 51), (v) => v - 3); // all negative
+    x[2 * n + 77_777] = Number.NaN;
+    const t = tensor(x, { backend: gpu, shape: [3, n] });
+    const before = gpu.stats.dispatches;
+    const sums = await sum(t, 1).data();
+    expect(gpu.stats.dispatches - before).toBe(2);
+    const row = (r: number) => Array.from(x.subarray(r * n, (r + 1) * n));
+    expectClose(
+      sums.subarray(0, 2),
+      [0, 1].map((r) => row(r).reduce((s, v) => s + v, 0)),
+    );
+    expect(sums[2]).toBeNaN();
+    const maxima = await max(t, 1).data();
+    expect(Array.from(maxima.subarray(0, 2))).toEqual([0, 1].map((r) => Math.max(...row(r))));
+    expect(maxima[2]).toBeNaN();
+    expect(Array.from(await min(t, 1).data()).slice(0, 2)).toEqual(
+      [0, 1].map((r) => Math.min(...row(r))),
+    );
+    // int32 sums wrap as one pass would; argmax stays in one pass and finds the first extreme.
+    const big = tensor(
+      Int32Array.from({ length: n }, (_, i) => (i % 7) * 2 ** 28),
+      {
+        dtype: "int32",
+        backend: gpu,
+      },
+    );
+    let wrapped = 0;
+    for (let i = 0; i < n; i++) wrapped = (wrapped + (i % 7) * 2 ** 28) | 0;
+    expect(await sum(big).data()).toEqual(new Int32Array([wrapped]));
+    expect(await argmax(big).data()).toEqual(new Int32Array([6]));
   });
 
   it("rejects the next read with an asynchronous GPU error", async () => {
