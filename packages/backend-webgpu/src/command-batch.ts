@@ -1,7 +1,8 @@
 /**
  * The pending GPU work of a backend: dispatches and copies are encoded into one command encoder
- * and submitted together when a read or `sync` needs them, or when the batch is full, so a
- * training step costs at most one submit instead of one per op.
+ * and submitted together when a read or `sync` needs them, when the batch is full, or when
+ * JavaScript yields to the event loop (a timer), so a training step costs at most one submit
+ * instead of one per op, and the GPU does not wait on a loop that yields between steps.
  *
  * Kernel args go to one uniform ring: each dispatch binds its own 256-byte-aligned window of it,
  * and the host copy of the ring is uploaded just before the submit. The queue runs that upload
@@ -77,7 +78,11 @@ export class CommandBatch {
   /** The encoder of the pending batch; `op` names what is encoded (for error messages). */
   encoder(op: string): GPUCommandEncoder {
     this.#ops.add(op);
-    this.#encoder ??= this.#device.createCommandEncoder({ label: "nn batch" });
+    if (!this.#encoder) {
+      this.#encoder = this.#device.createCommandEncoder({ label: "nn batch" });
+      // Submits what is pending once the current task ends (unless a read did so before).
+      setTimeout(() => this.flush(), 0);
+    }
     return this.#encoder;
   }
 
