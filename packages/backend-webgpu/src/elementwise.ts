@@ -19,7 +19,7 @@ import {
   type View,
 } from "@nn/tensor";
 import { type BindingPlan, bindingDecls, planBindings } from "./bindings.js";
-import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { ARGS_WGSL } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, MAIN_1D } from "./kernel-runner.js";
 import { collapse, padDims, sizeOf } from "./strided.js";
 import { mathWgsl } from "./wgsl-math.js";
@@ -366,7 +366,7 @@ export function runElementwise(
       outputs.map((v) => v.dtype),
     ),
   );
-  const args = new KernelArgs().u32(total).u32s(c.shape);
+  const args = runner.args().u32(total).u32s(c.shape);
   plan.views.forEach((v, j) => {
     args.i32(v.offset).i32s(c.strides[j] as number[]);
   });

@@ -13,7 +13,7 @@
  */
 import type { Backend, View } from "@nn/tensor";
 import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
-import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { ARGS_WGSL } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, MAIN_1D } from "./kernel-runner.js";
 import { sizeOf } from "./strided.js";
 
@@ -74,7 +74,8 @@ export function runGather(
   const zero = `${storageType(input.dtype)}(0)`;
   const pipeline = runner.pipeline(key, plan.buffers.length, () => gatherWgsl(nd, plan, zero));
   const xStrides = Array.from({ length: nd }, (_, d) => (d === dim ? 0 : (x.strides[d] ?? 0)));
-  const args = new KernelArgs()
+  const args = runner
+    .args()
     .u32(total)
     .u32(x.shape[dim] ?? 1)
     .i32(x.strides[dim] ?? 0)
@@ -156,7 +157,8 @@ export function runScatterAdd(
   );
   const pad = (xs: readonly number[], fill: number) =>
     Array.from({ length: nd }, (_, d) => xs[d] ?? fill);
-  const args = new KernelArgs()
+  const args = runner
+    .args()
     .u32(total)
     .i32s([t.offset, idx.offset, s.offset])
     .u32s(pad(t.shape, 1))

@@ -9,7 +9,7 @@ import { BackendError } from "@nn/tensor";
 import type { BindingPlan } from "./bindings.js";
 import type { CommandBatch } from "./command-batch.js";
 import { SHADER_STAGE_COMPUTE } from "./gpu-constants.js";
-import type { KernelArgs } from "./kernel-args.js";
+import { KernelArgs } from "./kernel-args.js";
 
 /** Threads per workgroup of the 1-D kernels (elementwise, gather, scatter, random, reduce). */
 export const WORKGROUP = 64;
@@ -27,6 +27,8 @@ export class KernelRunner {
   compiles = 0;
   /** Outcomes of compilations not yet awaited (a message for a failure). */
   #checks: Promise<string | undefined>[] = [];
+
+  readonly #argsBuilder = new KernelArgs();
 
   /** Workgroups per grid dimension (the device limit, or less for tests). */
   readonly maxGroupsPerDim: number;
@@ -85,6 +87,15 @@ export class KernelRunner {
       this.#pipelines.set(full, p);
     }
     return p;
+  }
+
+  /**
+   * An empty args builder for the next dispatch: one builder is reused, since `dispatch` copies
+   * its words into the batch at once.
+   */
+  args(): KernelArgs {
+    this.#argsBuilder.at = 0;
+    return this.#argsBuilder;
   }
 
   /**

@@ -9,7 +9,7 @@
  */
 import { type Backend, DTypeError, type View } from "@nn/tensor";
 import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
-import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { ARGS_WGSL } from "./kernel-args.js";
 import type { KernelRunner } from "./kernel-runner.js";
 import { collapse, padDims, sizeOf } from "./strided.js";
 
@@ -146,7 +146,8 @@ export function runMatmul(
   const [am, ak] = a.strides.slice(-2) as [number, number];
   const [bk, bn] = b.strides.slice(-2) as [number, number];
   const [cm, cn] = out.strides.slice(-2) as [number, number];
-  const args = new KernelArgs()
+  const args = runner
+    .args()
     .u32s([M, N, K, batchCount])
     .i32s([am, ak, bk, bn, cm, cn])
     .i32s([a.offset, b.offset, out.offset])

@@ -9,7 +9,7 @@
 import { type Backend, BackendError, type RandomDistribution, type View } from "@nn/tensor";
 import { seedWords } from "@nn/tensor/internal";
 import { type BindingPlan, bindingDecls, planBindings } from "./bindings.js";
-import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { ARGS_WGSL } from "./kernel-args.js";
 import { type KernelRunner, MAIN_1D } from "./kernel-runner.js";
 import { sizeOf } from "./strided.js";
 import { mathWgsl } from "./wgsl-math.js";
@@ -119,7 +119,8 @@ export function runRandom(
     generate(dist.kind, out.dtype, plan),
   );
   const [k0, k1] = seedWords(seed);
-  const args = new KernelArgs()
+  const args = runner
+    .args()
     .u32(total)
     .u32(offset % 2 ** 32)
     .u32(Math.floor(offset / 2 ** 32))

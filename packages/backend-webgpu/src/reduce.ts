@@ -10,7 +10,7 @@
  */
 import { type Backend, BackendError, type DType, type ReduceOp, type View } from "@nn/tensor";
 import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
-import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { ARGS_WGSL } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, WORKGROUP } from "./kernel-runner.js";
 import { collapse, padDims, sizeOf } from "./strided.js";
 import { mathWgsl } from "./wgsl-math.js";
@@ -260,7 +260,8 @@ function reducePass(
   const pipeline = runner.pipeline(key, plan.buffers.length, () =>
     generate(op, input.dtype, output.dtype, nk, nr, plan),
   );
-  const args = new KernelArgs()
+  const args = runner
+    .args()
     .u32(total)
     .u32(n)
     .i32(input.offset)
