@@ -21,6 +21,7 @@ import {
   type Kernel,
   type RandomDistribution,
   type ReduceOp,
+  readRange,
   ValueError,
   type View,
 } from "@nn/tensor";
@@ -191,8 +192,14 @@ export class CpuBackend implements Backend {
     (buffer as DataArray).set(data);
   }
 
-  read(buffer: BackendBuffer): Promise<DataArray> {
-    return Promise.resolve((buffer as DataArray).slice());
+  read(buffer: BackendBuffer, offset?: number, count?: number): Promise<DataArray> {
+    const a = buffer as DataArray;
+    try {
+      const [start, n] = readRange(this.label, a.length, offset, count);
+      return Promise.resolve(a.slice(start, start + n));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   elementwise(

@@ -217,9 +217,11 @@ export class Tensor {
     this.assertLive("data");
     const beforeRead = anomalySlot.beforeRead;
     if (beforeRead !== undefined) await beforeRead(this.backend);
+    // A contiguous view (a row of a batch, a slice) reads only its own range.
+    if (this.isContiguous) return this.backend.read(this.storage.buffer, this.offset, this.size);
     const c = this.#packed();
     try {
-      return sliceTo(await this.backend.read(c.storage.buffer), this.size);
+      return await this.backend.read(c.storage.buffer, 0, this.size);
     } finally {
       if (c !== this) c.dispose();
     }
