@@ -8,11 +8,12 @@ import {
   ShapeError,
   setBackend,
   sum,
+  TENSOR_METHODS,
   type Tensor,
   tensor,
   ValueError,
 } from "@nn/tensor";
-import { BINARY, opTableSummary, TENSOR_METHODS, UNARY } from "@nn/tensor/internal";
+import { BINARY, opTableSummary, UNARY } from "@nn/tensor/internal";
 import { describe, expect, it } from "vitest";
 import { cpu } from "../src/index.js";
 

@@ -57,6 +57,8 @@ export * from "./ops/inplace.js";
 export * from "./ops/join.js";
 export * from "./ops/map.js";
 export * from "./ops/matmul.js";
+// Installs the Tensor methods; exported so that a bundler honouring "sideEffects": false keeps it.
+export { TENSOR_METHODS } from "./ops/methods.js";
 export { norm, type VectorNormOptions, vectorNorm } from "./ops/norm.js";
 export * from "./ops/pad.js";
 export {

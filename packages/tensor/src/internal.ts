@@ -45,7 +45,6 @@ export {
   UNARY,
   unaryForward,
 } from "./op-table.js";
-export { TENSOR_METHODS } from "./ops/methods.js";
 export { binaryFn, unaryFn } from "./ops/table-fns.js";
 export { boxMuller, mulhi32, philox4x32, seedWords, uniform24, uniform53 } from "./random.js";
 export { checkShape, fmt, normalizeDim, normalizeDims } from "./shape.js";
