@@ -1,0 +1,33 @@
+/**
+ * What the page exposes for its end-to-end tests (`window.nnPlayground`): the last results each
+ * panel computed, as plain numbers, so a test can compare them with Node's.
+ */
+import type { Trajectory } from "./race/race.js";
+
+export interface Probe {
+  backend?: string;
+  race?: { trajectories: Trajectory[]; done: boolean };
+  activations?: { name: string; points: number; saturated: number };
+  vanishing?: { norms: number[] };
+  train?: {
+    step: number;
+    loss: number;
+    accuracy: number;
+    prediction?: number;
+    probabilities?: number[];
+  };
+  /** Runs `fn` with the page's modules (training steps, checkpoint loading) from a test. */
+  [key: string]: unknown;
+}
+
+declare global {
+  interface Window {
+    nnPlayground: Probe;
+  }
+}
+
+/** The probe object (created on first use). */
+export function probe(): Probe {
+  window.nnPlayground ??= {};
+  return window.nnPlayground;
+}
