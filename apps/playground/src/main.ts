@@ -4,6 +4,7 @@
  * is shown and disposed when another is, or when the backend changes.
  */
 import "./style.css";
+import { activationsPanel } from "./activations/panel.js";
 import { type ActiveBackend, activateBackend } from "./backend.js";
 import { h } from "./dom.js";
 import type { Panel, PanelContext } from "./panel.js";
@@ -14,6 +15,7 @@ import { LANGUAGES, type Language, type StringKey, setLanguage, translate } from
 
 const PANELS: Partial<Record<PanelId, (ctx: PanelContext) => Panel>> = {
   race: racePanel,
+  activations: activationsPanel,
 };
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ko: "한국어" };
