@@ -4,6 +4,7 @@
  */
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
+import { formatNumber } from "./dom.js";
 
 /** A categorical palette (Tableau 10, then five more) so each optimizer keeps its colour. */
 export const PALETTE = [
@@ -56,6 +57,14 @@ export interface LineChart {
   readonly plot: uPlot;
 }
 
+/** A log scale's range: whole powers of ten around the data, at least two decades. */
+function decades(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
+  if (min == null || max == null || !(min > 0) || !(max > 0)) return [1e-3, 1];
+  const hi = Math.ceil(Math.log10(max) + 1e-9);
+  const lo = Math.min(Math.floor(Math.log10(min)), hi - 2);
+  return [10 ** lo, 10 ** hi];
+}
+
 /** Creates a line chart filling the width of `container`. */
 export function lineChart(container: HTMLElement, spec: ChartSpec): LineChart {
   const width = () => Math.max(240, container.clientWidth || 480);
@@ -67,14 +76,25 @@ export function lineChart(container: HTMLElement, spec: ChartSpec): LineChart {
     scales: {
       x: { time: false },
       y: spec.logY
-        ? { distr: 3, ...(spec.yRange ? { range: spec.yRange } : {}) }
+        ? { distr: 3, range: spec.yRange ?? decades }
         : spec.yRange
           ? { range: spec.yRange }
           : {},
     },
     axes: [
       { stroke: "#555", grid: { stroke: "#eee" } },
-      { stroke: "#555", grid: { stroke: "#eee" }, size: 60 },
+      {
+        stroke: "#555",
+        grid: { stroke: "#eee" },
+        size: 60,
+        // on a log scale, label the powers of ten only
+        values: (_u: uPlot, splits: number[]) =>
+          splits.map((v) =>
+            v == null || (spec.logY && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) > 1e-6)
+              ? ""
+              : formatNumber(v),
+          ),
+      },
     ],
     series: [
       { label: spec.xLabel },

@@ -56,7 +56,7 @@ const EN = {
   "vanish.init.kaiming": "Kaiming / He normal",
   "vanish.init.normal": "Normal, std 0.01",
   "vanish.chart": "Gradient norm per layer (log scale)",
-  "vanish.train": "Train 20 steps",
+  "vanish.train": "20 more steps",
   "vanish.moved": "How far each layer's weights moved in 20 steps of SGD (relative, log scale)",
   "vanish.layer": "layer",
   "train.lede":
@@ -130,7 +130,7 @@ const KO: Record<StringKey, string> = {
   "vanish.init.kaiming": "Kaiming / He 정규",
   "vanish.init.normal": "정규분포, 표준편차 0.01",
   "vanish.chart": "층별 기울기 노름 (로그 눈금)",
-  "vanish.train": "20단계 학습",
+  "vanish.train": "20단계 더 학습",
   "vanish.moved": "SGD 20단계 동안 각 층 가중치가 움직인 정도 (상대값, 로그 눈금)",
   "vanish.layer": "층",
   "train.lede":
