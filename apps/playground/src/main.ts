@@ -12,12 +12,14 @@ import { probe } from "./probe.js";
 import { racePanel } from "./race/panel.js";
 import { type PanelId, parseState, type State, serializeState } from "./state.js";
 import { LANGUAGES, type Language, type StringKey, setLanguage, translate } from "./strings.js";
+import { trainPanel } from "./train/panel.js";
 import { vanishingPanel } from "./vanishing/panel.js";
 
 const PANELS: Partial<Record<PanelId, (ctx: PanelContext) => Panel>> = {
   race: racePanel,
   activations: activationsPanel,
   vanishing: vanishingPanel,
+  train: trainPanel,
 };
 
 const LANGUAGE_NAMES: Record<Language, string> = { en: "English", ko: "한국어" };
