@@ -57,6 +57,10 @@ export interface LineChart {
   readonly plot: uPlot;
 }
 
+function isPowerOfTen(v: number): boolean {
+  return v > 0 && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-6;
+}
+
 /** A log scale's range: whole powers of ten around the data, at least two decades. */
 function decades(_u: uPlot, min: number | null, max: number | null): uPlot.Range.MinMax {
   if (min == null || max == null || !(min > 0) || !(max > 0)) return [1e-3, 1];
@@ -68,6 +72,8 @@ function decades(_u: uPlot, min: number | null, max: number | null): uPlot.Range
 /** Creates a line chart filling the width of `container`. */
 export function lineChart(container: HTMLElement, spec: ChartSpec): LineChart {
   const width = () => Math.max(240, container.clientWidth || 480);
+  const powersOfTen = (_u: uPlot, splits: number[]) =>
+    splits.map((v) => (!spec.logY || isPowerOfTen(v) ? v : null));
   const opts: uPlot.Options = {
     width: width(),
     height: spec.height ?? 260,
@@ -85,15 +91,13 @@ export function lineChart(container: HTMLElement, spec: ChartSpec): LineChart {
       { stroke: "#555", grid: { stroke: "#eee" } },
       {
         stroke: "#555",
-        grid: { stroke: "#eee" },
+        grid: { stroke: "#eee", filter: powersOfTen },
+        ticks: { filter: powersOfTen },
         size: 60,
-        // on a log scale, label the powers of ten only
+        // on a log scale, ticks, grid lines and labels at the powers of ten only
+        filter: powersOfTen,
         values: (_u: uPlot, splits: number[]) =>
-          splits.map((v) =>
-            v == null || (spec.logY && Math.abs(Math.log10(v) - Math.round(Math.log10(v))) > 1e-6)
-              ? ""
-              : formatNumber(v),
-          ),
+          splits.map((v) => (v == null ? "" : formatNumber(v))),
       },
     ],
     series: [

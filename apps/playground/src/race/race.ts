@@ -25,12 +25,23 @@ export interface Trajectory {
   xs: number[];
   ys: number[];
   losses: number[];
-  /** Set when the loss stopped being finite, or the point flew off: no more steps are taken. */
+  /**
+   * Set when the loss stopped being finite, or the point flew far off the plotted rectangle:
+   * no more steps are taken (or recorded).
+   */
   diverged: boolean;
 }
 
-/** Beyond this distance from the origin a point has left every plotted surface for good. */
-const ESCAPED = 1e6;
+/** A point this many plot widths outside the plotted rectangle has left the race. */
+const ESCAPE_MARGIN = 2;
+
+/** Whether (x, y) is outside `bounds` by more than ESCAPE_MARGIN times their size. */
+function escaped([x0, x1, y0, y1]: readonly number[], x: number, y: number): boolean {
+  const [a = 0, b = 0, c = 0, d = 0] = [x0, x1, y0, y1];
+  const mx = ESCAPE_MARGIN * (b - a);
+  const my = ESCAPE_MARGIN * (d - c);
+  return !(x > a - mx && x < b + mx && y > c - my && y < d + my);
+}
 
 interface Runner {
   trajectory: Trajectory;
@@ -74,7 +85,8 @@ export async function* raceSteps(config: RaceConfig, chunk = 10): AsyncGenerator
           snaps[i]?.push(...snap);
         });
       }
-      await Promise.all(runners.map((r, i) => record(r.trajectory, snaps[i] ?? [])));
+      const bounds = SURFACES[config.surface].bounds;
+      await Promise.all(runners.map((r, i) => record(r.trajectory, snaps[i] ?? [], bounds)));
       done = last;
       yield runners.map((r) => r.trajectory);
     }
@@ -88,7 +100,7 @@ export async function* raceSteps(config: RaceConfig, chunk = 10): AsyncGenerator
 }
 
 /** Appends snapshots (point, loss pairs) to a trajectory, stopping at the first non-finite one. */
-async function record(t: Trajectory, snaps: Tensor[]): Promise<void> {
+async function record(t: Trajectory, snaps: Tensor[], bounds: readonly number[]): Promise<void> {
   const values = await Promise.all(snaps.map((s) => s.data()));
   dispose(snaps);
   for (let i = 0; i + 1 < values.length && !t.diverged; i += 2) {
@@ -96,7 +108,7 @@ async function record(t: Trajectory, snaps: Tensor[]): Promise<void> {
     const x = Number(point[0]);
     const y = Number(point[1]);
     const l = Number((values[i + 1] as ArrayLike<number>)[0]);
-    if (!Number.isFinite(l) || !(Math.hypot(x, y) < ESCAPED)) {
+    if (!Number.isFinite(l) || escaped(bounds, x, y)) {
       t.diverged = true;
       break;
     }

@@ -31,7 +31,7 @@ export function trainPanel(ctx: PanelContext): Panel {
   let digits: Digits | undefined;
   let running = false;
   let generation = 0;
-  const curve: { step: number[]; loss: number[]; acc: (number | null)[] } = {
+  const curve: { step: number[]; loss: (number | null)[]; acc: number[] } = {
     step: [],
     loss: [],
     acc: [],
@@ -118,12 +118,13 @@ export function trainPanel(ctx: PanelContext): Panel {
       },
       digits,
     );
-    curve.step = [];
-    curve.loss = [];
-    curve.acc = [];
-    chart.setData([], [[], []]);
     const accuracy = await trainer.accuracy();
     if (token !== generation) return;
+    // step 0: the untrained model's accuracy (chance), no training loss yet
+    curve.step = [0];
+    curve.loss = [null];
+    curve.acc = [accuracy];
+    chart.setData(curve.step, [curve.loss, curve.acc]);
     showStatus(Number.NaN, accuracy);
     probe().train = { step: 0, loss: Number.NaN, accuracy };
   }
