@@ -15,9 +15,9 @@ export interface Probe {
     accuracy: number;
     prediction?: number;
     probabilities?: number[];
+    /** After a checkpoint is loaded: its architecture and its class for each held-out digit. */
+    checkpoint?: { architecture: string; predictions: number[] };
   };
-  /** Runs `fn` with the page's modules (training steps, checkpoint loading) from a test. */
-  [key: string]: unknown;
 }
 
 declare global {

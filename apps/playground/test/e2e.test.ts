@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cpu } from "@nn/backend-cpu";
-import { setBackend } from "@nn/tensor";
+import { argmax, noGrad, setBackend, tensor } from "@nn/tensor";
 import type { Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PIXELS, TRAIN } from "../src/digits.js";
+import { PIXELS, sliceDigits, TRAIN } from "../src/digits.js";
 import type { Probe } from "../src/probe.js";
 import { runRace } from "../src/race/race.js";
 import { SURFACES } from "../src/race/surfaces.js";
@@ -21,6 +21,7 @@ import { STEPS_PER_RUN } from "../src/train/panel.js";
 import { Trainer } from "../src/train/trainer.js";
 import { browserAvailable, open, openPage, type Session } from "./browser.js";
 import { readDigits } from "./digits.js";
+import { loadWithTrainApp, trainCheckpoint } from "./train-checkpoint.js";
 
 const SHOTS = join(tmpdir(), "nn-playground-screenshots");
 const PANEL_TITLES = ["panel.race", "panel.activations", "panel.vanishing", "panel.train"] as const;
@@ -176,7 +177,7 @@ describe.skipIf(!browserAvailable())("the playground in chromium", () => {
     expect(trained?.accuracy).toBeGreaterThan(0.8); // chance: 0.1
 
     const digits = readDigits();
-    const node = new Trainer(
+    const node = Trainer.fresh(
       { hidden: 64, activation: "relu", optimizer: "adam", lr: 1e-3, seed: 0 },
       digits,
     );
@@ -217,6 +218,33 @@ describe.skipIf(!browserAvailable())("the playground in chromium", () => {
     await page.waitForTimeout(300); // the last stroke's classification
     expect((await probe(page, "train"))?.prediction).toBe(expected);
     await page.screenshot({ path: join(SHOTS, "train.png") });
+    await page.close();
+  });
+
+  it("classifies the held-out digits with a pnpm train checkpoint as Node does", async () => {
+    const run = trainCheckpoint();
+    const reference = await loadWithTrainApp(run);
+    const { mean, std } = reference.standardisation;
+    const digits = readDigits();
+    const held = sliceDigits(digits, TRAIN, digits.count);
+    const x = tensor(
+      Float32Array.from(held.images, (v) => (v - mean) / std),
+      { shape: [held.count, PIXELS] },
+    );
+    const expected = Array.from(
+      await noGrad(() => argmax(reference.model.forward(x), 1)).data(),
+      Number,
+    );
+
+    const page = await openPage(session, "?panel=train&backend=cpu", errors);
+    await waitProbe(page, "train", "v.step === 0 && v.accuracy >= 0");
+    await page
+      .getByTestId("train-checkpoint")
+      .setInputFiles(join(run, "checkpoint", "model.safetensors"));
+    await waitProbe(page, "train", "v.checkpoint !== undefined");
+    const loaded = (await probe(page, "train"))?.checkpoint;
+    expect(loaded?.architecture).toBe("784-32-10 relu");
+    expect(loaded?.predictions).toEqual(expected);
     await page.close();
   });
 

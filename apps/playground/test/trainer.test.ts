@@ -11,7 +11,7 @@ const spec = { hidden: 64, activation: "relu", optimizer: "adam", lr: 1e-3, seed
 
 describe("training in the browser (the page's trainer, run in Node)", () => {
   it("200 steps of Adam raise held-out accuracy from chance to far above it", async () => {
-    const t = new Trainer(spec, digits);
+    const t = Trainer.fresh(spec, digits);
     const before = await t.accuracy();
     expect(before).toBeLessThan(0.3);
     const first = await t.train(20);
@@ -23,8 +23,8 @@ describe("training in the browser (the page's trainer, run in Node)", () => {
   });
 
   it("is deterministic for a seed, and predicts probabilities that sum to 1", async () => {
-    const a = new Trainer(spec, digits);
-    const b = new Trainer(spec, digits);
+    const a = Trainer.fresh(spec, digits);
+    const b = Trainer.fresh(spec, digits);
     expect(await a.train(5)).toBe(await b.train(5));
     const image = digits.images.slice(TRAIN * PIXELS, (TRAIN + 1) * PIXELS);
     const p = await a.predict(image);

@@ -11,6 +11,7 @@ import { optimizerNames } from "../optimizers.js";
 import type { Panel, PanelContext } from "../panel.js";
 import { probe } from "../probe.js";
 import { t } from "../strings.js";
+import { loadCheckpoint } from "./checkpoint.js";
 import { toMnist } from "./preprocess.js";
 import { sketchPad } from "./sketch.js";
 import { Trainer } from "./trainer.js";
@@ -80,6 +81,17 @@ export function trainPanel(ctx: PanelContext): Panel {
   );
   const lr = logSlider(1e-4, 1, state.tlr, (v) => onChange({ tlr: v }));
 
+  const fileInput = h("input", {
+    type: "file",
+    accept: ".safetensors",
+    "data-testid": "train-checkpoint",
+  });
+  fileInput.addEventListener("change", () => {
+    const file = fileInput.files?.[0];
+    if (file) loadFile(file);
+  });
+  const loadError = h("p", { class: "bad", hidden: true });
+
   const pad = sketchPad(PAD_SIZE, (gray) => classify(gray));
   const clearButton = h("button", { type: "button", i18n: "train.clear" });
   clearButton.addEventListener("click", () => {
@@ -108,7 +120,7 @@ export function trainPanel(ctx: PanelContext): Panel {
     trainer = undefined;
     digits ??= await loadDigits();
     if (token !== generation) return;
-    trainer = new Trainer(
+    trainer = Trainer.fresh(
       {
         hidden: state.hidden,
         activation: state.tact,
@@ -156,6 +168,47 @@ export function trainPanel(ctx: PanelContext): Panel {
         running = false;
         label();
       }
+    }
+  }
+
+  /** Replaces the model with a checkpoint's (`pnpm train`'s model.safetensors). */
+  async function loadFile(file: File): Promise<void> {
+    const token = ++generation;
+    running = false;
+    label();
+    loadError.hidden = true;
+    try {
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      digits ??= await loadDigits();
+      if (token !== generation) return;
+      const loaded = loadCheckpoint(bytes, file.name);
+      trainer?.dispose();
+      trainer = new Trainer(
+        loaded.model,
+        { optimizer: state.topt, lr: state.tlr, seed: state.seed },
+        digits,
+        loaded.stats,
+      );
+      const [accuracy, predictions] = await Promise.all([
+        trainer.accuracy(),
+        trainer.predictions(),
+      ]);
+      if (token !== generation) return;
+      curve.step = [0];
+      curve.loss = [null];
+      curve.acc = [accuracy];
+      chart.setData(curve.step, [curve.loss, curve.acc]);
+      showStatus(Number.NaN, accuracy);
+      status.textContent = `${t("train.loaded")}: ${loaded.architecture} · ${status.textContent}`;
+      probe().train = {
+        step: 0,
+        loss: Number.NaN,
+        accuracy,
+        checkpoint: { architecture: loaded.architecture, predictions },
+      };
+    } catch (e) {
+      loadError.textContent = e instanceof Error ? e.message : String(e);
+      loadError.hidden = false;
     }
   }
 
@@ -225,7 +278,15 @@ export function trainPanel(ctx: PanelContext): Panel {
       h(
         "div",
         { class: "two" },
-        h("figure", { class: "grow" }, h("figcaption", { i18n: "train.curves" }), chartBox, status),
+        h(
+          "figure",
+          { class: "grow" },
+          h("figcaption", { i18n: "train.curves" }),
+          chartBox,
+          status,
+          h("label", { class: "field" }, h("span", { i18n: "train.load" }), fileInput),
+          loadError,
+        ),
         h(
           "figure",
           {},

@@ -17,13 +17,18 @@ import { buildOptimizer } from "../optimizers.js";
 /** Examples per step. */
 export const BATCH = 64;
 
-/** What a training run is. */
-export interface TrainSpec {
-  hidden: number;
-  activation: string;
+/** How a model is trained. */
+export interface OptimizerSpec {
   optimizer: string;
   lr: number;
+  /** Seeds the initial weights (of a fresh model). */
   seed: number;
+}
+
+/** A fresh model and how it is trained. */
+export interface TrainSpec extends OptimizerSpec {
+  hidden: number;
+  activation: string;
 }
 
 /** Mean and population standard deviation of `images` (one scalar each, numpy's x.std()). */
@@ -47,7 +52,6 @@ function standardised(images: Float32Array, mean: number, std: number): Tensor {
 
 /** A model, its optimizer and the data it trains on, stepped a few steps at a time. */
 export class Trainer {
-  readonly model: Sequential;
   readonly optimizer: Optimizer;
   /** Steps taken. */
   step = 0;
@@ -57,19 +61,15 @@ export class Trainer {
   private readonly testY: Tensor;
 
   /**
-   * A new seeded model for `spec` on `digits`; `stats` standardises the inputs (default: the
-   * training pixels'). Throws for an unknown activation or optimizer, or an invalid lr.
+   * Trains `model` on `digits` with `spec`'s optimizer; `stats` standardises the inputs (default:
+   * the training pixels'). Throws ValueError for an unknown optimizer or an invalid lr.
    */
   constructor(
-    readonly spec: TrainSpec,
+    readonly model: Sequential,
+    spec: OptimizerSpec,
     digits: Digits,
     readonly stats = pixelStats(sliceDigits(digits, 0, TRAIN).images),
-    model?: Sequential,
   ) {
-    manualSeed(spec.seed);
-    this.model =
-      model ??
-      buildMlp({ widths: [PIXELS, spec.hidden, 10], activation: spec.activation, init: "default" });
     this.optimizer = buildOptimizer(spec.optimizer, this.model.parameters(), spec.lr);
     const train = sliceDigits(digits, 0, TRAIN);
     const test = sliceDigits(digits, TRAIN, digits.count);
@@ -77,6 +77,17 @@ export class Trainer {
     this.trainY = tensor(train.labels);
     this.testX = standardised(test.images, stats.mean, stats.std);
     this.testY = tensor(test.labels);
+  }
+
+  /** A trainer of a fresh, seeded MLP 784 → hidden → 10. Throws for an unknown activation too. */
+  static fresh(spec: TrainSpec, digits: Digits): Trainer {
+    manualSeed(spec.seed);
+    const model = buildMlp({
+      widths: [PIXELS, spec.hidden, 10],
+      activation: spec.activation,
+      init: "default",
+    });
+    return new Trainer(model, spec, digits);
   }
 
   /** Takes `n` optimizer steps; returns their mean loss (summed on the device, read back once). */
@@ -116,6 +127,16 @@ export class Trainer {
       return Number(await correct.item()) / (this.testY.shape[0] as number);
     } finally {
       correct.dispose();
+    }
+  }
+
+  /** The predicted class of each held-out digit. */
+  async predictions(): Promise<number[]> {
+    const classes = noGrad(() => tidy(() => argmax(this.model.forward(this.testX), 1)));
+    try {
+      return Array.from(await classes.data(), Number);
+    } finally {
+      classes.dispose();
     }
   }
 
