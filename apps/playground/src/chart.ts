@@ -96,8 +96,16 @@ export function lineChart(container: HTMLElement, spec: ChartSpec): LineChart {
         size: 60,
         // on a log scale, ticks, grid lines and labels at the powers of ten only
         filter: powersOfTen,
-        values: (_u: uPlot, splits: number[]) =>
-          splits.map((v) => (v == null ? "" : formatNumber(v))),
+        values: (_u: uPlot, splits: number[]) => {
+          // many decades: label every second or third, so labels never touch
+          const shown = splits.filter((v) => v != null).length;
+          const every = shown > 16 ? 3 : shown > 8 ? 2 : 1;
+          return splits.map((v) =>
+            v == null || (spec.logY && Math.round(Math.log10(v)) % every !== 0)
+              ? ""
+              : formatNumber(v),
+          );
+        },
       },
     ],
     series: [

@@ -105,3 +105,14 @@ export function nextFrame(): Promise<void> {
     });
   });
 }
+
+/** A number input for the random seed (an integer >= 0); `onChange` gets the new seed. */
+export function seedInput(value: number, onChange: (seed: number) => void): HTMLInputElement {
+  const input = h("input", { type: "number", min: 0, step: 1, value, class: "seed" });
+  input.addEventListener("change", () => {
+    const seed = Math.max(0, Math.floor(Number(input.value) || 0));
+    input.value = String(seed);
+    onChange(seed);
+  });
+  return input;
+}

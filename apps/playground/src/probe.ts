@@ -8,7 +8,8 @@ export interface Probe {
   backend?: string;
   race?: { trajectories: Trajectory[]; done: boolean };
   activations?: { name: string; points: number; saturated: number };
-  vanishing?: { norms: number[] };
+  /** Gradient norms after, and relative movement during, the last 20 SGD steps. */
+  vanishing?: { norms: number[]; moved: number[] };
   train?: {
     step: number;
     loss: number;

@@ -126,6 +126,13 @@ describe.skipIf(!browserAvailable())("the playground in chromium", () => {
 
     await page.getByRole("tab").nth(2).click();
     await waitProbe(page, "vanishing", "v.norms.length === 10");
+    // the lesson, in the page: through ten sigmoid layers the first layer barely learns
+    const sigmoid = await probe(page, "vanishing");
+    expect((sigmoid?.norms[0] ?? 1) / (sigmoid?.norms[8] ?? 1)).toBeLessThan(1e-3);
+    expect((sigmoid?.moved[0] ?? 1) * 100).toBeLessThan(sigmoid?.moved[9] ?? 0);
+    await page.evaluate(() => {
+      window.nnPlayground.vanishing = undefined;
+    });
     await page.getByTestId("vanish-activation").selectOption("relu");
     await waitProbe(page, "vanishing", "v.norms.length === 10");
     expect(new URL(page.url()).searchParams.get("vact")).toBe("relu");

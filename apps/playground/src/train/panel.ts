@@ -6,7 +6,7 @@
 import { activationNames } from "../activations/registry.js";
 import { lineChart } from "../chart.js";
 import { type Digits, loadDigits } from "../digits.js";
-import { field, formatNumber, h, logSlider, nextFrame, select } from "../dom.js";
+import { field, formatNumber, h, logSlider, nextFrame, seedInput, select } from "../dom.js";
 import { optimizerNames } from "../optimizers.js";
 import type { Panel, PanelContext } from "../panel.js";
 import { probe } from "../probe.js";
@@ -107,7 +107,7 @@ export function trainPanel(ctx: PanelContext): Panel {
   function showStatus(loss: number, accuracy: number): void {
     status.textContent = t("train.status", {
       step: trainer?.step ?? 0,
-      loss: formatNumber(loss),
+      loss: Number.isFinite(loss) ? formatNumber(loss) : "–",
       acc: `${(accuracy * 100).toFixed(1)}%`,
     });
   }
@@ -272,6 +272,10 @@ export function trainPanel(ctx: PanelContext): Panel {
         field("train.activation", actSelect),
         field("train.hidden", hiddenSelect),
         field("train.lr", lr.slider, lr.output),
+        field(
+          "app.seed",
+          seedInput(state.seed, (seed) => onChange({ seed })),
+        ),
         startButton,
         resetButton,
       ),

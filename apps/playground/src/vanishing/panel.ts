@@ -8,7 +8,7 @@ import type { Tensor } from "@nn/tensor";
 import { activationNames } from "../activations/registry.js";
 import { type LineChart, lineChart } from "../chart.js";
 import { loadDigits } from "../digits.js";
-import { field, h, select } from "../dom.js";
+import { field, h, seedInput, select } from "../dom.js";
 import type { Panel, PanelContext } from "../panel.js";
 import { probe } from "../probe.js";
 import { INITS } from "../state.js";
@@ -109,7 +109,6 @@ export function vanishingPanel(ctx: PanelContext): Panel {
       const norms = await gradientNorms(model, batch.x, batch.y);
       if (token !== generation) return;
       plot(normsChart, norms);
-      probe().vanishing = { norms };
       await train(token);
     } finally {
       ctx.busy(false);
@@ -127,6 +126,7 @@ export function vanishingPanel(ctx: PanelContext): Panel {
       if (token !== generation) return;
       plot(movedChart, moved);
       plot(normsChart, norms);
+      probe().vanishing = { norms, moved };
     } finally {
       trainButton.disabled = false;
       ctx.busy(false);
@@ -145,6 +145,13 @@ export function vanishingPanel(ctx: PanelContext): Panel {
         field("vanish.depth", depthInput, depthOut),
         field("vanish.activation", actSelect),
         field("vanish.init", initSelect),
+        field(
+          "app.seed",
+          seedInput(state.seed, (seed) => {
+            ctx.update({ seed });
+            compute();
+          }),
+        ),
         trainButton,
       ),
       h(
