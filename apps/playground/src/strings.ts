@@ -11,7 +11,6 @@ const EN = {
   "app.tagline":
     "Why deep sigmoid nets stop learning, why ReLU does not, and how optimizers move on a real loss: computed live by nn in this page.",
   "app.backend": "Backend",
-  "app.language": "언어 / Language",
   "app.computing": "computing…",
   "app.seed": "Seed",
   "backend.webgpu": "WebGPU",
@@ -87,7 +86,6 @@ const KO: Record<StringKey, string> = {
   "app.tagline":
     "깊은 시그모이드 신경망이 왜 학습을 멈추는지, ReLU는 왜 그렇지 않은지, 최적화 기법이 실제 손실 위에서 어떻게 움직이는지: 이 페이지에서 nn이 직접 계산합니다.",
   "app.backend": "백엔드",
-  "app.language": "언어 / Language",
   "app.computing": "계산 중…",
   "app.seed": "시드",
   "backend.webgpu": "WebGPU",

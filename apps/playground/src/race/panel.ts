@@ -123,7 +123,14 @@ export function racePanel(ctx: PanelContext): Panel {
       "div",
       { class: "race-body" },
       h("figure", {}, h("figcaption", { i18n: "race.contours" }), map),
-      h("figure", { class: "grow" }, h("figcaption", { i18n: "race.loss" }), chartBox, results),
+      h(
+        "figure",
+        { class: "grow" },
+        h("figcaption", { i18n: "race.loss" }),
+        chartBox,
+        h("h3", { i18n: "race.final" }),
+        results,
+      ),
     ),
   );
 

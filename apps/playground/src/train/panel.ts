@@ -22,6 +22,8 @@ export const STEPS_PER_RUN = 200;
 const REPORT_EVERY = 10;
 const HIDDEN_CHOICES = [16, 32, 64, 128, 256];
 const PAD_SIZE = 280;
+const LOSS_COLOR = "#3b6ea5";
+const ACCURACY_COLOR = "#59a14f";
 
 /** Creates the panel with a fresh, untrained model. */
 export function trainPanel(ctx: PanelContext): Panel {
@@ -42,9 +44,10 @@ export function trainPanel(ctx: PanelContext): Panel {
   const chart = lineChart(chartBox, {
     xLabel: "step",
     yRange: [0, 2.5],
+    legend: false,
     series: [
-      { label: t("train.loss"), color: "#3b6ea5" },
-      { label: t("train.accuracy"), color: "#59a14f" },
+      { label: "loss", color: LOSS_COLOR },
+      { label: "accuracy", color: ACCURACY_COLOR },
     ],
   });
   const status = h("p", { class: "note", "data-testid": "train-status" });
@@ -287,6 +290,14 @@ export function trainPanel(ctx: PanelContext): Panel {
           { class: "grow" },
           h("figcaption", { i18n: "train.curves" }),
           chartBox,
+          h(
+            "p",
+            { class: "legend" },
+            h("i", { class: "swatch", style: `background:${LOSS_COLOR}` }),
+            h("span", { i18n: "train.loss" }),
+            h("i", { class: "swatch", style: `background:${ACCURACY_COLOR}` }),
+            h("span", { i18n: "train.accuracy" }),
+          ),
           status,
           h("label", { class: "field" }, h("span", { i18n: "train.load" }), fileInput),
           loadError,

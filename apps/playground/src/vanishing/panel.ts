@@ -12,7 +12,7 @@ import { field, h, seedInput, select } from "../dom.js";
 import type { Panel, PanelContext } from "../panel.js";
 import { probe } from "../probe.js";
 import { INITS } from "../state.js";
-import type { StringKey } from "../strings.js";
+import { type StringKey, t } from "../strings.js";
 import { batchOf, buildDeepMlp, gradientNorms, layerMovement } from "./lesson.js";
 
 /** One value per layer, numbered from 1; zeros (which a log scale cannot show) as 1e-30. */
@@ -34,15 +34,17 @@ export function vanishingPanel(ctx: PanelContext): Panel {
 
   const normsBox = h("div", { class: "chart", "data-testid": "vanish-chart" });
   const movedBox = h("div", { class: "chart", "data-testid": "vanish-moved" });
-  const layerLabel = "layer";
+  const layerLabel = t("vanish.layer");
   const normsChart = lineChart(normsBox, {
     xLabel: layerLabel,
     logY: true,
+    legend: false,
     series: [{ label: "‖∂L/∂W‖", color: "#3b6ea5", width: 2 }],
   });
   const movedChart = lineChart(movedBox, {
     xLabel: layerLabel,
     logY: true,
+    legend: false,
     series: [{ label: "‖ΔW‖ / ‖W‖", color: "#e15759", width: 2 }],
   });
 
