@@ -4,6 +4,7 @@
  */
 import type { Trajectory } from "./race/race.js";
 
+/** The last results of each panel (absent until it has computed them). */
 export interface Probe {
   backend?: string;
   race?: { trajectories: Trajectory[]; done: boolean };

@@ -7,10 +7,13 @@ import * as v from "valibot";
 import { SURFACE_NAMES } from "./race/surfaces.js";
 import { LANGUAGES } from "./strings.js";
 
+/** The panels, in tab order. */
 export const PANELS = ["race", "activations", "vanishing", "train"] as const;
 export type PanelId = (typeof PANELS)[number];
 
+/** The backends one can ask for (WebGPU falls back to the CPU where it has no adapter). */
 export const BACKENDS = ["webgpu", "cpu"] as const;
+/** Weight initialisers of the vanishing-gradients panel (see `buildMlp`). */
 export const INITS = ["default", "xavier", "kaiming", "normal"] as const;
 export type InitName = (typeof INITS)[number];
 
@@ -70,6 +73,7 @@ const params = v.fallback(
   {},
 );
 
+/** The query string's schema: every field falls back to its default when missing or invalid. */
 export const StateSchema = v.object({
   panel: choice(PANELS, "race"),
   lang: choice(LANGUAGES, "en"),

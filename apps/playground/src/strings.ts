@@ -3,6 +3,7 @@
  * `translate` fills them in, so switching language never recomputes a chart.
  */
 
+/** The page's languages. */
 export const LANGUAGES = ["en", "ko"] as const;
 export type Language = (typeof LANGUAGES)[number];
 
@@ -33,7 +34,7 @@ const EN = {
   "race.steps": "Steps",
   "race.run": "Race again",
   "race.contours": "Loss surface and paths (click to set the start)",
-  "race.loss": "Loss per step (log scale)",
+  "race.loss": "Loss above the minimum, per step (log scale)",
   "race.diverged": "diverged",
   "race.final": "Final loss",
   "act.lede":
@@ -108,7 +109,7 @@ const KO: Record<StringKey, string> = {
   "race.steps": "단계 수",
   "race.run": "다시 경주",
   "race.contours": "손실 곡면과 경로 (클릭해서 출발점 지정)",
-  "race.loss": "단계별 손실 (로그 눈금)",
+  "race.loss": "단계별 손실과 최솟값의 차 (로그 눈금)",
   "race.diverged": "발산",
   "race.final": "최종 손실",
   "act.lede":

@@ -23,6 +23,7 @@ export interface Surface {
   readonly lr: number;
 }
 
+/** The surfaces' names, in the order the page lists them. */
 export const SURFACE_NAMES = ["rosenbrock", "beale", "himmelblau", "saddle", "quadratic"] as const;
 export type SurfaceName = (typeof SURFACE_NAMES)[number];
 
@@ -97,6 +98,7 @@ const quadratic: Surface = {
   lr: 3e-2,
 };
 
+/** Every surface, by name. */
 export const SURFACES: Readonly<Record<SurfaceName, Surface>> = {
   rosenbrock,
   beale,
