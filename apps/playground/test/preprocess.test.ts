@@ -30,7 +30,9 @@ describe("a drawing made MNIST-like", () => {
     expect(Math.abs(cx - 13.5)).toBeLessThanOrEqual(0.5);
     expect(Math.abs(cy - 13.5)).toBeLessThanOrEqual(0.5);
     const rows = new Set<number>();
-    img.forEach((v, k) => v > 0 && rows.add(Math.floor(k / 28)));
+    img.forEach((v, k) => {
+      if (v > 0) rows.add(Math.floor(k / 28));
+    });
     expect(rows.size).toBe(20);
   });
 
