@@ -139,6 +139,10 @@ describe.skipIf(!browserAvailable())("the playground in chromium", () => {
     await page.getByTestId("vanish-activation").selectOption("relu");
     await waitProbe(page, "vanishing", "v.norms.length === 10");
     expect(new URL(page.url()).searchParams.get("vact")).toBe("relu");
+    await page.getByTestId("vanish-depth").fill("4"); // recomputed while the slider moves
+    await waitProbe(page, "vanishing", "v.norms.length === 4");
+    await page.getByTestId("vanish-depth").fill("10");
+    await waitProbe(page, "vanishing", "v.norms.length === 10");
     expect(await canvasDrawn(page, "[data-testid=vanish-chart] canvas")).toBe(true);
 
     // the URL now says all of it: a new page opens the same view

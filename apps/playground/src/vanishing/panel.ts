@@ -57,10 +57,9 @@ export function vanishingPanel(ctx: PanelContext): Panel {
     "data-testid": "vanish-depth",
   });
   const depthOut = h("output", {}, String(state.depth));
+  // live while dragging: a newer computation supersedes the running one (generation)
   depthInput.addEventListener("input", () => {
     depthOut.textContent = depthInput.value;
-  });
-  depthInput.addEventListener("change", () => {
     ctx.update({ depth: Number(depthInput.value) });
     compute();
   });
@@ -119,12 +118,14 @@ export function vanishingPanel(ctx: PanelContext): Panel {
 
   /** 20 SGD steps: how far each layer moved, and the gradient norms after them. */
   async function train(token = ++generation): Promise<void> {
-    if (!model || !batch) return;
+    const m = model;
+    if (!m || !batch) return;
     trainButton.disabled = true;
     ctx.busy(true);
     try {
-      const moved = await layerMovement(model, batch.x, batch.y);
-      const norms = await gradientNorms(model, batch.x, batch.y);
+      const moved = await layerMovement(m, batch.x, batch.y);
+      if (token !== generation) return; // a newer network replaced (and freed) this one
+      const norms = await gradientNorms(m, batch.x, batch.y);
       if (token !== generation) return;
       plot(movedChart, moved);
       plot(normsChart, norms);
