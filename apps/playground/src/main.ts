@@ -15,7 +15,7 @@ import { LANGUAGES, type Language, type StringKey, setLanguage, translate } from
 import { trainPanel } from "./train/panel.js";
 import { vanishingPanel } from "./vanishing/panel.js";
 
-const PANELS: Partial<Record<PanelId, (ctx: PanelContext) => Panel>> = {
+const PANELS: Record<PanelId, (ctx: PanelContext) => Panel> = {
   race: racePanel,
   activations: activationsPanel,
   vanishing: vanishingPanel,
@@ -121,8 +121,7 @@ function markPressed(): void {
 /** Shows the state's panel (a new instance, on the current backend). */
 function show(): void {
   panel?.dispose();
-  const make = PANELS[state.panel] ?? racePanel;
-  panel = make(ctx);
+  panel = PANELS[state.panel](ctx);
   main.replaceChildren(panel.element);
   markPressed();
 }
