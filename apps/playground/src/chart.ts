@@ -31,8 +31,6 @@ export interface SeriesSpec {
   color: string;
   width?: number;
   dash?: number[];
-  /** Draw points only (no line), e.g. a value per layer. */
-  points?: boolean;
 }
 
 /** What a chart shows. */
@@ -116,8 +114,7 @@ export function lineChart(container: HTMLElement, spec: ChartSpec): LineChart {
         width: s.width ?? 2,
         dash: s.dash,
         spanGaps: false,
-        points: s.points ? { show: true, size: 8, fill: s.color } : { show: false },
-        paths: s.points ? () => null : undefined,
+        // uPlot's default: a line's points are drawn only where they are sparse (a lone first point)
       })),
     ],
     hooks: spec.underlay ? { drawClear: [spec.underlay] } : {},

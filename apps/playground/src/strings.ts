@@ -59,6 +59,8 @@ const EN = {
   "vanish.train": "20 more steps",
   "vanish.moved": "How far each layer's weights moved in 20 steps of SGD (relative, log scale)",
   "vanish.layer": "layer",
+  "vanish.frozen":
+    "A layer without a point did not move at all: its change is below float32's resolution.",
   "train.lede":
     "A small MLP learns the digits in this page. Then draw a digit: it is classified as you draw.",
   "train.optimizer": "Optimizer",
@@ -134,6 +136,7 @@ const KO: Record<StringKey, string> = {
   "vanish.train": "20단계 더 학습",
   "vanish.moved": "SGD 20단계 동안 각 층 가중치가 움직인 정도 (상대값, 로그 눈금)",
   "vanish.layer": "층",
+  "vanish.frozen": "점이 없는 층은 전혀 움직이지 않았습니다: 변화가 float32의 해상도보다 작습니다.",
   "train.lede":
     "작은 MLP가 이 페이지에서 숫자를 학습합니다. 그다음 숫자를 그려 보세요: 그리는 동안 분류합니다.",
   "train.optimizer": "최적화 기법",

@@ -15,11 +15,14 @@ import { INITS } from "../state.js";
 import { type StringKey, t } from "../strings.js";
 import { batchOf, buildDeepMlp, gradientNorms, layerMovement } from "./lesson.js";
 
-/** One value per layer, numbered from 1; zeros (which a log scale cannot show) as 1e-30. */
+/**
+ * One value per layer, numbered from 1. Zeros (a change below float32's resolution of the
+ * weights) are left out: a log scale cannot show them.
+ */
 function plot(chart: LineChart, values: number[]): void {
   chart.setData(
     values.map((_, i) => i + 1),
-    [values.map((v) => Math.max(v, 1e-30))],
+    [values.map((v) => (v > 0 ? v : null))],
   );
 }
 
@@ -161,7 +164,13 @@ export function vanishingPanel(ctx: PanelContext): Panel {
         "div",
         { class: "two" },
         h("figure", { class: "grow" }, h("figcaption", { i18n: "vanish.chart" }), normsBox),
-        h("figure", { class: "grow" }, h("figcaption", { i18n: "vanish.moved" }), movedBox),
+        h(
+          "figure",
+          { class: "grow" },
+          h("figcaption", { i18n: "vanish.moved" }),
+          movedBox,
+          h("p", { class: "note", i18n: "vanish.frozen" }),
+        ),
       ),
     ),
     dispose() {
