@@ -24,10 +24,22 @@ export function optimizerNames(): string[] {
 }
 
 /**
- * The optimizer `name` (a registered one or a preset) over `params` with learning rate `lr`.
- * Throws ValueError (from @nn/optim) for an unknown name or an invalid lr.
+ * The optimizer `name` (a registered one or a preset) over `params` with learning rate `lr` and,
+ * where it has one, `momentum`: SGD's momentum for the presets, β₁ (`betas[0]`, β₂ kept) for the
+ * Adam family and Lion; others ignore it. Its default, 0.9, is every one of those optimizers'
+ * own default. Throws ValueError (from @nn/optim) for an unknown name or an invalid lr or
+ * momentum.
  */
-export function buildOptimizer(name: string, params: Tensor[], lr: number): Optimizer {
-  const preset = PRESETS[name] ?? { optimizer: name, options: {} };
-  return createOptimizer(preset.optimizer, params, { ...preset.options, lr });
+export function buildOptimizer(
+  name: string,
+  params: Tensor[],
+  lr: number,
+  momentum = 0.9,
+): Optimizer {
+  const preset = PRESETS[name];
+  if (preset) return createOptimizer(preset.optimizer, params, { ...preset.options, lr, momentum });
+  const optimizer = createOptimizer(name, params, { lr });
+  const betas = optimizer.defaults.betas as readonly [number, number] | undefined;
+  if (!Array.isArray(betas) || momentum === betas[0]) return optimizer;
+  return createOptimizer(name, params, { lr, betas: [momentum, betas[1]] });
 }

@@ -83,6 +83,7 @@ export const StateSchema = v.object({
   surface: choice(SURFACE_NAMES, "rosenbrock"),
   opts: names(["sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "lion"]),
   lr: num(1e-3, 1e-5, 10),
+  mom: num(0.9, 0, 0.999),
   x: num(Number.NaN, -1e3, 1e3),
   y: num(Number.NaN, -1e3, 1e3),
   steps: num(150, 1, 1000, true),

@@ -97,4 +97,46 @@ describe("optimizer race", () => {
       runRace({ surface: "rosenbrock", optimizers: ["sgd"], lr: -1, start: [0, 0], steps: 1 }),
     ).rejects.toThrow(/lr/);
   });
+
+  it("applies momentum as SGD's momentum (presets) and as β₁ (Adam family, Lion), as a direct nn loop", async () => {
+    const surface: SurfaceName = "quadratic";
+    const s = SURFACES[surface];
+    const names = ["momentum", "nesterov", "adam", "lion", "sgd"];
+    const races = await runRace({
+      surface,
+      optimizers: names,
+      lr: 0.01,
+      momentum: 0.5,
+      start: s.start,
+      steps: 20,
+    });
+    const direct: Record<string, [string, Record<string, unknown>]> = {
+      momentum: ["sgd", { momentum: 0.5 }],
+      nesterov: ["sgd", { momentum: 0.5, nesterov: true }],
+      adam: ["adam", { betas: [0.5, 0.999] }],
+      lion: [lion.name, { betas: [0.5, 0.99] }],
+      sgd: ["sgd", {}],
+    };
+    for (const [i, name] of names.entries()) {
+      const [optimizer, options] = direct[name] as [string, Record<string, unknown>];
+      const p = tensor([...s.start], { requiresGrad: true });
+      const opt = createOptimizer(optimizer, [p], { lr: 0.01, ...options });
+      for (let k = 0; k < 20; k++) {
+        opt.zeroGrad();
+        backward(s.f(p.narrow(0, 0, 1), p.narrow(0, 1, 1)).sum());
+        opt.step();
+      }
+      const [x, y] = (await p.data()) as Float32Array;
+      expect([name, races[i]?.xs.at(-1), races[i]?.ys.at(-1)]).toEqual([name, x, y]);
+    }
+    // β₁ 0.5 is not the default path: Adam's end point moves.
+    const [adamDefault] = await runRace({
+      surface,
+      optimizers: ["adam"],
+      lr: 0.01,
+      start: s.start,
+      steps: 20,
+    });
+    expect(adamDefault?.xs.at(-1)).not.toBe(races[2]?.xs.at(-1));
+  });
 });

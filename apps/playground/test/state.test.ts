@@ -22,6 +22,7 @@ describe("the page's state in the URL", () => {
       lang: "ko" as const,
       opts: ["adam", "lion"],
       lr: 0.0025,
+      mom: 0.5,
       x: -1.25,
       y: 2,
       act: "leakyRelu",
@@ -34,12 +35,13 @@ describe("the page's state in the URL", () => {
 
   it("replaces each invalid value by its default, keeping the valid ones", () => {
     const s = parseState(
-      "?panel=nope&depth=99&lr=-1&steps=2.5&opts=&act=x%3Cscript%3E&surface=beale&seed=7",
+      "?panel=nope&depth=99&lr=-1&mom=1.5&steps=2.5&opts=&act=x%3Cscript%3E&surface=beale&seed=7",
     );
     const d = parseState("");
     expect(s.panel).toBe(d.panel);
     expect(s.depth).toBe(d.depth);
     expect(s.lr).toBe(d.lr);
+    expect(s.mom).toBe(0.9);
     expect(s.steps).toBe(d.steps);
     expect(s.opts).toEqual(d.opts);
     expect(s.act).toBe(d.act);

@@ -65,6 +65,23 @@ export function racePanel(ctx: PanelContext): Panel {
     },
     "race-lr",
   );
+  // Linear, 0 to 0.99: SGD's momentum for the presets, β₁ for the Adam family and Lion.
+  const momentum = h("input", {
+    type: "range",
+    min: 0,
+    max: 0.99,
+    step: 0.01,
+    value: state.mom,
+    "data-testid": "race-momentum",
+  });
+  const momentumOut = h("output", {}, formatNumber(state.mom));
+  momentum.addEventListener("input", () => {
+    momentumOut.textContent = formatNumber(Number(momentum.value));
+  });
+  momentum.addEventListener("change", () => {
+    ctx.update({ mom: Number(momentum.value) });
+    run();
+  });
   const steps = select(
     STEP_CHOICES.map((n) => ({ value: String(n) })),
     String(state.steps),
@@ -115,6 +132,7 @@ export function racePanel(ctx: PanelContext): Panel {
       { class: "controls" },
       field("race.surface", surfaceSelect),
       field("race.lr", lr.slider, lr.output),
+      field("race.momentum", momentum, momentumOut),
       field("race.steps", steps),
       again,
       h("div", { class: "field wide" }, h("span", { i18n: "race.optimizers" }), checks),
@@ -236,6 +254,7 @@ export function racePanel(ctx: PanelContext): Panel {
         surface: state.surface,
         optimizers: names,
         lr: state.lr,
+        momentum: state.mom,
         start: start(),
         steps: state.steps,
       };

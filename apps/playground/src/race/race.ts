@@ -15,6 +15,8 @@ export interface RaceConfig {
   /** Optimizer names (see `optimizerNames`). */
   optimizers: readonly string[];
   lr: number;
+  /** SGD's momentum for the presets, β₁ for the Adam family and Lion (default 0.9, theirs). */
+  momentum?: number;
   start: readonly [number, number];
   steps: number;
 }
@@ -62,7 +64,7 @@ export async function* raceSteps(config: RaceConfig, chunk = 10): AsyncGenerator
     return {
       trajectory: { optimizer: name, xs: [], ys: [], losses: [], diverged: false },
       p,
-      optimizer: buildOptimizer(name, [p], config.lr),
+      optimizer: buildOptimizer(name, [p], config.lr, config.momentum),
     };
   });
   try {
