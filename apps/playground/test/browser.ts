@@ -25,16 +25,9 @@ export interface Session {
   close(): Promise<void>;
 }
 
-/** Serves `dist/` and launches chromium. */
-export async function open(): Promise<Session> {
-  const server = await preview({
-    root: ROOT,
-    preview: { port: 0, host: "127.0.0.1" },
-    logLevel: "warn",
-  });
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error("vite preview gave no URL");
-  const browser = await chromium.launch({
+/** Debian's chromium, headless, with WebGPU on (SwiftShader where there is no GPU). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
     executablePath: CHROMIUM,
     args: [
       "--enable-unsafe-webgpu",
@@ -45,6 +38,18 @@ export async function open(): Promise<Session> {
       "--disable-sync",
     ],
   });
+}
+
+/** Serves `dist/` and launches chromium. */
+export async function open(): Promise<Session> {
+  const server = await preview({
+    root: ROOT,
+    preview: { port: 0, host: "127.0.0.1" },
+    logLevel: "warn",
+  });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error("vite preview gave no URL");
+  const browser = await launchChromium();
   return {
     browser,
     server,
