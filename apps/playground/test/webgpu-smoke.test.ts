@@ -21,7 +21,9 @@ const env = browserAvailable() ? await nodeWebGpu() : null;
 function expectClose(got: SmokeValues, want: SmokeValues, digits: number): void {
   for (const key of Object.keys(want) as (keyof SmokeValues)[]) {
     expect(got[key], key).toHaveLength(want[key].length);
-    want[key].forEach((v, i) => expect(got[key][i], `${key}[${i}]`).toBeCloseTo(v, digits));
+    for (const [i, v] of want[key].entries()) {
+      expect(got[key][i], `${key}[${i}]`).toBeCloseTo(v, digits);
+    }
   }
 }
 

@@ -219,7 +219,7 @@ describe("DataLoader device", () => {
       Array.from({ length: 3 }, () => [device, device]),
     );
     expect(await firstColumn(batches)).toEqual([0, 1, 2, 3, 4]);
-    expect(Array.from(await (batches[2]?.[0] as Tensor).data())).toEqual([8, 9]);
+    expect(Array.from(await ((batches[2] as Tensor[])[0] as Tensor).data())).toEqual([8, 9]);
     expect(memory(device).tensors).toBe(6);
   });
 
