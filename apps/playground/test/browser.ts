@@ -5,15 +5,16 @@
  */
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { missingPrerequisite } from "@nn/testing";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { type PreviewServer, preview } from "vite";
 
 export const CHROMIUM = "/usr/bin/chromium";
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
-/** Whether the tests can run here: chromium is installed and the site is built. */
+/** Whether the tests can run here (chromium is installed); under CI its absence throws. */
 export function browserAvailable(): boolean {
-  return existsSync(CHROMIUM);
+  return existsSync(CHROMIUM) || missingPrerequisite(`[chromium] no ${CHROMIUM}`, "chromium");
 }
 
 /** A served site and a browser. */
@@ -22,6 +23,21 @@ export interface Session {
   server: PreviewServer;
   url: string;
   close(): Promise<void>;
+}
+
+/** Debian's chromium, headless, with WebGPU on (SwiftShader where there is no GPU). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--enable-unsafe-webgpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
 }
 
 /** Serves `dist/` and launches chromium. */
@@ -33,17 +49,7 @@ export async function open(): Promise<Session> {
   });
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error("vite preview gave no URL");
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      "--enable-unsafe-webgpu",
-      "--disable-quic",
-      "--no-first-run",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-    ],
-  });
+  const browser = await launchChromium();
   return {
     browser,
     server,

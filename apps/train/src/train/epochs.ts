@@ -5,7 +5,7 @@
 import { DataLoader, TensorDataset } from "@nn/data";
 import type { Sequential } from "@nn/nn";
 import type { Optimizer } from "@nn/optim";
-import type { Tensor } from "@nn/tensor";
+import { getBackend, type Tensor } from "@nn/tensor";
 import type { EpochRecord } from "../config.js";
 import type { Examples } from "../data/sources.js";
 import type { Output } from "../output/console.js";
@@ -85,6 +85,8 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
     batchSize: o.batchSize,
     shuffle: true,
     seed: o.seed,
+    // Training data too large for one device buffer stays on the CPU (data/prepare.ts).
+    device: getBackend(),
   });
   const label = o.label ? `${o.label} ` : "";
   const state: EpochsState = {
