@@ -315,6 +315,19 @@ def classify_error(exc):
     raise RuntimeError("unclassified PyTorch error (%s): %s" % (type(exc).__name__, msg))
 
 
+def classifier(rules):
+    """``classify_error`` preceded by a generator's own ``(substring, error name)`` rules."""
+
+    def classify(exc):
+        msg = str(exc)
+        for pattern, name in rules:
+            if pattern in msg:
+                return name
+        return classify_error(exc)
+
+    return classify
+
+
 # --------------------------------------------------------------------------
 # TS op name -> equivalent PyTorch call
 # --------------------------------------------------------------------------
@@ -532,6 +545,36 @@ class Cases(list):
         assert op is None or cid.split("/")[0] == op, cid
         self.ids.add(cid)
 
+
+def run_case(cases, entry, fn, args, error, classify):
+    """Runs ``fn`` on the torch values of ``args`` (float tensors as fresh leaves that require
+    grad). Where PyTorch raises and ``classify`` maps its error to ``error``, records ``entry``
+    as that error in ``cases`` and returns None (AssertionError for any other outcome of an
+    error case); else returns ``(out, leaves)``."""
+    torch_args = []
+    leaves = []
+    for a in args:
+        if isinstance(a, In):
+            t = a.to_torch()
+            if t.is_floating_point():
+                t = t.detach().requires_grad_(True)
+                leaves.append(t)
+            torch_args.append(t)
+        else:
+            torch_args.append(a)
+    cid = entry["id"]
+    try:
+        out = fn(*torch_args)
+    except (RuntimeError, IndexError, ValueError) as exc:
+        got = classify(exc)
+        if got != error:
+            raise AssertionError("%s: expected error %r, got %r (%s)" % (cid, error, got, exc))
+        entry["gradOutput"] = None
+        entry["expected"] = {"error": got}
+        cases.append(entry)
+        return None
+    assert error is None, "%s: expected error %s, PyTorch succeeded" % (cid, error)
+    return out, leaves
 
 def seed(name):
     """Reseed torch's global generator from ``name``: one section's data leaves the others'

@@ -146,12 +146,7 @@ ERROR_RULES = [
 ]
 
 
-def classify(exc):
-    msg = str(exc)
-    for pattern, name in ERROR_RULES:
-        if pattern in msg:
-            return name
-    return fl.classify_error(exc)
+classify = fl.classifier(ERROR_RULES)
 
 
 class Rng:
@@ -195,29 +190,11 @@ def case(cid, op, fn, args, grad_out=None, error=None):
     PyTorch behaving differently from what the case was written to exercise).
     """
     CASES.claim(cid, op)
-    torch_args = []
-    leaves = []
-    for a in args:
-        if isinstance(a, fl.In):
-            t = a.to_torch()
-            if t.is_floating_point():
-                t = t.detach().requires_grad_(True)
-                leaves.append(t)
-            torch_args.append(t)
-        else:
-            torch_args.append(a)
     entry = {"id": cid, "op": op, "args": [_encode_arg(a) for a in args]}
-    try:
-        out = fn(*torch_args)
-    except (RuntimeError, IndexError, ValueError) as exc:
-        got = classify(exc)
-        if got != error:
-            raise AssertionError("%s: expected error %r, got %r (%s)" % (cid, error, got, exc))
-        entry["gradOutput"] = None
-        entry["expected"] = {"error": got}
-        CASES.append(entry)
+    ran = fl.run_case(CASES, entry, fn, args, error, classify)
+    if ran is None:
         return
-    assert error is None, "%s: expected error %s, PyTorch succeeded" % (cid, error)
+    out, leaves = ran
     if grad_out is None:
         grad_out = torch.ones_like(out)
     grad_out = grad_out.to(out.dtype)

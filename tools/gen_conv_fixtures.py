@@ -79,12 +79,7 @@ ERROR_RULES = [
 ]
 
 
-def classify(exc):
-    msg = str(exc)
-    for pattern, name in ERROR_RULES:
-        if pattern in msg:
-            return name
-    return fl.classify_error(exc)
+classify = fl.classifier(ERROR_RULES)
 
 
 def rand(name, shape, dtype):
@@ -108,29 +103,11 @@ def case(cid, op, fn, args, error=None):
     """Record ``fn(*torch_args)``: its value and the gradient of every float tensor arg for a
     random gradOutput; or, with ``error``, the TS error name PyTorch's error maps onto."""
     CASES.claim(cid, op)
-    torch_args = []
-    leaves = []
-    for a in args:
-        if isinstance(a, fl.In):
-            t = a.to_torch()
-            if t.is_floating_point():
-                t = t.detach().requires_grad_(True)
-                leaves.append(t)
-            torch_args.append(t)
-        else:
-            torch_args.append(a)
     entry = {"id": cid, "op": op, "args": [encode_arg(a) for a in args]}
-    try:
-        out = fn(*torch_args)
-    except (RuntimeError, IndexError, ValueError) as exc:
-        got = classify(exc)
-        if got != error:
-            raise AssertionError("%s: expected error %r, got %r (%s)" % (cid, error, got, exc))
-        entry["gradOutput"] = None
-        entry["expected"] = {"error": got}
-        CASES.append(entry)
+    ran = fl.run_case(CASES, entry, fn, args, error, classify)
+    if ran is None:
         return
-    assert error is None, "%s: expected error %s, PyTorch succeeded" % (cid, error)
+    out, leaves = ran
     grad_out = rand(cid + "/gradOutput", out.shape, fl.OUT_DTYPE_NAMES[out.dtype])
     grads = list(torch.autograd.grad(out, leaves, grad_out, allow_unused=True)) if leaves else []
     encoded = []

@@ -133,7 +133,7 @@ async function run(o: Options): Promise<void> {
     });
   }
 
-  if (wanted("main-job")) {
+  if (o.mainJob && wanted("main-job")) {
     log("row main-job ...");
     report.mainJob = mainJob(ROOT, o.quick ? 1 : Math.max(5, o.samples ?? 5), o.quick, env);
   }

@@ -23,17 +23,21 @@ export interface Report {
   mainJob?: MainJob;
 }
 
-const JS_PEERS = ["tfjs-cpu", "tfjs-wasm", "jax"];
+/** The ratio columns: an nn column over the best of its peers (above 1: nn is faster). */
+const RATIOS = [
+  { label: "nn ÷ best JS peer", nn: "nn", peers: ["tfjs-cpu", "tfjs-wasm", "jax"] },
+  { label: "nn webgpu ÷ tfjs-webgpu", nn: "nn-webgpu", peers: ["tfjs-webgpu"] },
+];
 
 const num = (x: number, digits: number) =>
   x.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-/** nn's speed over the best JavaScript peer's in this row (above 1: nn is faster). */
-function ratio(row: ReportRow): string {
-  const nn = row.cells.nn?.value;
-  const peers = JS_PEERS.map((id) => row.cells[id]?.value).filter(
-    (v): v is number => v !== undefined,
-  );
+/** `nnId`'s speed over the best of `peerIds` in this row, or "" without both. */
+function ratio(row: ReportRow, nnId: string, peerIds: readonly string[]): string {
+  const nn = row.cells[nnId]?.value;
+  const peers = peerIds
+    .map((id) => row.cells[id]?.value)
+    .filter((v): v is number => v !== undefined);
   if (nn === undefined || peers.length === 0) return "";
   const best = row.lowerIsBetter ? Math.min(...peers) : Math.max(...peers);
   const r = row.lowerIsBetter ? best / nn : nn / best;
@@ -54,7 +58,7 @@ function grid(r: Report): Grid {
     if (k < 0) k = notes.push(text) - 1;
     return `—[${k + 1}]`;
   };
-  const head = ["row", "unit", ...cols.map((c) => c.label), "nn ÷ best JS peer"];
+  const head = ["row", "unit", ...cols.map((c) => c.label), ...RATIOS.map((r) => r.label)];
   const body: string[][] = [];
   for (const row of r.rows) {
     const cells = cols.map((c) => {
@@ -63,11 +67,12 @@ function grid(r: Report): Grid {
       if (!cell || cell.value === undefined)
         return mark(`${c.label}: ${cell?.note ?? "not measured"}`);
       let text = num(cell.value, row.digits);
-      if (row.id.startsWith("matmul"))
+      // A CPU core's peak: no yardstick for a GPU column.
+      if (row.id.startsWith("matmul") && !c.id.endsWith("webgpu"))
         text += ` (${Math.round((100 * cell.value) / r.machine.simdPeakGflops)}%)`;
       return text;
     });
-    body.push([row.title, row.unit, ...cells, ratio(row)]);
+    body.push([row.title, row.unit, ...cells, ...RATIOS.map((q) => ratio(row, q.nn, q.peers))]);
   }
   if (r.mainJob) {
     const j = r.mainJob;
@@ -79,7 +84,7 @@ function grid(r: Report): Grid {
       typeof j.nn === "number" && typeof j.torch === "number"
         ? `PyTorch ÷ nn ${num(j.torch / j.nn, 2)}×`
         : "";
-    body.push([`main job, ${j.runs} run${j.runs > 1 ? "s" : ""} each`, "s wall", ...cells, vs]);
+    body.push([`main job, ${j.runs} run${j.runs > 1 ? "s" : ""} each`, "s wall", ...cells, vs, ""]);
   }
   return { head, body, notes };
 }

@@ -16,5 +16,8 @@ export default defineProject({
   test: {
     name: "@nn/backend-webgpu",
     include: ["test/**/*.test.ts"],
+    // SwiftShader compiles and runs shaders on the CPU; on a loaded CI machine a matmul test
+    // compiling its kernels takes seconds.
+    testTimeout: 30_000,
   },
 });

@@ -1,7 +1,8 @@
 import { defineConfig } from "tsup";
 
 export default defineConfig({
-  // internal: hooks and RNG primitives for backend and nn package authors (see src/internal.ts).
+  // internal: what backend and nn package authors share (see src/internal.ts). Split, so that both
+  // entries import one chunk (one Tensor class, one FileError), in ESM and CommonJS alike.
   entry: ["src/index.ts", "src/internal.ts"],
   format: ["esm", "cjs"],
   // The package tsconfig is composite (for tsc -b); tsup's d.ts program only lists the entry,
@@ -11,5 +12,5 @@ export default defineConfig({
   treeshake: true,
   target: "es2022",
   sourcemap: true,
-  splitting: false,
+  splitting: true,
 });

@@ -12,14 +12,29 @@ import { messageOf, UserError } from "./errors.js";
 /** Debian chromium's SwiftShader Vulkan driver: a software WebGPU adapter where no GPU driver is. */
 const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
 
-/** A backend for `name`. UserError when WebGPU has no adapter here. */
+/** The optional `webgpu` package (Dawn, ~130 MB): only `--backend webgpu` loads it. */
+async function importDawn(): Promise<typeof import("webgpu")> {
+  try {
+    return await import("webgpu");
+  } catch (e) {
+    throw new UserError(
+      `--backend webgpu needs the optional package \`webgpu\` (Dawn for Node), which did not load (${messageOf(e)}): install it with pnpm add webgpu@0.6.2 (or npm install webgpu@0.6.2), or use --backend cpu`,
+    );
+  }
+}
+
+/**
+ * A backend for `name`.
+ * @throws UserError when `--backend webgpu` finds no `webgpu` package (naming what to install)
+ * or no adapter here (naming the Vulkan driver to install).
+ */
 export async function createDevice(name: BackendName): Promise<Backend> {
   if (name === "cpu") return cpu({ syncRead: false });
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) {
     process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD; // Debian's chromium ships a software Vulkan driver
   }
+  const { create, globals } = await importDawn();
   try {
-    const { create, globals } = await import("webgpu");
     Object.assign(globalThis, globals);
     const gpu = create([]);
     // Dawn aborts the process if its GPU object is collected while a device lives.

@@ -10,6 +10,7 @@ import { buildOptimizer } from "../src/choices/optimizers.js";
 import { UserError } from "../src/errors.js";
 import { buildMlp } from "../src/model.js";
 import { NonFiniteLossError, trainEpoch } from "../src/train/epoch.js";
+import { runEpochs } from "../src/train/epochs.js";
 
 setBackend(cpu({ syncRead: false }));
 
@@ -42,5 +43,43 @@ describe("a non-finite loss", () => {
     );
     // Stopped at the first read-back after step 3 (step 5), without a report of NaN.
     expect(reported).toEqual([]);
+  });
+
+  it("after an epoch, a NaN held-out loss stops training before the epoch is recorded", async () => {
+    const x = await randn([8, 4], { seed: 5 }).data();
+    const heldOut = Array.from(x.subarray(0, 16));
+    heldOut[0] = Number.NaN;
+    const model = buildMlp({ inputs: 4, hidden: [5], classes: 3, activation: "relu" });
+    const recorded: number[] = [];
+    const lines: string[] = [];
+    const error = await runEpochs({
+      model,
+      optimizer: buildOptimizer("sgd", model.parameters(), 0.1),
+      train: {
+        x: tensor(Array.from(x.subarray(16, 32))).reshape([4, 4]),
+        y: tensor([0, 1, 2, 0], { dtype: "int32" }),
+      },
+      val: { x: tensor(heldOut).reshape([4, 4]), y: tensor([0, 1, 2, 0], { dtype: "int32" }) },
+      classes: 3,
+      epochs: 3,
+      batchSize: 4,
+      seed: 0,
+      output: {
+        log: (l = "") => lines.push(l),
+        error: (l) => lines.push(l),
+        interactive: false,
+        barStream: process.stderr,
+      },
+      onEpoch: async (s) => {
+        recorded.push(s.epochsDone);
+        return undefined;
+      },
+    }).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as NonFiniteLossError).step).toBeNull();
+    expect((error as Error).message).toBe(
+      "training diverged: the held-out loss became NaN after epoch 1 (the model's outputs overflow on held-out examples); try a lower --lr (this run's: 0.1) or another --optimizer (adam adapts its steps)",
+    );
+    expect(recorded).toEqual([]);
   });
 });

@@ -22,6 +22,27 @@ export interface Contestant {
   prepare(w: Workload): Prepared | string;
 }
 
+/**
+ * A contestant by column id, made on demand; a string (or a promise of one) says why the column
+ * has no figures here (a library or a device missing).
+ */
+export type Variants = Record<
+  string,
+  (() => Contestant | string | Promise<Contestant | string>) | string
+>;
+
+/** `p` whose `run` also waits for the device: `flush` resolves once every queued kernel ran. */
+export function synced(p: Prepared | string, flush: () => Promise<unknown>): Prepared | string {
+  if (typeof p === "string") return p;
+  return {
+    run: async (iters) => {
+      await p.run(iters);
+      await flush();
+    },
+    release: () => p.release(),
+  };
+}
+
 /** The chain row's inputs: four float32 arrays of `n` values in a range where exp stays finite. */
 export function chainInputs(n: number): Float32Array[] {
   return [0, 1, 2, 3].map((k) => {

@@ -2,7 +2,7 @@
  * The columns of the table, in order. Each runs in a process of its own: the JavaScript ones
  * through `worker.ts`, PyTorch through `torch_worker.py` with Debian's `/usr/bin/python3`.
  */
-import type { Contestant } from "./contestant.js";
+import type { Contestant, Variants } from "./contestant.js";
 
 export interface Column {
   id: string;
@@ -18,9 +18,9 @@ export const COLUMNS: Column[] = [
   { id: "tfjs-wasm", label: "tfjs-wasm", runtime: "node" },
   { id: "jax", label: "jax-js wasm", runtime: "node" },
   { id: "torch", label: "PyTorch 1 thread", runtime: "python" },
+  { id: "nn-webgpu", label: "nn webgpu", runtime: "node" },
+  { id: "tfjs-webgpu", label: "tfjs-webgpu", runtime: "node" },
 ];
-
-type Variants = Record<string, (() => Contestant) | string>;
 
 /**
  * Loads a JavaScript contestant by column id (only its own library is imported), or returns why
@@ -35,5 +35,5 @@ export async function loadContestant(id: string): Promise<Contestant | string> {
   const load = modules[id.split("-")[0]!];
   const make = load && (await load()).variants[id];
   if (!make) throw new Error(`no JavaScript contestant ${id}`);
-  return typeof make === "string" ? make : make();
+  return typeof make === "string" ? make : await make();
 }

@@ -1,10 +1,11 @@
 /**
- * nn on its CPU backend. The variants are the columns: all threads, one thread, and the pure-JS
- * path; a variant the backend does not offer yet says why instead of repeating a column.
+ * nn on its CPU backend (the columns: all threads, one thread, and the pure-JS path) and on its
+ * WebGPU backend where Node has an adapter (see `gpu.ts`).
  */
 import { softmax } from "@nn/activations";
 import { backward } from "@nn/autograd";
 import { cpu } from "@nn/backend-cpu";
+import { type WebGpuBackend, webgpu } from "@nn/backend-webgpu";
 import { crossEntropy, Linear, type Module, ReLU, Sequential } from "@nn/nn";
 import { Adam } from "@nn/optim";
 import {
@@ -12,6 +13,7 @@ import {
   defineMap,
   dispose,
   exp,
+  getBackend,
   logsumexp,
   matmul,
   mul,
@@ -23,7 +25,8 @@ import {
   tidy,
 } from "@nn/tensor";
 import type { Workload } from "../rows.js";
-import { type Contestant, chainInputs, labels, type Prepared, values } from "./contestant.js";
+import { chainInputs, labels, type Prepared, synced, type Variants, values } from "./contestant.js";
+import { nodeGpu } from "./gpu.js";
 
 const chain = defineMap({
   name: "benchChain",
@@ -106,7 +109,6 @@ function prepare(w: Workload): Prepared | string {
   }
 }
 
-/** nn's CPU variants by column id; a string says why a column has no figures of its own yet. */
 /** Sets up `cpu(options)` and describes what runs where. */
 function cpuSetup(options: { threads?: number }): () => Promise<string> {
   return async () => {
@@ -125,8 +127,8 @@ function cpuSetup(options: { threads?: number }): () => Promise<string> {
   };
 }
 
-/** nn's CPU variants by column id; a string says why a column has no figures of its own yet. */
-export const variants: Record<string, (() => Contestant) | string> = {
+/** nn's variants by column id: the CPU ones, and WebGPU where Node has an adapter. */
+export const variants: Variants = {
   nn: () => ({ setup: cpuSetup({}), prepare }),
   "nn-1t": () => ({ setup: cpuSetup({ threads: 1 }), prepare }),
   "nn-js": () => ({
@@ -136,4 +138,16 @@ export const variants: Record<string, (() => Contestant) | string> = {
     },
     prepare,
   }),
+  "nn-webgpu": async () => {
+    const gpu = await nodeGpu();
+    if (typeof gpu === "string") return gpu;
+    return {
+      setup: async () => {
+        setBackend(await webgpu({ adapter: gpu.adapter }));
+        return `webgpu() on ${gpu.name}`;
+      },
+      // Submits the pending kernels and waits for the GPU to finish them.
+      prepare: (w) => synced(prepare(w), () => (getBackend() as WebGpuBackend).sync()),
+    };
+  },
 };

@@ -1,11 +1,21 @@
 /**
- * TensorFlow.js on its pure-JS CPU backend (`tfjs-cpu`) and its Wasm backend (`tfjs-wasm`,
- * XNNPACK with SIMD; one thread in Node, where its thread pool is not offered).
+ * TensorFlow.js on its pure-JS CPU backend (`tfjs-cpu`), its Wasm backend (`tfjs-wasm`, XNNPACK
+ * with SIMD; one thread in Node, where its thread pool is not offered) and its WebGPU backend
+ * (`tfjs-webgpu`, on Dawn in Node: see `gpu.ts`).
  */
 import * as tf from "@tensorflow/tfjs";
 import "@tensorflow/tfjs-backend-wasm";
 import type { Workload } from "../rows.js";
-import { type Contestant, chainInputs, labels, type Prepared, values } from "./contestant.js";
+import {
+  type Contestant,
+  chainInputs,
+  labels,
+  type Prepared,
+  synced,
+  type Variants,
+  values,
+} from "./contestant.js";
+import { nodeGpu } from "./gpu.js";
 
 function loop(step: () => tf.TensorContainer): (iters: number) => Promise<void> {
   return async (iters) => {
@@ -80,7 +90,7 @@ function prepare(w: Workload): Prepared | string {
   }
 }
 
-function variant(backend: "cpu" | "wasm"): () => Contestant {
+function variant(backend: "cpu" | "wasm" | "webgpu"): () => Contestant {
   return () => ({
     setup: async () => {
       if (!(await tf.setBackend(backend))) throw new Error(`tfjs: backend ${backend} failed`);
@@ -93,7 +103,25 @@ function variant(backend: "cpu" | "wasm"): () => Contestant {
   });
 }
 
-export const variants: Record<string, (() => Contestant) | string> = {
+export const variants: Variants = {
   "tfjs-cpu": variant("cpu"),
   "tfjs-wasm": variant("wasm"),
+  "tfjs-webgpu": async () => {
+    const gpu = await nodeGpu();
+    if (typeof gpu === "string") return gpu;
+    // Registers its backend at import only where navigator.gpu exists, so only now.
+    await import("@tensorflow/tfjs-backend-webgpu");
+    const v = variant("webgpu")();
+    return {
+      setup: async () => `${await v.setup()} on ${gpu.name}`,
+      // Submits the queued commands and waits for the GPU to finish them (a read of a small
+      // tensor would not: tfjs keeps small tensors on the CPU).
+      prepare: (w) =>
+        synced(v.prepare(w), async () => {
+          const b = tf.backend() as unknown as { submitQueue(): void; queue: GPUQueue };
+          b.submitQueue();
+          await b.queue.onSubmittedWorkDone();
+        }),
+    };
+  },
 };

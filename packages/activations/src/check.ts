@@ -1,12 +1,6 @@
 /** Input checks shared by every activation. */
-import {
-  DTypeError,
-  dtypeOriginHint,
-  isFloating,
-  isTensor,
-  type Tensor,
-  ValueError,
-} from "@nn/tensor";
+import { DTypeError, isFloating, isTensor, type Tensor, ValueError } from "@nn/tensor";
+import { dtypeOriginHint } from "@nn/tensor/internal";
 
 /** Throws ValueError unless `x` is a tensor, DTypeError unless it is float32 or float64. */
 export function checkInput(op: string, x: unknown, what = "input"): asserts x is Tensor {

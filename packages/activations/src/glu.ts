@@ -1,13 +1,6 @@
 /** GLU: the gated linear unit, one fused two-input kernel over the two halves of the input. */
-import {
-  defineMap,
-  type Expr,
-  narrow,
-  normalizeDim,
-  ShapeError,
-  type Tensor,
-  tidy,
-} from "@nn/tensor";
+import { defineMap, type Expr, narrow, ShapeError, type Tensor, tidy } from "@nn/tensor";
+import { normalizeDim } from "@nn/tensor/internal";
 import { checkInput } from "./check.js";
 import { k, sigmoidOf } from "./expressions.js";
 

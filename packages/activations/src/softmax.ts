@@ -13,7 +13,6 @@ import {
   mul,
   neg,
   noGrad,
-  normalizeDims,
   sub,
   sum,
   type Tensor,
@@ -21,7 +20,7 @@ import {
   ValueError,
   zerosLike,
 } from "@nn/tensor";
-import { recordOp } from "@nn/tensor/internal";
+import { normalizeDims, recordOp } from "@nn/tensor/internal";
 import { checkInput } from "./check.js";
 
 type Kind = "softmax" | "logSoftmax" | "softmin";

@@ -12,10 +12,9 @@ import {
   onesLike,
   type Tensor,
   ValueError,
-  viewOf,
   zerosLike,
 } from "@nn/tensor";
-import { recordOp, withGradMode } from "@nn/tensor/internal";
+import { recordOp, viewOf, withGradMode } from "@nn/tensor/internal";
 import { type BackwardOptions, checkRoot, runBackward } from "./engine.js";
 import { GradientError } from "./errors.js";
 import { attach, isLeaf } from "./node.js";

@@ -6,7 +6,6 @@ import {
   add,
   contiguous,
   DTypeError,
-  dtypeOriginHint,
   isFloating,
   isTensor,
   keep,
@@ -15,7 +14,7 @@ import {
   tidy,
   ValueError,
 } from "@nn/tensor";
-import { inGradientRule, withGradMode } from "@nn/tensor/internal";
+import { dtypeOriginHint, inGradientRule, withGradMode } from "@nn/tensor/internal";
 import { GradientError } from "./errors.js";
 import { canon, gradFn, isLeaf, type Node, topoOrder } from "./node.js";
 

@@ -5,8 +5,8 @@
  * so that duplicate copies of this package (CJS + ESM) share one tape; grad mode is
  * @nn/tensor's.
  */
-import { isFloating, keep, type Tensor, viewOf } from "@nn/tensor";
-import { type OpRecord, setDisposeHook, setOpHook, shared } from "@nn/tensor/internal";
+import { isFloating, keep, type Tensor } from "@nn/tensor";
+import { type OpRecord, setDisposeHook, setOpHook, shared, viewOf } from "@nn/tensor/internal";
 import { GradientError } from "./errors.js";
 import { getGradient } from "./registry.js";
 import type { GradRule } from "./rule.js";

@@ -6,7 +6,8 @@
  * max/min split ties in half, pow masked as torch's pow_backward). Zero is `null`, which prunes
  * whole branches from the gradient kernel.
  */
-import { constant, type Expr, type ExprNode, primitiveRow } from "@nn/tensor";
+import { constant, type Expr, type ExprNode } from "@nn/tensor";
+import { primitiveRow } from "@nn/tensor/internal";
 
 type D = Expr | null;
 

@@ -3,7 +3,8 @@
  * structure, cached by `kernel.key`). Values are doubles; float32 nodes are rounded with
  * Math.fround after every operation, int32 nodes wrap as 32-bit integers, bools are 0/1.
  */
-import { type DType, type ExprNode, type Kernel, topoOrder, type View } from "@nn/tensor";
+import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
+import { topoOrder } from "@nn/tensor/internal";
 import { erf, ipow, powC, roundHalfEven, toInt32 } from "./math.js";
 import { collapse, isContiguous } from "./strided.js";
 import { WASM_MIN_ELEMENTS, type WasmElementwise } from "./wasm/elementwise.js";

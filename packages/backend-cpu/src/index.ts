@@ -12,7 +12,6 @@
  * @module @nn/backend-cpu
  */
 import {
-  allocArray,
   type Backend,
   type BackendBuffer,
   type BackendCapabilities,
@@ -22,17 +21,20 @@ import {
   type Kernel,
   type RandomDistribution,
   type ReduceOp,
+  readRange,
   ValueError,
   type View,
 } from "@nn/tensor";
 import { shared } from "@nn/tensor/internal";
+import { BufferPool } from "./buffer-pool.js";
 import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
+import { coreCount, defaultMaxMemoryBytes } from "./machine.js";
 import { WasmElementwise } from "./wasm/elementwise.js";
 import { PARALLEL_MIN_WORK, WasmMatmul } from "./wasm/matmul.js";
 import { WasmReduce } from "./wasm/reduce.js";
 import { sharedScratch } from "./wasm/scratch.js";
-import { coreCount, ThreadPool, whyNoThreads } from "./wasm/threads.js";
+import { ThreadPool, whyNoThreads } from "./wasm/threads.js";
 
 export type { WasmElementwise, WasmMatmul, WasmReduce };
 
@@ -63,6 +65,13 @@ export interface CpuOptions {
    * bytes: what 32-bit WebAssembly memory can hold, and what V8 allocates on every platform).
    */
   maxBufferBytes?: number;
+  /**
+   * The most bytes this backend's live tensors may hold together (`capabilities.maxMemoryBytes`):
+   * an allocation past it throws AllocationError ("out of memory", naming the op and `tidy`)
+   * instead of the process running out. Default: 3/4 of the machine's memory in Node
+   * (`os.totalmem()`), 4 GiB elsewhere. Throws ValueError unless a positive number.
+   */
+  maxMemoryBytes?: number;
   /**
    * Threads that run the Wasm float32 matmul and Wasm elementwise launches of at least
    * `compiler.wasm.parallelMinElements` (256 Ki) elements, the calling thread included. Default: the number
@@ -125,12 +134,17 @@ export class CpuBackend implements Backend {
     const syncRead = options.syncRead ?? true;
     this.label = `cpu:${instances().next++}`;
     const maxBufferBytes = options.maxBufferBytes ?? 2 ** 31;
+    const maxMemoryBytes = options.maxMemoryBytes ?? defaultMaxMemoryBytes();
+    if (!(maxMemoryBytes > 0)) {
+      throw new ValueError(`cpu: maxMemoryBytes must be a positive number, got ${maxMemoryBytes}`);
+    }
     this.capabilities = {
       dtypes: DTYPES,
       ieeeSpecials: true,
       syncRead,
       indexChecks: true,
       maxBufferBytes,
+      maxMemoryBytes,
     };
     this.wasmMatmul = (options.wasm ?? true) ? getWasmMatmul() : undefined;
     // Where the matmul validates, so does SIMD for the elementwise kernels.
@@ -164,20 +178,28 @@ export class CpuBackend implements Backend {
     return pool.broken ? undefined : pool;
   };
 
+  readonly #buffers = new BufferPool();
+
   alloc(dtype: DType, size: number): BackendBuffer {
-    return allocArray(dtype, size);
+    return this.#buffers.take(dtype, size);
   }
 
-  free(_buffer: BackendBuffer): void {
-    // TypedArrays are reclaimed by the garbage collector once unreferenced.
+  free(buffer: BackendBuffer): void {
+    this.#buffers.give(buffer as DataArray);
   }
 
   write(buffer: BackendBuffer, data: DataArray): void {
     (buffer as DataArray).set(data);
   }
 
-  read(buffer: BackendBuffer): Promise<DataArray> {
-    return Promise.resolve((buffer as DataArray).slice());
+  read(buffer: BackendBuffer, offset?: number, count?: number): Promise<DataArray> {
+    const a = buffer as DataArray;
+    try {
+      const [start, n] = readRange(this.label, a.length, offset, count);
+      return Promise.resolve(a.slice(start, start + n));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   elementwise(

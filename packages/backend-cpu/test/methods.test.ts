@@ -3,19 +3,17 @@
 import * as nn from "@nn/tensor";
 import {
   add,
-  BINARY,
   matmul,
   maximum,
-  opTableSummary,
   ShapeError,
   setBackend,
   sum,
   TENSOR_METHODS,
   type Tensor,
   tensor,
-  UNARY,
   ValueError,
 } from "@nn/tensor";
+import { BINARY, opTableSummary, UNARY } from "@nn/tensor/internal";
 import { describe, expect, it } from "vitest";
 import { cpu } from "../src/index.js";
 

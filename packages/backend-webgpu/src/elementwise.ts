@@ -9,18 +9,19 @@
  * (stored as u32 0/1). Math follows the CPU backend (see wgsl-math.ts).
  */
 import {
+  type Backend,
   BackendError,
   type DType,
   DTypeError,
   type ExprNode,
   type Kernel,
-  topoOrder,
   type View,
 } from "@nn/tensor";
+import { topoOrder } from "@nn/tensor/internal";
 import { type BindingPlan, bindingDecls, planBindings } from "./bindings.js";
-import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { ARGS_WGSL } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, MAIN_1D } from "./kernel-runner.js";
-import { collapse, sizeOf } from "./strided.js";
+import { collapse, padDims, sizeOf } from "./strided.js";
 import { mathWgsl } from "./wgsl-math.js";
 
 /** WGSL value type of an IR dtype. */
@@ -39,27 +40,17 @@ function valueType(dtype: DType): string {
   }
 }
 
-function f32Literal(value: number, uses: Set<string>): string {
-  const v = Math.fround(value);
-  if (Number.isNaN(v)) {
-    uses.add("bits");
-    return "nn_bits(0x7fc00000u)";
-  }
-  if (!Number.isFinite(v)) {
-    uses.add("bits");
-    return v > 0 ? "nn_bits(0x7f800000u)" : "nn_bits(0xff800000u)";
-  }
-  if (Object.is(v, -0)) return "-0.0f";
-  return `${String(v)}f`;
-}
-
 function i32Literal(value: number): string {
   const v = value | 0;
   return v === -2147483648 ? "(-2147483647i - 1i)" : `${v}i`;
 }
 
-function constLiteral(dtype: DType, value: number, uses: Set<string>): string {
-  if (dtype === "float32") return f32Literal(value, uses);
+/**
+ * WGSL of an int32 or bool constant. float32 constants are not literals: they come from the args
+ * (see `scalarArgs`), because WGSL lets a compiler assume floats are finite, and with a literal
+ * in sight drivers fold `x * 0.0` to 0 (SwiftShader does), which turns NaN into 0.
+ */
+function constLiteral(dtype: DType, value: number): string {
   if (dtype === "int32") return i32Literal(value);
   return value !== 0 ? "true" : "false";
 }
@@ -198,7 +189,10 @@ function storeCode(dtype: DType, value: string): string {
   return dtype === "bool" ? `select(0u, 1u, ${value})` : value;
 }
 
-/** Generates the WGSL of an elementwise kernel. Args: total, shape[nd], per view: offset, strides[nd], then params. */
+/**
+ * Generates the WGSL of an elementwise kernel. Args: total, shape[nd], per view: offset,
+ * strides[nd], then params, then the float32 constants (in `topoOrder`).
+ */
 function generate(
   k: Kernel,
   nIn: number,
@@ -214,13 +208,14 @@ function generate(
   const nViews = nIn + nOut;
   const viewAt = (j: number) => 1 + ndim + j * (1 + ndim);
   const paramAt = 1 + ndim + nViews * (1 + ndim);
+  let constAt = paramAt + k.numParams;
   const body: string[] = [];
   nodes.forEach((n, i) => {
     const t = valueType(n.dtype);
     let code: string;
     switch (n.kind) {
       case "const":
-        code = constLiteral(n.dtype, n.value, uses);
+        code = n.dtype === "float32" ? `argf(${constAt++}u)` : constLiteral(n.dtype, n.value);
         break;
       case "input": {
         if (n.index >= nIn) {
@@ -295,17 +290,35 @@ ${MAIN_1D}
 `;
 }
 
-/** Param dtypes of a kernel, by index (float32 for any param the expression does not read). */
-function paramTypes(k: Kernel): DType[] {
-  const types: DType[] = new Array(k.numParams).fill("float32");
-  for (const n of topoOrder(k.outputs).nodes) if (n.kind === "param") types[n.index] = n.dtype;
-  return types;
+/** What a kernel's args carry after the views: param dtypes, and float32 constant values. */
+interface ScalarArgs {
+  /** By param index (float32 for any param the expression does not read). */
+  readonly paramTypes: readonly DType[];
+  /** The float32 constants, in `topoOrder` (the order `generate` reads them). */
+  readonly constants: readonly number[];
+}
+
+const scalarArgsCache = new WeakMap<Kernel, ScalarArgs>();
+
+function scalarArgs(k: Kernel): ScalarArgs {
+  let s = scalarArgsCache.get(k);
+  if (!s) {
+    const paramTypes: DType[] = new Array(k.numParams).fill("float32");
+    const constants: number[] = [];
+    for (const n of topoOrder(k.outputs).nodes) {
+      if (n.kind === "param") paramTypes[n.index] = n.dtype;
+      else if (n.kind === "const" && n.dtype === "float32") constants.push(n.value);
+    }
+    s = { paramTypes, constants };
+    scalarArgsCache.set(k, s);
+  }
+  return s;
 }
 
 /** Runs an elementwise kernel (see Backend.elementwise). */
 export function runElementwise(
   runner: KernelRunner,
-  owner: object,
+  owner: Backend,
   maxStorageBuffers: number,
   k: Kernel,
   inputs: readonly View[],
@@ -323,13 +336,25 @@ export function runElementwise(
     );
   }
   const views = [...inputs, ...outputs];
-  const plan = planBindings("elementwise", views, owner, maxStorageBuffers);
-  const c = collapse(
+  const written = outputs.map((_, j) => inputs.length + j);
+  const plan = planBindings("elementwise", views, owner, maxStorageBuffers, {
+    views: written,
+    whole: true,
+    packInputs: true,
+  });
+  const keyOf = (nd: number) => `ew|${k.key}#${inputs.length}:${outputs.length}:${nd}:${plan.key}`;
+  const collapsed = collapse(
     shape,
     views.map((v) => v.strides),
   );
-  const ndim = c.shape.length;
-  const key = `ew|${k.key}#${inputs.length}:${outputs.length}:${ndim}:${plan.key}`;
+  const [ndim] = runner.ranks(
+    ([nd]) => keyOf(nd as number),
+    plan.buffers.length,
+    [collapsed.shape.length],
+    [shape.length],
+  ) as [number];
+  const c = padDims(collapsed, ndim);
+  const key = keyOf(ndim);
   const pipeline = runner.pipeline(key, plan.buffers.length, () =>
     generate(
       k,
@@ -341,15 +366,18 @@ export function runElementwise(
       outputs.map((v) => v.dtype),
     ),
   );
-  const args = new KernelArgs().u32(total).u32s(c.shape);
-  views.forEach((v, j) => {
+  const args = runner.args().u32(total).u32s(c.shape);
+  plan.views.forEach((v, j) => {
     args.i32(v.offset).i32s(c.strides[j] as number[]);
   });
-  paramTypes(k).forEach((t, j) => {
+  const { paramTypes, constants } = scalarArgs(k);
+  paramTypes.forEach((t, j) => {
     const p = params[j] ?? 0;
     if (t === "int32") args.i32(p);
     else if (t === "bool") args.u32(p !== 0 ? 1 : 0);
     else args.f32(p);
   });
-  runner.dispatch(pipeline, args, plan.buffers, runner.grid(total));
+  for (const c of constants) args.f32(c);
+  runner.dispatch("elementwise", pipeline, args, plan, runner.grid(total));
+  for (const s of plan.scratch) owner.free(s);
 }

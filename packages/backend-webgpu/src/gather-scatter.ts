@@ -11,9 +11,9 @@
  * embedding-gradient sized problems, slow for a huge `dim`. Out-of-range indices never match,
  * so they are ignored (the CPU throws).
  */
-import type { View } from "@nn/tensor";
+import type { Backend, View } from "@nn/tensor";
 import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
-import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { ARGS_WGSL } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, MAIN_1D } from "./kernel-runner.js";
 import { sizeOf } from "./strided.js";
 
@@ -53,7 +53,7 @@ ${MAIN_1D}
 /** Runs gather (see Backend.gather). */
 export function runGather(
   runner: KernelRunner,
-  owner: object,
+  owner: Backend,
   maxStorageBuffers: number,
   input: View,
   dim: number,
@@ -66,12 +66,16 @@ export function runGather(
   const idx = atLeast1d(index);
   const y = atLeast1d(out);
   const nd = idx.shape.length;
-  const plan = planBindings("gather", [x, idx, y], owner, maxStorageBuffers);
+  const plan = planBindings("gather", [x, idx, y], owner, maxStorageBuffers, {
+    views: [2],
+    whole: true,
+  });
   const key = `gather|${input.dtype}|${nd}|${plan.key}`;
   const zero = `${storageType(input.dtype)}(0)`;
   const pipeline = runner.pipeline(key, plan.buffers.length, () => gatherWgsl(nd, plan, zero));
   const xStrides = Array.from({ length: nd }, (_, d) => (d === dim ? 0 : (x.strides[d] ?? 0)));
-  const args = new KernelArgs()
+  const args = runner
+    .args()
     .u32(total)
     .u32(x.shape[dim] ?? 1)
     .i32(x.strides[dim] ?? 0)
@@ -80,7 +84,7 @@ export function runGather(
     .i32s(xStrides)
     .i32s(idx.strides)
     .i32s(y.strides);
-  runner.dispatch(pipeline, args, plan.buffers, runner.grid(total));
+  runner.dispatch("gather", pipeline, args, plan, runner.grid(total));
 }
 
 function scatterWgsl(ndim: number, dim: number, plan: BindingPlan, isBool: boolean): string {
@@ -130,7 +134,7 @@ ${MAIN_1D}
 /** Runs scatterAdd (see Backend.scatterAdd). */
 export function runScatterAdd(
   runner: KernelRunner,
-  owner: object,
+  owner: Backend,
   maxStorageBuffers: number,
   target: View,
   dim: number,
@@ -143,14 +147,18 @@ export function runScatterAdd(
   const idx = atLeast1d(index);
   const s = atLeast1d(src);
   const nd = idx.shape.length;
-  const plan = planBindings("scatterAdd", [t, idx, s], owner, maxStorageBuffers);
+  const plan = planBindings("scatterAdd", [t, idx, s], owner, maxStorageBuffers, {
+    views: [0],
+    whole: false,
+  });
   const key = `scatterAdd|${target.dtype}|${nd}:${dim}|${plan.key}`;
   const pipeline = runner.pipeline(key, plan.buffers.length, () =>
     scatterWgsl(nd, dim, plan, target.dtype === "bool"),
   );
   const pad = (xs: readonly number[], fill: number) =>
     Array.from({ length: nd }, (_, d) => xs[d] ?? fill);
-  const args = new KernelArgs()
+  const args = runner
+    .args()
     .u32(total)
     .i32s([t.offset, idx.offset, s.offset])
     .u32s(pad(t.shape, 1))
@@ -158,5 +166,5 @@ export function runScatterAdd(
     .u32s(idx.shape)
     .i32s(idx.strides)
     .i32s(pad(s.strides, 0));
-  runner.dispatch(pipeline, args, plan.buffers, runner.grid(total));
+  runner.dispatch("scatterAdd", pipeline, args, plan, runner.grid(total));
 }

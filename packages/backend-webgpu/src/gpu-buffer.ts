@@ -21,6 +21,11 @@ export class GpuBuffer {
     readonly byteSize: number,
     /** The backend that allocated it. */
     readonly owner: object,
+    /**
+     * Whether the memory still holds a freed tensor's data: a reused buffer is cleared lazily,
+     * before its first use that does not overwrite every element (see KernelRunner).
+     */
+    public stale = false,
   ) {}
   freed = false;
 }
@@ -78,30 +83,32 @@ export function fromGpuLayout(dtype: DType, bytes: ArrayBuffer, size: number): D
 }
 
 /**
- * Free GPU buffers kept for reuse, keyed by byte size. A reused buffer is cleared before it is
- * handed out (alloc promises zeros). Reuse is safe without waiting for the GPU: every command
- * goes through the one queue in order, so work queued before a `free` still sees the old data.
+ * Free GPU buffers kept for reuse, keyed by byte size. A reused buffer keeps its old bytes: the
+ * caller marks it stale and clears it before a use that needs zeros (alloc promises zeros, but
+ * most buffers are first written whole by a kernel, and then clearing would be wasted work).
+ * Reuse is safe without waiting for the GPU: every command goes through the one queue in order,
+ * so work queued before a `free` still sees the old data.
  */
 export class BufferPool {
   readonly #free = new Map<number, GPUBuffer[]>();
   #pooledBytes = 0;
+  /** GPU buffers created so far (pool misses). */
+  created = 0;
 
   constructor(
     readonly device: GPUDevice,
     /** Bytes the pool may keep; buffers freed beyond this are destroyed. */
     readonly maxPooledBytes: number,
+    /** Destroys a buffer once no queued or pending work can use it. */
+    readonly destroyLater: (buffer: GPUBuffer) => void,
   ) {}
 
-  /** A zero-filled buffer of `byteSize` bytes. */
-  acquire(byteSize: number): GPUBuffer {
-    const list = this.#free.get(byteSize);
-    const reused = list?.pop();
+  /** A buffer of `byteSize` bytes; `reused` when it came from the pool (and holds old data). */
+  acquire(byteSize: number): { buffer: GPUBuffer; reused: boolean } {
+    const reused = this.#free.get(byteSize)?.pop();
     if (reused) {
       this.#pooledBytes -= byteSize;
-      const enc = this.device.createCommandEncoder();
-      enc.clearBuffer(reused);
-      this.device.queue.submit([enc.finish()]);
-      return reused;
+      return { buffer: reused, reused: true };
     }
     const max = this.device.limits.maxBufferSize;
     if (byteSize > max) {
@@ -109,13 +116,17 @@ export class BufferPool {
         `webgpu alloc: ${byteSize} bytes exceed this device's maxBufferSize (${max})`,
       );
     }
-    return this.device.createBuffer({ size: byteSize, usage: TENSOR_USAGE });
+    this.created++;
+    return {
+      buffer: this.device.createBuffer({ size: byteSize, usage: TENSOR_USAGE }),
+      reused: false,
+    };
   }
 
   /** Takes back a buffer that no tensor uses any more. */
   release(buffer: GPUBuffer, byteSize: number): void {
     if (this.#pooledBytes + byteSize > this.maxPooledBytes) {
-      buffer.destroy();
+      this.destroyLater(buffer);
       return;
     }
     const list = this.#free.get(byteSize);

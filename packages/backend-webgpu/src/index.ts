@@ -11,4 +11,4 @@
  * @module @nn/backend-webgpu
  */
 export { GpuBuffer } from "./gpu-buffer.js";
-export { WebGpuBackend, type WebGpuOptions, webgpu } from "./webgpu-backend.js";
+export { WebGpuBackend, type WebGpuOptions, type WebGpuStats, webgpu } from "./webgpu-backend.js";

@@ -1,12 +1,15 @@
 /**
  * Compiles WGSL into compute pipelines (cached by a structural key, counted for tests) and
- * dispatches them: args uniform at binding 0, storage buffers after it, one command buffer per
- * dispatch. Grids wider than `maxComputeWorkgroupsPerDimension` fold into a second dimension.
+ * encodes their dispatches into the backend's pending batch: args uniform at binding 0, storage
+ * buffers after it, one compute pass per dispatch (labelled with the op, which GPU error
+ * messages quote). Grids wider than `maxComputeWorkgroupsPerDimension` fold into a second
+ * dimension.
  */
 import { BackendError } from "@nn/tensor";
-import type { GpuBuffer } from "./gpu-buffer.js";
-import { BUFFER_COPY_DST, BUFFER_UNIFORM, SHADER_STAGE_COMPUTE } from "./gpu-constants.js";
-import { ARGS_BYTES, type KernelArgs } from "./kernel-args.js";
+import type { BindingPlan } from "./bindings.js";
+import type { CommandBatch } from "./command-batch.js";
+import { SHADER_STAGE_COMPUTE } from "./gpu-constants.js";
+import { KernelArgs } from "./kernel-args.js";
 
 /** Threads per workgroup of the 1-D kernels (elementwise, gather, scatter, random, reduce). */
 export const WORKGROUP = 64;
@@ -20,24 +23,25 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 export class KernelRunner {
   readonly #pipelines = new Map<string, GPUComputePipeline>();
   readonly #layouts = new Map<number, { group: GPUBindGroupLayout; pipeline: GPUPipelineLayout }>();
-  readonly #args: GPUBuffer;
   /** Number of shader modules compiled so far (a cached structure never compiles again). */
   compiles = 0;
   /** Outcomes of compilations not yet awaited (a message for a failure). */
   #checks: Promise<string | undefined>[] = [];
+
+  readonly #argsBuilder = new KernelArgs();
 
   /** Workgroups per grid dimension (the device limit, or less for tests). */
   readonly maxGroupsPerDim: number;
 
   constructor(
     readonly device: GPUDevice,
+    readonly batch: CommandBatch,
     maxGroupsPerDim?: number,
   ) {
     this.maxGroupsPerDim = Math.min(
       maxGroupsPerDim ?? Number.POSITIVE_INFINITY,
       device.limits.maxComputeWorkgroupsPerDimension,
     );
-    this.#args = device.createBuffer({ size: ARGS_BYTES, usage: BUFFER_UNIFORM | BUFFER_COPY_DST });
   }
 
   #layout(storageBuffers: number) {
@@ -86,32 +90,82 @@ export class KernelRunner {
   }
 
   /**
-   * Runs `pipeline` over `groups` workgroups. The args go through the one args buffer: the queue
-   * orders this write after every earlier submit and before this one, so reusing it is safe.
+   * An empty args builder for the next dispatch: one builder is reused, since `dispatch` copies
+   * its words into the batch at once.
+   */
+  args(): KernelArgs {
+    this.#argsBuilder.at = 0;
+    return this.#argsBuilder;
+  }
+
+  /**
+   * The ranks to compile a kernel for: `min` (the collapsed ranks of this launch) unless the
+   * kernel of the same structure was compiled for higher ranks up to `max`, which runs this
+   * launch too once size-1 dims are padded in (`padDims`). So the last batch of an epoch whose
+   * size-1 dims collapse away (a batch of 1) reuses the full batches' kernels.
+   */
+  ranks(
+    keyOf: (ranks: readonly number[]) => string,
+    storageBuffers: number,
+    min: readonly number[],
+    max: readonly number[],
+  ): number[] {
+    const cached = (r: readonly number[]) => this.#pipelines.has(`${storageBuffers}|${keyOf(r)}`);
+    if (cached(min)) return [...min];
+    // Every combination of ranks between min and max, the smallest first.
+    let combos: number[][] = [[]];
+    min.forEach((lo, i) => {
+      const hi = Math.max(lo, max[i] as number);
+      combos = combos.flatMap((c) => Array.from({ length: hi - lo + 1 }, (_, k) => [...c, lo + k]));
+    });
+    return combos.find(cached) ?? [...min];
+  }
+
+  /**
+   * Encodes `pipeline` over `groups` workgroups into the pending batch, with the buffers of
+   * `plan` bound. A stale (reused) buffer is cleared first unless the kernel overwrites it whole.
    */
   dispatch(
+    op: string,
     pipeline: GPUComputePipeline,
     args: KernelArgs,
-    buffers: readonly GpuBuffer[],
+    plan: BindingPlan,
     groups: readonly [number, number, number],
   ): void {
-    const device = this.device;
-    device.queue.writeBuffer(this.#args, 0, args.words());
-    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: this.#args } }];
-    buffers.forEach((b, i) => {
+    const batch = this.batch;
+    const argsWindow = batch.args(args.words());
+    const encoder = batch.encoder(op);
+    for (const pack of plan.packs) {
+      pack.into.stale = false;
+      batch.use(pack.into.gpu);
+      batch.use(pack.from.gpu);
+      encoder.copyBufferToBuffer(
+        pack.from.gpu,
+        pack.fromByte,
+        pack.into.gpu,
+        pack.intoByte,
+        pack.bytes,
+      );
+    }
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: argsWindow }];
+    plan.buffers.forEach((b, i) => {
+      if (b.stale) {
+        if (!plan.overwritten.includes(b)) encoder.clearBuffer(b.gpu);
+        b.stale = false;
+      }
+      batch.use(b.gpu);
       entries.push({ binding: i + 1, resource: { buffer: b.gpu } });
     });
-    const bindGroup = device.createBindGroup({
-      layout: this.#layout(buffers.length).group,
+    const bindGroup = this.device.createBindGroup({
+      label: op,
+      layout: this.#layout(plan.buffers.length).group,
       entries,
     });
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
+    const pass = encoder.beginComputePass({ label: op });
     pass.setPipeline(pipeline);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(groups[0], groups[1], groups[2]);
     pass.end();
-    device.queue.submit([encoder.finish()]);
   }
 
   /** Workgroups for `count` items of `perGroup` each, folded into 2-D past the per-dim limit. */
@@ -134,7 +188,6 @@ export class KernelRunner {
   }
 
   destroy(): void {
-    this.#args.destroy();
     this.#pipelines.clear();
   }
 }

@@ -6,10 +6,10 @@
  * normals are Box–Muller in f32 with care where f32 loses digits (-log u1 via log1p near 1, the
  * angle reduced in integer turns), so they agree with the CPU's float64 computation to a few ulps.
  */
-import { BackendError, type RandomDistribution, type View } from "@nn/tensor";
+import { type Backend, BackendError, type RandomDistribution, type View } from "@nn/tensor";
 import { seedWords } from "@nn/tensor/internal";
 import { type BindingPlan, bindingDecls, planBindings } from "./bindings.js";
-import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { ARGS_WGSL } from "./kernel-args.js";
 import { type KernelRunner, MAIN_1D } from "./kernel-runner.js";
 import { sizeOf } from "./strided.js";
 import { mathWgsl } from "./wgsl-math.js";
@@ -101,7 +101,7 @@ ${MAIN_1D}
 /** Runs a random draw into the contiguous `out` (see Backend.random). */
 export function runRandom(
   runner: KernelRunner,
-  owner: object,
+  owner: Backend,
   maxStorageBuffers: number,
   dist: RandomDistribution,
   out: View,
@@ -113,13 +113,14 @@ export function runRandom(
   if (dist.kind !== "randint" && out.dtype !== "float32") {
     throw new BackendError(`webgpu random: ${dist.kind} draws need a float32 output`);
   }
-  const plan = planBindings("random", [out], owner, maxStorageBuffers);
+  const plan = planBindings("random", [out], owner, maxStorageBuffers, { views: [0], whole: true });
   const key = `random|${dist.kind}|${out.dtype}|${plan.key}`;
   const pipeline = runner.pipeline(key, plan.buffers.length, () =>
     generate(dist.kind, out.dtype, plan),
   );
   const [k0, k1] = seedWords(seed);
-  const args = new KernelArgs()
+  const args = runner
+    .args()
     .u32(total)
     .u32(offset % 2 ** 32)
     .u32(Math.floor(offset / 2 ** 32))
@@ -135,5 +136,5 @@ export function runRandom(
       .u32(fits ? 1 : 0)
       .f32(dist.low);
   }
-  runner.dispatch(pipeline, args, plan.buffers, runner.grid(total));
+  runner.dispatch("random", pipeline, args, plan, runner.grid(total));
 }

@@ -1,16 +1,18 @@
 /**
- * Reductions over the trailing dims of a view: one workgroup of 64 threads per output element.
- * Each thread folds every 64th element, then the workgroup combines the 64 partials in shared
- * memory. float32 sums use Neumaier's compensated summation (close to the CPU's float64
+ * Reductions over the trailing dims of a view: one workgroup of 64 threads per output element,
+ * or, where few outputs each reduce a long range, `G` workgroups per output that each reduce a
+ * chunk into a scratch buffer, then a second pass of the same kernel over the `G` partials
+ * (sum, prod, max, min; argmax / argmin stay in one pass). Each thread folds every 64th element
+ * of its range, then the workgroup combines the 64 partials in shared memory. float32 sums use Neumaier's compensated summation (close to the CPU's float64
  * accumulator); int32 sums and products wrap. max/min/argmax/argmin carry (value, index) pairs
  * so that, as on the CPU, the first index of the extreme wins and a NaN beats everything (the
  * first NaN among NaNs).
  */
-import { BackendError, type DType, type ReduceOp, type View } from "@nn/tensor";
+import { type Backend, BackendError, type DType, type ReduceOp, type View } from "@nn/tensor";
 import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
-import { ARGS_WGSL, KernelArgs } from "./kernel-args.js";
+import { ARGS_WGSL } from "./kernel-args.js";
 import { decomposeWgsl, type KernelRunner, WORKGROUP } from "./kernel-runner.js";
-import { collapse, sizeOf } from "./strided.js";
+import { collapse, padDims, sizeOf } from "./strided.js";
 import { mathWgsl } from "./wgsl-math.js";
 
 /** The accumulator type of a sum / product into `out`, and how to convert a raw input to it. */
@@ -32,6 +34,7 @@ function generate(
   const bOut = plan.names[1] as string;
   const keptAt = 4;
   const redAt = 4 + 3 * nk;
+  const splitAt = redAt + 2 * nr;
   const walkKept = decomposeWgsl(
     "o",
     nk,
@@ -43,7 +46,10 @@ function generate(
     "remk",
   );
   const walkRed = decomposeWgsl("r", nr, redAt, [{ variable: "ro", strideAt: redAt + nr }], "remr");
-  const loop = (body: string, extra = "") => `for (var r = lid; r < n; r += ${WORKGROUP}u) {
+  const loop = (
+    body: string,
+    extra = "",
+  ) => `for (var r = g * chunk + lid; r < end; r += ${WORKGROUP}u) {
     var ro = ib;
     ${walkRed}
     let x = ${bIn}[ro];
@@ -127,21 +133,34 @@ ${mathWgsl(uses)}
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let o = wid.y * nwg.x + wid.x;
+  // Workgroup g of output o reduces elements [g * chunk, (g + 1) * chunk) into slot g.
+  let groups = arg(${splitAt}u);
+  let chunk = arg(${splitAt + 1}u);
+  let o = (wid.y * nwg.x + wid.x) / groups;
+  let g = (wid.y * nwg.x + wid.x) % groups;
   if (o >= arg(0u)) { return; }
-  let n = arg(1u);
+  let end = min(arg(1u), (g + 1u) * chunk);
   var ib = argi(2u);
-  var ob = argi(3u);
+  var ob = argi(3u) + i32(g);
   ${walkKept}
   ${main}
 }
 `;
 }
 
+/** Elements one workgroup of a split reduction folds (64 per thread). */
+const CHUNK = 64 * WORKGROUP;
+
+/** Below this many outputs a long reduction is split: they alone would leave the GPU idle. */
+const SPLIT_BELOW_OUTPUTS = 256;
+
+/** Workgroups per output of a split reduction, at most (so the second pass stays short). */
+const MAX_GROUPS = 256;
+
 /** Runs a reduction (see Backend.reduce). */
 export function runReduce(
   runner: KernelRunner,
-  owner: object,
+  owner: Backend,
   maxStorageBuffers: number,
   op: ReduceOp,
   input: View,
@@ -155,24 +174,94 @@ export function runReduce(
   const keptShape = input.shape.slice(0, nd - reduceDims);
   const total = sizeOf(keptShape);
   if (total === 0) return;
-  const redShape = input.shape.slice(nd - reduceDims);
-  const n = sizeOf(redShape);
+  const n = sizeOf(input.shape.slice(nd - reduceDims));
   if (n === 0 && op !== "sum" && op !== "prod") {
     throw new BackendError(`webgpu reduce: ${op} of an empty reduction`);
   }
   if (output.dtype === "bool" && (op === "sum" || op === "prod")) {
     throw new BackendError(`webgpu reduce: ${op} into a bool output`);
   }
-  const plan = planBindings("reduce", [input, output], owner, maxStorageBuffers);
-  const kept = collapse(keptShape, [input.strides.slice(0, nd - reduceDims), output.strides]);
-  const red = collapse(redShape, [input.strides.slice(nd - reduceDims)]);
-  const nk = kept.shape.length;
-  const nr = red.shape.length;
-  const key = `reduce|${op}|${input.dtype}>${output.dtype}|${nk}:${nr}|${plan.key}`;
+  const wanted =
+    op.startsWith("arg") || total >= SPLIT_BELOW_OUTPUTS
+      ? 1
+      : Math.min(MAX_GROUPS, Math.ceil(n / CHUNK));
+  // Recomputed from the chunk, so that no workgroup gets an empty range (its partial would be
+  // the op's identity, and max / min have none).
+  const groups = wanted <= 1 ? 1 : Math.ceil(n / Math.ceil(n / wanted));
+  if (groups <= 1) {
+    reducePass(runner, owner, maxStorageBuffers, op, input, reduceDims, output, 1);
+    return;
+  }
+  // Partials [..kept, groups] (contiguous), then the same op over the last dim. Max and min
+  // of partial extremes, sums of partial sums (each compensated) give the full reduction.
+  const partials = owner.alloc(output.dtype, total * groups);
+  const partialShape = [...keptShape, groups];
+  const contiguous = partialShape.map((_, d) => sizeOf(partialShape.slice(d + 1)));
+  const scratch = { buffer: partials, dtype: output.dtype, shape: partialShape, offset: 0 };
+  reducePass(
+    runner,
+    owner,
+    maxStorageBuffers,
+    op,
+    input,
+    reduceDims,
+    { ...scratch, shape: keptShape, strides: contiguous.slice(0, -1) },
+    groups,
+  );
+  reducePass(
+    runner,
+    owner,
+    maxStorageBuffers,
+    op,
+    { ...scratch, strides: contiguous },
+    1,
+    output,
+    1,
+  );
+  owner.free(partials);
+}
+
+/**
+ * One reduction kernel launch: `groups` workgroups per output, workgroup g writing its partial
+ * at `output` offset + g (so with groups > 1, `output` views the partials buffer).
+ */
+function reducePass(
+  runner: KernelRunner,
+  owner: Backend,
+  maxStorageBuffers: number,
+  op: ReduceOp,
+  input: View,
+  reduceDims: number,
+  output: View,
+  groups: number,
+): void {
+  const nd = input.shape.length;
+  const keptShape = input.shape.slice(0, nd - reduceDims);
+  const total = sizeOf(keptShape);
+  const redShape = input.shape.slice(nd - reduceDims);
+  const n = sizeOf(redShape);
+  const plan = planBindings("reduce", [input, output], owner, maxStorageBuffers, {
+    views: [1],
+    whole: groups === 1,
+  });
+  const keptC = collapse(keptShape, [input.strides.slice(0, nd - reduceDims), output.strides]);
+  const redC = collapse(redShape, [input.strides.slice(nd - reduceDims)]);
+  const keyOf = (k: number, r: number) =>
+    `reduce|${op}|${input.dtype}>${output.dtype}|${k}:${r}|${plan.key}`;
+  const [nk, nr] = runner.ranks(
+    ([k, r]) => keyOf(k as number, r as number),
+    plan.buffers.length,
+    [keptC.shape.length, redC.shape.length],
+    [keptShape.length, redShape.length],
+  ) as [number, number];
+  const kept = padDims(keptC, nk);
+  const red = padDims(redC, nr);
+  const key = keyOf(nk, nr);
   const pipeline = runner.pipeline(key, plan.buffers.length, () =>
     generate(op, input.dtype, output.dtype, nk, nr, plan),
   );
-  const args = new KernelArgs()
+  const args = runner
+    .args()
     .u32(total)
     .u32(n)
     .i32(input.offset)
@@ -181,6 +270,8 @@ export function runReduce(
     .i32s(kept.strides[0] as number[])
     .i32s(kept.strides[1] as number[])
     .u32s(red.shape)
-    .i32s(red.strides[0] as number[]);
-  runner.dispatch(pipeline, args, plan.buffers, runner.grid(total, 1));
+    .i32s(red.strides[0] as number[])
+    .u32(groups)
+    .u32(Math.ceil(n / groups));
+  runner.dispatch("reduce", pipeline, args, plan, runner.grid(total * groups, 1));
 }

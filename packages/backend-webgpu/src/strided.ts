@@ -39,6 +39,15 @@ export function collapse(
   return { shape: outShape, strides: outStrides };
 }
 
+/** `c` with leading size-1 dims (stride 0 in every view) up to `ndim` dims. */
+export function padDims(c: Collapsed, ndim: number): Collapsed {
+  const pad = Math.max(0, ndim - c.shape.length);
+  return {
+    shape: [...new Array<number>(pad).fill(1), ...c.shape],
+    strides: c.strides.map((s) => [...new Array<number>(pad).fill(0), ...s]),
+  };
+}
+
 /** Number of elements of a shape. */
 export function sizeOf(shape: readonly number[]): number {
   let n = 1;

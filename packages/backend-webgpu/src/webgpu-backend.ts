@@ -1,10 +1,11 @@
 /**
  * The WebGPU backend: buffers are GPUBuffers (4 bytes per element, bool as u32), kernels are
- * WGSL compute shaders generated per kernel structure and cached, every op is queued at once
- * (one command buffer per op) and `read` is the only point that waits for the GPU.
+ * WGSL compute shaders generated per kernel structure and cached, ops are encoded into one
+ * pending command batch that a read, `sync`, a host write to a buffer it uses, or a full batch
+ * submits; `read` and `sync` are the only points that wait for the GPU.
  *
- * GPU errors (a shader that fails to compile, a device lost) are asynchronous in WebGPU: the
- * backend records the first one and rejects the next `read` with it.
+ * GPU errors (a shader that fails to compile, a failed submit, a device lost) are asynchronous in
+ * WebGPU: the backend records the first one and rejects the next `read` or `sync` with it.
  */
 import {
   type Backend,
@@ -16,9 +17,11 @@ import {
   type Kernel,
   type RandomDistribution,
   type ReduceOp,
+  readRange,
   type View,
 } from "@nn/tensor";
 import { shared } from "@nn/tensor/internal";
+import { CommandBatch } from "./command-batch.js";
 import { runElementwise } from "./elementwise.js";
 import { runGather, runScatterAdd } from "./gather-scatter.js";
 import {
@@ -30,11 +33,12 @@ import {
   GpuBuffer,
   toGpuLayout,
 } from "./gpu-buffer.js";
-import { BUFFER_COPY_DST, BUFFER_MAP_READ, MAP_MODE_READ } from "./gpu-constants.js";
+import { MAP_MODE_READ } from "./gpu-constants.js";
 import { KernelRunner } from "./kernel-runner.js";
 import { runMatmul } from "./matmul.js";
 import { runRandom } from "./random.js";
 import { runReduce } from "./reduce.js";
+import { StagingPool } from "./staging.js";
 
 /** Options of `webgpu()`. */
 export interface WebGpuOptions {
@@ -52,6 +56,20 @@ export interface WebGpuOptions {
    * exercises the folded (2-D) grids and grid-stride loops that huge tensors need.
    */
   maxWorkgroupsPerDimension?: number;
+}
+
+/** Counters of GPU work since the backend was created (for tests and profiling; never reset). */
+export interface WebGpuStats {
+  /** Command buffers submitted to the queue. */
+  readonly submits: number;
+  /** Compute dispatches encoded (one per kernel launch). */
+  readonly dispatches: number;
+  /** GPU buffers created: tensor storage (pool misses), staging buffers for reads, and rings. */
+  readonly buffersCreated: number;
+  /** Bytes copied back to the host by `read`. */
+  readonly bytesRead: number;
+  /** Shader modules compiled (as `compileCount`). */
+  readonly compiles: number;
 }
 
 type BackendOptions = Pick<WebGpuOptions, "poolBytes" | "maxWorkgroupsPerDimension"> & {
@@ -78,8 +96,11 @@ export class WebGpuBackend implements Backend {
   readonly label: string;
   readonly capabilities: BackendCapabilities;
   readonly device: GPUDevice;
+  readonly #batch: CommandBatch;
   readonly #runner: KernelRunner;
   readonly #pool: BufferPool;
+  readonly #staging: StagingPool;
+  #bytesRead = 0;
   readonly #ownsDevice: boolean;
   readonly #maxStorage: number;
   #error: Error | undefined;
@@ -97,8 +118,12 @@ export class WebGpuBackend implements Backend {
       maxBufferBytes: Math.min(maxStorageBufferBindingSize, maxBufferSize ?? Infinity),
     };
     this.#ownsDevice = options.ownsDevice ?? false;
-    this.#runner = new KernelRunner(device, options.maxWorkgroupsPerDimension);
-    this.#pool = new BufferPool(device, options.poolBytes ?? 256 * 2 ** 20);
+    this.#batch = new CommandBatch(device);
+    this.#runner = new KernelRunner(device, this.#batch, options.maxWorkgroupsPerDimension);
+    this.#pool = new BufferPool(device, options.poolBytes ?? 256 * 2 ** 20, (b) =>
+      this.#batch.destroyAfterSubmit(b),
+    );
+    this.#staging = new StagingPool(device);
     this.#maxStorage = device.limits.maxStorageBuffersPerShaderStage;
     device.addEventListener?.("uncapturederror", (e) => {
       const err = e.error;
@@ -107,7 +132,8 @@ export class WebGpuBackend implements Backend {
     device.lost?.then((info) => {
       if (!this.#destroyed) {
         this.#error ??= new BackendError(
-          `${this.label}: device lost (${info.reason}): ${info.message}`,
+          `${this.label}: device lost (${info.reason}): ${info.message}; the last batch ` +
+            `submitted ran ${this.#batch.lastOps || "nothing"}`,
         );
       }
     });
@@ -116,6 +142,17 @@ export class WebGpuBackend implements Backend {
   /** Shader modules compiled so far; a kernel structure compiles once (params never recompile). */
   get compileCount(): number {
     return this.#runner.compiles;
+  }
+
+  /** Counters of submits, dispatches, buffers created and bytes read (see WebGpuStats). */
+  get stats(): WebGpuStats {
+    return {
+      submits: this.#batch.submits,
+      dispatches: this.#batch.dispatches,
+      buffersCreated: this.#pool.created + this.#staging.created + this.#batch.created,
+      bytesRead: this.#bytesRead,
+      compiles: this.#runner.compiles,
+    };
   }
 
   #own(op: string, buffer: BackendBuffer): GpuBuffer {
@@ -141,7 +178,8 @@ export class WebGpuBackend implements Backend {
           `maxStorageBufferBindingSize (${max} bytes)`,
       );
     }
-    return new GpuBuffer(this.#pool.acquire(byteSize), dtype, size, byteSize, this);
+    const { buffer, reused } = this.#pool.acquire(byteSize);
+    return new GpuBuffer(buffer, dtype, size, byteSize, this, reused);
   }
 
   free(buffer: BackendBuffer): void {
@@ -159,33 +197,51 @@ export class WebGpuBackend implements Backend {
         `${this.label} write: ${data.length} values do not fit a buffer of ${b.size} elements`,
       );
     }
-    if (data.length === 0) return;
-    // Typed as ArrayBuffer-backed; WebGPU accepts shared memory too (GPUAllowSharedBufferSource).
-    const src = toGpuLayout(b.dtype, data) as Uint32Array<ArrayBuffer>;
-    this.device.queue.writeBuffer(b.gpu, 0, src);
+    // A reused buffer written in part gets zeros after the data (alloc promised zeros).
+    if (b.stale && data.length < b.size) this.#batch.write(b.gpu, new Uint32Array(b.size));
+    b.stale = false;
+    if (data.length > 0) this.#batch.write(b.gpu, toGpuLayout(b.dtype, data));
   }
 
-  async read(buffer: BackendBuffer): Promise<DataArray> {
+  /**
+   * Copies elements `[offset, offset + count)` (default: the whole buffer) into a reused staging
+   * buffer, submitting the pending batch with the copy, and maps it. Rejects with BackendError
+   * for a range outside the buffer, or with the first GPU error recorded since the last read.
+   */
+  async read(buffer: BackendBuffer, offset?: number, count?: number): Promise<DataArray> {
     this.#live("read");
     const b = this.#own("read", buffer);
-    const staging = this.device.createBuffer({
-      size: b.byteSize,
-      usage: BUFFER_MAP_READ | BUFFER_COPY_DST,
-    });
-    const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(b.gpu, 0, staging, 0, b.byteSize);
-    this.device.queue.submit([encoder.finish()]);
-    try {
-      await staging.mapAsync(MAP_MODE_READ);
-      const bytes = staging.getMappedRange().slice(0);
-      staging.unmap();
-      await this.#checkErrors();
-      return fromGpuLayout(b.dtype, bytes, b.size);
-    } catch (e) {
-      throw this.#error ?? e;
-    } finally {
-      staging.destroy();
+    const [start, n] = readRange(this.label, b.size, offset, count);
+    const bytes = n * 4;
+    const staging = bytes > 0 ? this.#staging.acquire(bytes) : undefined;
+    if (staging) {
+      const encoder = this.#batch.encoder("read");
+      if (b.stale) encoder.clearBuffer(b.gpu);
+      b.stale = false;
+      encoder.copyBufferToBuffer(b.gpu, start * 4, staging, 0, bytes);
     }
+    this.#batch.flush();
+    try {
+      let host = new ArrayBuffer(0);
+      if (staging) {
+        await staging.mapAsync(MAP_MODE_READ, 0, bytes);
+        host = staging.getMappedRange(0, bytes).slice(0);
+        staging.unmap();
+        this.#staging.release(staging);
+        this.#bytesRead += bytes;
+      }
+      await this.#checkErrors();
+      return fromGpuLayout(b.dtype, host, n);
+    } catch (e) {
+      staging?.destroy();
+      throw this.#error ?? this.#wrap("read", e);
+    }
+  }
+
+  /** A BackendError for an error thrown by WebGPU itself (a map rejected on a lost device). */
+  #wrap(op: string, e: unknown): Error {
+    if (e instanceof BackendError) return e;
+    return new BackendError(`${this.label} ${op}: ${(e as Error)?.message ?? String(e)}`);
   }
 
   elementwise(
@@ -225,20 +281,31 @@ export class WebGpuBackend implements Backend {
     runRandom(this.#runner, this, this.#maxStorage, dist, out, seed, offset);
   }
 
-  /** Waits until every queued op has run on the GPU (and rejects with a recorded GPU error). */
   /** Bool is stored as one u32 per element; every dtype takes 4 bytes (and at least 4 per buffer). */
   byteSize(_dtype: DType, size: number): number {
     return byteSizeOf(size);
   }
 
+  /**
+   * Submits the pending batch and waits until every queued op has run on the GPU; rejects with
+   * the first GPU error recorded since the last read or sync (a BackendError naming the op).
+   */
   async sync(): Promise<void> {
-    await this.device.queue.onSubmittedWorkDone();
+    this.#live("sync");
+    this.#batch.flush();
+    try {
+      await this.device.queue.onSubmittedWorkDone();
+    } catch (e) {
+      throw this.#error ?? this.#wrap("sync", e);
+    }
     await this.#checkErrors();
   }
 
   async #checkErrors(): Promise<void> {
     const compile = await this.#runner.compileErrors();
     if (compile) this.#error ??= new BackendError(`${this.label}: ${compile}`);
+    const submit = await this.#batch.submitErrors();
+    if (submit) this.#error ??= new BackendError(`${this.label}: ${submit}`);
     if (this.#error) throw this.#error;
   }
 
@@ -246,7 +313,9 @@ export class WebGpuBackend implements Backend {
   destroy(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
+    this.#batch.destroy();
     this.#pool.clear();
+    this.#staging.clear();
     this.#runner.destroy();
     if (this.#ownsDevice) this.device.destroy();
   }

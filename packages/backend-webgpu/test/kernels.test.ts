@@ -4,11 +4,15 @@
 import {
   argmax,
   BackendError,
+  constant,
+  type Expr,
   empty,
   gather,
   input,
   kernel,
   matmul,
+  max,
+  min,
   rand,
   scatterAdd,
   sum,
@@ -82,6 +86,22 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
       ),
     });
     expect(() => gpu.alloc("float64", 4)).toThrow(/float64|f64/);
+  });
+
+  it("keeps float constants out of the compiler's sight: x * 0 of NaN and inf is NaN, of -2 is -0", async () => {
+    const xs = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -2, 3];
+    const x = tensor(xs, { backend: gpu });
+    const cases: [Expr, (v: number) => number][] = [
+      [input(0, "float32").mul(0), (v) => v * 0],
+      [constant(0).mul(input(0, "float32")), (v) => 0 * v],
+      [input(0, "float32").mul(0).add(1), (v) => v * 0 + 1],
+      [input(0, "float32").sub(input(0, "float32")).add(0), (v) => v - v + 0],
+    ];
+    for (const [e, f] of cases) {
+      const out = empty([xs.length], "float32", gpu);
+      gpu.elementwise(kernel([e]), [x.stridedView()], [out.stridedView()], []);
+      expect(await out.data()).toEqual(Float32Array.from(xs, f));
+    }
   });
 
   it("stores bool as u32 and reads it back as a Uint8Array of 0/1", async () => {
@@ -195,6 +215,53 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
       );
       expectClose(await got.data(), refMatmul(a, b, B, M, K, N), 1e-4);
     });
+  });
+
+  it("matmul covers partial 64x64 tiles and reads a transposed operand in place", async () => {
+    const [M, K, N] = [130, 70, 67];
+    const a = values(M * K, 41);
+    const bT = values(N * K, 42); // b stored as [N, K], used transposed
+    const b = new Float32Array(K * N);
+    for (let k = 0; k < K; k++) for (let n = 0; n < N; n++) b[k * N + n] = bT[n * K + k] as number;
+    const got = matmul(
+      tensor(a, { backend: gpu, shape: [M, K] }),
+      transpose(tensor(bT, { backend: gpu, shape: [N, K] }), 0, 1),
+    );
+    expectClose(await got.data(), refMatmul(a, b, 1, M, K, N), 1e-4);
+  });
+
+  it("splits a long reduction over few outputs across workgroups, in two passes", async () => {
+    const n = 100_003;
+    const x = Float32Array.from(values(3 * n, 51), (v) => v - 3); // all negative
+    x[2 * n + 77_777] = Number.NaN;
+    const t = tensor(x, { backend: gpu, shape: [3, n] });
+    const before = gpu.stats.dispatches;
+    const sums = await sum(t, 1).data();
+    expect(gpu.stats.dispatches - before).toBe(2);
+    const row = (r: number) => Array.from(x.subarray(r * n, (r + 1) * n));
+    expectClose(
+      sums.subarray(0, 2),
+      [0, 1].map((r) => row(r).reduce((s, v) => s + v, 0)),
+    );
+    expect(sums[2]).toBeNaN();
+    const maxima = await max(t, 1).data();
+    expect(Array.from(maxima.subarray(0, 2))).toEqual([0, 1].map((r) => Math.max(...row(r))));
+    expect(maxima[2]).toBeNaN();
+    expect(Array.from(await min(t, 1).data()).slice(0, 2)).toEqual(
+      [0, 1].map((r) => Math.min(...row(r))),
+    );
+    // int32 sums wrap as one pass would; argmax stays in one pass and finds the first extreme.
+    const big = tensor(
+      Int32Array.from({ length: n }, (_, i) => (i % 7) * 2 ** 28),
+      {
+        dtype: "int32",
+        backend: gpu,
+      },
+    );
+    let wrapped = 0;
+    for (let i = 0; i < n; i++) wrapped = (wrapped + (i % 7) * 2 ** 28) | 0;
+    expect(await sum(big).data()).toEqual(new Int32Array([wrapped]));
+    expect(await argmax(big).data()).toEqual(new Int32Array([6]));
   });
 
   it("rejects the next read with an asynchronous GPU error", async () => {

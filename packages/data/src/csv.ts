@@ -7,13 +7,13 @@ import { readFile } from "node:fs/promises";
 import {
   type Backend,
   type DType,
-  fileError,
   fromArray,
   getBackend,
   ShapeError,
   type Tensor,
   ValueError,
 } from "@nn/tensor";
+import { fileError } from "@nn/tensor/internal";
 import { CsvError, parse } from "csv-parse/sync";
 import { DataFormatError } from "./errors.js";
 

@@ -1,6 +1,5 @@
 /** Datasets: anything with a length and an async `get(i)`; TensorDataset over tensors; Subset. */
 import {
-  fmt,
   IndexError,
   indexSelect,
   reshape,
@@ -9,6 +8,7 @@ import {
   tensor,
   ValueError,
 } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 
 /**
  * A dataset (torch.utils.data.Dataset): `length` items, item `i` from `await get(i)`. Items are

@@ -1,5 +1,13 @@
 /** DataLoader: batches of a dataset, optionally shuffled with a seed, as an async iterable. */
-import { dispose, initialSeed, stack, type Tensor, ValueError } from "@nn/tensor";
+import {
+  type Backend,
+  dispose,
+  initialSeed,
+  isTensor,
+  stack,
+  type Tensor,
+  ValueError,
+} from "@nn/tensor";
 import type { Dataset } from "./dataset.js";
 import { randomPermutation } from "./permutation.js";
 
@@ -18,6 +26,14 @@ export interface DataLoaderOptions<T, B> {
   dropLast?: boolean;
   /** Combines items into a batch. Default: `stack` per position (see `defaultCollate`). */
   collate?: (items: T[]) => B;
+  /**
+   * Backend each batch's tensors are moved to (`tensor.to`) once gathered, as PyTorch's loop
+   * does `x.to(device)`: the dataset may stay on the CPU when it is larger than the device
+   * allows in one buffer (a browser's WebGPU binds at most 128 MiB by default), and only
+   * batches cross. The move of the next batch overlaps the current step. Default: batches stay
+   * on the dataset's backend.
+   */
+  device?: Backend;
 }
 
 /**
@@ -37,6 +53,26 @@ export function defaultCollate<T>(items: T[]): T {
 }
 
 /**
+ * A batch (a tensor, or a list of tensors) moved to `device`; the originals are disposed.
+ * ValueError for another batch (a custom collate's), which the loader cannot move.
+ */
+async function moveBatch<B>(batch: B, device: Backend): Promise<B> {
+  const move = async (t: Tensor): Promise<Tensor> => {
+    const moved = await t.to(device);
+    t.dispose();
+    return moved;
+  };
+  if (isTensor(batch)) return (await move(batch)) as B;
+  if (Array.isArray(batch) && batch.every(isTensor)) {
+    return (await Promise.all(batch.map(move))) as B;
+  }
+  dispose(batch);
+  throw new ValueError(
+    `DataLoader: the device option moves batches of tensors (a tensor or a list of tensors), but collate returned ${Array.isArray(batch) ? "a list with non-tensors" : typeof batch}; move the batch yourself or drop device`,
+  );
+}
+
+/**
  * Iterates a dataset in batches (torch.utils.data.DataLoader), as `for await (const [x, y] of
  * loader)`. While you work on one batch the next is being loaded, never more than one ahead.
  * Each batch is new tensors: dispose them (or run the step in `tidy`). Uses the dataset's
@@ -51,6 +87,7 @@ export class DataLoader<T = Tensor[], B = T> implements AsyncIterable<B> {
   /** Epochs started so far (the shuffle of epoch e is fixed by seed and e). */
   epoch = 0;
   readonly #collate: (items: T[]) => B;
+  readonly #device: Backend | undefined;
 
   constructor(
     readonly dataset: Dataset<T>,
@@ -80,6 +117,7 @@ export class DataLoader<T = Tensor[], B = T> implements AsyncIterable<B> {
     this.dropLast = options.dropLast ?? false;
     this.seed = options.seed ?? initialSeed();
     this.#collate = options.collate ?? (defaultCollate as unknown as (items: T[]) => B);
+    this.#device = options.device;
   }
 
   /** Number of batches per epoch. */
@@ -97,6 +135,11 @@ export class DataLoader<T = Tensor[], B = T> implements AsyncIterable<B> {
   }
 
   async #load(indices: number[]): Promise<B> {
+    const batch = await this.#gather(indices);
+    return this.#device ? moveBatch(batch, this.#device) : batch;
+  }
+
+  async #gather(indices: number[]): Promise<B> {
     if (this.dataset.getBatch && this.#collate === (defaultCollate as unknown)) {
       return (await this.dataset.getBatch(indices)) as unknown as B;
     }

@@ -6,7 +6,8 @@
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { type Backend, fileError, fromArray, getBackend, type Tensor } from "@nn/tensor";
+import { type Backend, fromArray, getBackend, type Tensor } from "@nn/tensor";
+import { fileError } from "@nn/tensor/internal";
 import { DataFormatError } from "./errors.js";
 
 /** Pixels per image (28 x 28). */

@@ -6,7 +6,8 @@
  */
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
-import { fileError, type Tensor } from "@nn/tensor";
+import type { Tensor } from "@nn/tensor";
+import { fileError } from "@nn/tensor/internal";
 import { DataFormatError } from "./errors.js";
 import { type IdxOptions, isGzip, parseIdx } from "./idx.js";
 

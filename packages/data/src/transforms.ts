@@ -56,6 +56,16 @@ export interface SplitOptions {
  * any other dataset gives two Subsets. The TensorDatasets' tensors are new: free them with
  * `dispose(ds.tensors)` when done. ValueError for a size outside the dataset.
  */
+export function trainValSplit<T extends Tensor[]>(
+  dataset: TensorDataset<T>,
+  val: number,
+  options?: SplitOptions,
+): [TensorDataset<T>, TensorDataset<T>];
+export function trainValSplit<T>(
+  dataset: Dataset<T>,
+  val: number,
+  options?: SplitOptions,
+): [Dataset<T>, Dataset<T>];
 export function trainValSplit<T>(
   dataset: Dataset<T>,
   val: number,
@@ -80,12 +90,12 @@ export function trainValSplit<T>(
   return [new Subset(dataset, trainIdx), new Subset(dataset, valIdx)];
 }
 
-function gatherRows(d: TensorDataset, indices: number[]): TensorDataset {
+function gatherRows<T extends Tensor[]>(d: TensorDataset<T>, indices: number[]): TensorDataset<T> {
   const parts = d.tensors.map((t) => {
     const idx = tensor(Int32Array.from(indices), { dtype: "int32", backend: t.backend });
     const rows = indexSelect(t, 0, idx);
     idx.dispose();
     return rows;
-  });
+  }) as unknown as T;
   return new TensorDataset(...parts);
 }

@@ -206,3 +206,38 @@ describe("DataLoader arguments", () => {
     );
   });
 });
+
+describe("DataLoader device", () => {
+  it("moves each batch to the device, leaving no batch behind on the dataset's backend", async () => {
+    const device = cpu({ syncRead: false });
+    const { x, y } = table(5);
+    const loader = new DataLoader(new TensorDataset(x, y), { batchSize: 2, device });
+    const before = memory(backend).tensors;
+    const batches = await collect(loader);
+    expect(memory(backend).tensors).toBe(before);
+    expect(batches.map((b) => b.map((t) => t.backend))).toEqual(
+      Array.from({ length: 3 }, () => [device, device]),
+    );
+    expect(await firstColumn(batches)).toEqual([0, 1, 2, 3, 4]);
+    expect(Array.from(await ((batches[2] as Tensor[])[0] as Tensor).data())).toEqual([8, 9]);
+    expect(memory(device).tensors).toBe(6);
+  });
+
+  it("moves a collated tensor batch, and refuses a batch that is not tensors", async () => {
+    const device = cpu({ syncRead: false });
+    const ds = new TensorDataset(arange(0, 4, 1, { dtype: "float32" }));
+    const summed = new DataLoader(ds, {
+      batchSize: 2,
+      device,
+      collate: (items) => items.reduce((a, [t]) => a.add(t as Tensor), tensor(0)),
+    });
+    const sums = await collect(summed);
+    expect(sums.map((t) => t.backend)).toEqual([device, device]);
+    expect(await Promise.all(sums.map((t) => t.item()))).toEqual([1, 5]);
+
+    const counted = new DataLoader(ds, { batchSize: 2, device, collate: (items) => items.length });
+    await expect(collect(counted)).rejects.toThrow(
+      /DataLoader: the device option moves batches of tensors .* collate returned number/,
+    );
+  });
+});

@@ -38,8 +38,9 @@ describe("transforms", () => {
     const ds = new TensorDataset(arange(0, 10, 1, { dtype: "float32" }), arange(0, 10));
     const [train, val] = trainValSplit(ds, 0.3, { seed: 1 });
     expect([train.length, val.length]).toEqual([7, 3]);
-    const rows = async (d: typeof train) =>
-      Array.from(await ((d as TensorDataset<[Tensor, Tensor]>).tensors[1] as Tensor).data());
+    // A TensorDataset splits into TensorDatasets of the same tuple type (no cast needed).
+    const rows = async (d: TensorDataset<[Tensor, Tensor]>) =>
+      Array.from(await d.tensors[1].data());
     const all = [...(await rows(train)), ...(await rows(val))].sort((a, b) => a - b);
     expect(all).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     const [train2] = trainValSplit(ds, 3, { seed: 1 });

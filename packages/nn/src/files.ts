@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { open, readFile, rename, unlink } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
-import { fileError } from "@nn/tensor";
+import { fileError } from "@nn/tensor/internal";
 
 /**
  * A temporary name beside `path`, unique to this process and call (so two runs writing the same

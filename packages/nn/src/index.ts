@@ -1,9 +1,10 @@
 /**
  * @nn/nn: neural-network building blocks for @nn/tensor, in PyTorch's shapes and names:
- * Module and Parameter, layers (Linear, Sequential, ModuleList, Dropout, Flatten, Identity,
- * LayerNorm, BatchNorm1d, BatchNorm2d, Dropout2d, pooling, Embedding, PReLU, Conv1d, Conv2d, activation modules), losses with PyTorch's
- * `reduction`, in-place seeded initialisers (`init`), and state dicts in the safetensors format.
- * Browser-safe; file helpers are in `@nn/nn/node`.
+ * Module and Parameter, layers (Linear, Conv1d, Conv2d, Sequential, ModuleList, Dropout,
+ * Dropout2d, Flatten, Identity, LayerNorm, BatchNorm1d, BatchNorm2d, MaxPool2d, AvgPool2d,
+ * AdaptiveAvgPool2d, Embedding, PReLU, activation modules), losses with PyTorch's `reduction`,
+ * in-place seeded initialisers (`init`), and state dicts in the safetensors format. Browser-safe;
+ * file helpers are in `@nn/nn/node`.
  *
  * @module @nn/nn
  */

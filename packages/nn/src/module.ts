@@ -10,7 +10,6 @@ import {
   BackendError,
   copy_,
   DTypeError,
-  fmt,
   isFloating,
   isTensor,
   keep,
@@ -19,6 +18,7 @@ import {
   type Tensor,
   ValueError,
 } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { StateDictError } from "./errors.js";
 import { isParameter, type Parameter, toParameter } from "./parameter.js";
 

@@ -4,14 +4,16 @@
  * arguments. Values and gradients against PyTorch are in conv-parity.ts.
  */
 import { readFileSync } from "node:fs";
-import { gradcheck } from "@nn/autograd";
+import { computeGrad, gradcheck } from "@nn/autograd";
 import { cpu } from "@nn/backend-cpu";
 import {
   DTypeError,
   getBackend,
   manualSeed,
+  mul,
   ShapeError,
   setBackend,
+  sum,
   type Tensor,
   tensor,
   ValueError,
@@ -81,6 +83,19 @@ describe("conv gradients match finite differences (float64)", () => {
       await gradcheck(f, [f64(xs, 1), f64(ws, 2), f64([ws[0] as number], 3)]);
     });
   }
+});
+
+describe("conv second derivatives match finite differences (float64)", () => {
+  it("the input gradient of a padded, strided, dilated conv2d, differentiated again", async () => {
+    const inputGrad = (x: Tensor, w: Tensor) => {
+      const y = conv2d(x, w, null, { padding: 1, stride: [1, 2], dilation: [2, 1] });
+      const [g] = computeGrad([sum(mul(y, y))], [x], { createGraph: true });
+      return g as Tensor;
+    };
+    const x = f64([1, 2, 5, 4], 5);
+    x.requiresGrad = true; // f differentiates with respect to x at every point gradcheck tries
+    await gradcheck(inputGrad, [x, f64([2, 2, 2, 2], 6)]);
+  });
 });
 
 describe("Conv2d and Conv1d modules", () => {
@@ -194,6 +209,12 @@ describe("conv errors name the op and the shapes", () => {
       () => conv2d(x, w, null, { padding: "full" } as never),
       ValueError,
       /"same" or "valid"/,
+    ],
+    [
+      "empty kernel",
+      () => conv2d(x, tensor([], { shape: [2, 4, 0, 3] })),
+      ShapeError,
+      /conv2d: weight \[2, 4, 0, 3\] has an empty kernel dim/,
     ],
     ["bias", () => conv2d(x, w, f64([3], 3).float()), ShapeError, /bias must have shape \[2\]/],
     ["dtypes", () => conv2d(x, f64([2, 4, 3, 3], 2)), DTypeError, /float64 with input float32/],

@@ -3,7 +3,16 @@
  * each reduction, weights, ignoreIndex, label smoothing, probability targets, large logits.
  */
 import { backward, computeGrad, gradcheck } from "@nn/autograd";
-import { type Backend, isTensor, memory, sum, type Tensor, tensor } from "@nn/tensor";
+import {
+  AnomalyError,
+  type Backend,
+  isTensor,
+  memory,
+  setAnomalyMode,
+  sum,
+  type Tensor,
+  tensor,
+} from "@nn/tensor";
 import { beforeAll, describe, expect, it } from "vitest";
 import * as nn from "../src/index.js";
 import { build, expectClose, type LossCase, nnFixtures, type T, useAsyncCpu } from "./helpers.js";
@@ -188,5 +197,35 @@ describe("bceWithLogitsLoss keeps its digits in the tails (PyTorch's stable form
       (await nn.bceWithLogitsLoss(tensor([v], { dtype }), tensor([0], { dtype })).data())[0];
     expect(((await loss(-20, "float32")) as number) / 2.0611536e-9).toBeCloseTo(1, 5);
     expect(((await loss(-100, "float64")) as number) / 3.720075976020836e-44).toBeCloseTo(1, 10);
+  });
+});
+
+describe("bceLoss outside [0, 1]", () => {
+  // PyTorch's CPU raises ("all elements of input should be between 0 and 1"); checking that here
+  // would need a read-back per call, so the loss is NaN there and anomaly mode names the op.
+  it("is NaN where the input is outside [0, 1], finite elsewhere", async () => {
+    const x = tensor([1.5, -0.5, 1, 0, 0.25]);
+    const y = tensor([1, 0, 1, 0, 1]);
+    const loss = Array.from(await nn.bceLoss(x, y, { reduction: "none" }).data());
+    expect(loss.slice(0, 2)).toEqual([Number.NaN, Number.NaN]);
+    expect(loss.slice(2).map((v) => Math.abs(v))).toEqual([
+      0,
+      0,
+      -Math.fround(Math.log(Math.fround(0.25))),
+    ]);
+    expect(Number(await nn.bceLoss(x, y).item())).toBeNaN();
+  });
+  it("raises AnomalyError naming bceLoss in anomaly mode", async () => {
+    setAnomalyMode(true);
+    try {
+      const error = await nn
+        .bceLoss(tensor([1.5]), tensor([1]))
+        .item()
+        .catch((e: Error) => e);
+      expect(error).toBeInstanceOf(AnomalyError);
+      expect((error as Error).message).toMatch(/^anomaly mode: bceLoss produced/);
+    } finally {
+      setAnomalyMode(false);
+    }
   });
 });

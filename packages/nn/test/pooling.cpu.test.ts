@@ -118,7 +118,7 @@ describe("bad arguments: typed errors, as PyTorch refuses them", () => {
       "maxPool2d: input must be float32 or float64, got int32",
     );
     expect(() => maxPool2d(zeros([1, 1, 4, 4]), 1.5 as never)).toThrow(
-      "maxPool2d: kernelSize must be an integer >= 1 or a pair [height, width] of them, got 1.5",
+      "maxPool2d: kernelSize must be an integer >= 1 or a list of 2 of them, got 1.5",
     );
   });
   it("the modules check what the functions do not", () => {

@@ -2,14 +2,8 @@
  * Parameter groups: the tensors an optimizer updates, each group with its own hyperparameters
  * (defaults filled in), as PyTorch's `param_groups`.
  */
-import {
-  DTypeError,
-  dtypeOriginHint,
-  isFloating,
-  isTensor,
-  type Tensor,
-  ValueError,
-} from "@nn/tensor";
+import { DTypeError, isFloating, isTensor, type Tensor, ValueError } from "@nn/tensor";
+import { dtypeOriginHint } from "@nn/tensor/internal";
 import type { Hyperparameters } from "./hyperparameters.js";
 
 /**

@@ -46,6 +46,14 @@ export interface BackendCapabilities {
    * `maxStorageBufferBindingSize`, capped by `maxBufferSize`).
    */
   readonly maxBufferBytes: number;
+  /**
+   * The most bytes all live buffers of this backend may hold together: an allocation beyond it
+   * is refused with AllocationError ("out of memory", naming the op, the bytes and `tidy`)
+   * instead of the process running out (a synchronous loop that never disposes cannot be saved
+   * by the garbage collector: finalizers run only between tasks). Absent: no limit. CPU: 3/4 of
+   * the machine's memory in Node, 4 GiB elsewhere (`cpu({ maxMemoryBytes })`).
+   */
+  readonly maxMemoryBytes?: number;
 }
 
 /** Reductions a backend runs over the trailing dims of a view. */
@@ -71,8 +79,12 @@ export interface Backend {
   free(buffer: BackendBuffer): void;
   /** Copies `data` (of the buffer's dtype) into the buffer starting at element 0. */
   write(buffer: BackendBuffer, data: DataArray): void;
-  /** Reads the whole buffer back. */
-  read(buffer: BackendBuffer): Promise<DataArray>;
+  /**
+   * Reads `count` elements from element `offset` (default: from 0 to the end of the buffer), so
+   * a view reads only its range. Rejects with BackendError for a range outside the buffer (see
+   * `readRange`).
+   */
+  read(buffer: BackendBuffer, offset?: number, count?: number): Promise<DataArray>;
   /** Reads synchronously; present only when `capabilities.syncRead`. */
   readSync?(buffer: BackendBuffer): DataArray;
   /**
@@ -133,6 +145,32 @@ export interface Backend {
 
   /** Releases what the backend created (not a device it was given); the instance is unusable afterwards. Optional. */
   destroy?(): void;
+}
+
+/**
+ * The `[offset, count]` of a `read` of a buffer of `size` elements (defaults: 0 and the rest of
+ * the buffer). Throws BackendError naming `label` unless both are integers with
+ * `0 <= offset <= offset + count <= size`.
+ */
+export function readRange(
+  label: string,
+  size: number,
+  offset = 0,
+  count = size - offset,
+): [number, number] {
+  if (
+    !Number.isInteger(offset) ||
+    !Number.isInteger(count) ||
+    offset < 0 ||
+    count < 0 ||
+    offset + count > size
+  ) {
+    throw new BackendError(
+      `${label} read: offset ${offset} and count ${count} fall outside a buffer of ${size} ` +
+        "elements; pass integers with 0 <= offset <= offset + count <= size",
+    );
+  }
+  return [offset, count];
 }
 
 interface Registry {

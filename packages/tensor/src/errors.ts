@@ -66,7 +66,11 @@ export class IndexError extends NNError {
   override name = "IndexError";
 }
 
-/** A tensor larger than its backend can hold (`capabilities.maxBufferBytes`), refused before allocating. */
+/**
+ * A tensor larger than its backend can hold (`capabilities.maxBufferBytes`), or one that would
+ * take the backend's live memory past `capabilities.maxMemoryBytes` or past what the runtime can
+ * allocate ("out of memory"), refused before anything is allocated.
+ */
 export class AllocationError extends NNError {
   static override readonly kind = "AllocationError";
   override name = "AllocationError";

@@ -11,15 +11,16 @@ import { AllocationError, ScopeError } from "./errors.js";
 import { shared } from "./global.js";
 import { sizeOf } from "./shape.js";
 
-/** Device bytes of `size` elements of `dtype` on `backend`. */
-function bytesOf(backend: Backend, dtype: DType, size: number): number {
+/** Device bytes of `size` elements of `dtype` on `backend` (internal). */
+export function bytesOf(backend: Backend, dtype: DType, size: number): number {
   return backend.byteSize?.(dtype, size) ?? size * BYTES_PER_ELEMENT[dtype];
 }
 
 /**
  * Throws AllocationError, before anything is allocated, when a tensor of `shape` and `dtype`
- * would exceed `backend.capabilities.maxBufferBytes`; `op` names the caller. Sizes beyond 2^53
- * are compared approximately, which is enough to refuse them.
+ * would exceed `backend.capabilities.maxBufferBytes`, or take the backend's live bytes past
+ * `capabilities.maxMemoryBytes`; `op` names the caller. Sizes beyond 2^53 are compared
+ * approximately, which is enough to refuse them.
  */
 export function checkAlloc(
   op: string,
@@ -30,10 +31,42 @@ export function checkAlloc(
   const size = sizeOf(shape);
   const bytes = bytesOf(backend, dtype, size);
   const limit = backend.capabilities.maxBufferBytes;
-  if (bytes <= limit) return;
-  throw new AllocationError(
-    `${op}: a ${dtype} tensor of shape [${shape.join(", ")}] (${size} elements, ${bytes} bytes) ` +
-      `exceeds the ${limit} bytes a buffer on ${backend.label} can hold (capabilities.maxBufferBytes)`,
+  if (bytes > limit) {
+    throw new AllocationError(
+      `${op}: a ${dtype} tensor of shape [${shape.join(", ")}] (${size} elements, ${bytes} bytes) ` +
+        `exceeds the ${limit} bytes a buffer on ${backend.label} can hold (capabilities.maxBufferBytes)`,
+    );
+  }
+  const total = backend.capabilities.maxMemoryBytes;
+  if (total !== undefined && stats(backend).bytes + bytes > total) {
+    throw outOfMemory(
+      op,
+      shape,
+      dtype,
+      backend,
+      bytes,
+      `the limit of ${total} bytes (capabilities.maxMemoryBytes)`,
+    );
+  }
+}
+
+/**
+ * The AllocationError of a backend out of memory: at its `maxMemoryBytes`, or (`why`) an
+ * allocation the runtime refused.
+ */
+export function outOfMemory(
+  op: string,
+  shape: readonly number[],
+  dtype: DType,
+  backend: Backend,
+  bytes: number,
+  why: string,
+): AllocationError {
+  const s = stats(backend);
+  return new AllocationError(
+    `${op}: out of memory on ${backend.label}: a ${dtype} tensor of shape [${shape.join(", ")}] ` +
+      `needs ${bytes} bytes while ${s.buffers} live buffers hold ${s.bytes} bytes, past ${why}; ` +
+      "dispose() tensors no longer needed, or run each step inside tidy(() => ...) (tidyAsync for async steps)",
   );
 }
 

@@ -1,4 +1,10 @@
-import { type Backend, checkBackend, getBackend, type View } from "./backend.js";
+import {
+  type Backend,
+  type BackendBuffer,
+  checkBackend,
+  getBackend,
+  type View,
+} from "./backend.js";
 import { anomalySlot } from "./dispatch.js";
 import type { DataArray, DType } from "./dtype.js";
 import {
@@ -11,7 +17,16 @@ import {
 import { formatTensor } from "./format.js";
 import { shared } from "./global.js";
 import { copyView } from "./launch.js";
-import { checkAlloc, notifyDispose, Storage, stats, TENSOR_BRAND, track } from "./memory.js";
+import {
+  bytesOf,
+  checkAlloc,
+  notifyDispose,
+  outOfMemory,
+  Storage,
+  stats,
+  TENSOR_BRAND,
+  track,
+} from "./memory.js";
 import type { BinaryName, UnaryName } from "./op-table.js";
 import { contiguousStrides, type Shape, sizeOf } from "./shape.js";
 
@@ -202,9 +217,11 @@ export class Tensor {
     this.assertLive("data");
     const beforeRead = anomalySlot.beforeRead;
     if (beforeRead !== undefined) await beforeRead(this.backend);
+    // A contiguous view (a row of a batch, a slice) reads only its own range.
+    if (this.isContiguous) return this.backend.read(this.storage.buffer, this.offset, this.size);
     const c = this.#packed();
     try {
-      return sliceTo(await this.backend.read(c.storage.buffer), this.size);
+      return await this.backend.read(c.storage.buffer, 0, this.size);
     } finally {
       if (c !== this) c.dispose();
     }
@@ -240,16 +257,20 @@ export class Tensor {
     return nest(this.dataSync(), this.shape, this.dtype);
   }
 
-  /** The single value of a one-element tensor. Throws ValueError for any other size. */
-  async item(): Promise<number | boolean> {
+  /**
+   * The single value of a one-element tensor, as a number (so `(await loss.item()).toFixed(4)`
+   * type-checks): a bool tensor gives 1 or 0, as `data()` does (`array()` gives `true`/`false`).
+   * Throws ValueError for any other size.
+   */
+  async item(): Promise<number> {
     this.#checkItem();
-    return toElems(await this.data(), this.dtype)[0] as number | boolean;
+    return (await this.data())[0] as number;
   }
 
-  /** Synchronous `item()`. */
-  itemSync(): number | boolean {
+  /** Synchronous `item()`; see `dataSync` for when it throws. */
+  itemSync(): number {
     this.#checkItem();
-    return toElems(this.dataSync(), this.dtype)[0] as number | boolean;
+    return this.dataSync()[0] as number;
   }
 
   /**
@@ -351,7 +372,23 @@ export function empty(
 export function emptyOwned(shape: Shape, dtype: DType, backend: Backend, op = "empty"): Tensor {
   checkAlloc(op, shape, dtype, backend);
   const size = sizeOf(shape);
-  const storage = new Storage(backend, backend.alloc(dtype, size), dtype, size);
+  let buffer: BackendBuffer;
+  try {
+    buffer = backend.alloc(dtype, size);
+  } catch (e) {
+    // "Array buffer allocation failed", WebAssembly memory that cannot grow: out of memory.
+    if (!(e instanceof RangeError)) throw e;
+    const bytes = bytesOf(backend, dtype, size);
+    throw outOfMemory(
+      op,
+      shape,
+      dtype,
+      backend,
+      bytes,
+      `what the runtime could allocate (${e.message})`,
+    );
+  }
+  const storage = new Storage(backend, buffer, dtype, size);
   return new Tensor(storage, shape, contiguousStrides(shape), 0);
 }
 

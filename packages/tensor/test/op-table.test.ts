@@ -8,7 +8,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { opTableSummary } from "../src/index.js";
+import { opTableSummary } from "../src/internal.js";
 
 const PATH = fileURLToPath(new URL("../../testing/fixtures/op-table.json", import.meta.url));
 

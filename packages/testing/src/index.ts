@@ -2,6 +2,8 @@
  * @nn/testing (private): the backend conformance suite and the PyTorch fixtures it checks, and
  * the @nn/tensor behaviour suites, run by every backend.
  */
+
+export { inCi, missingPrerequisite } from "./ci.js";
 export {
   DELIBERATE_DIFFERENCES,
   describeConformance,

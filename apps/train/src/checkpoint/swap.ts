@@ -11,7 +11,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { syncDir, writeFileAtomic } from "@nn/nn/node";
-import { fileError } from "@nn/tensor";
+import { fileError } from "@nn/tensor/internal";
 
 const WHO = "saveCheckpoint";
 

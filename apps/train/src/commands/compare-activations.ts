@@ -71,9 +71,11 @@ function normsTable(
 export async function runActivationComparison(l: ActivationLesson): Promise<number> {
   const { config, output } = l;
   await makeOutputDir(l.out);
-  const { data, classes } = await setUp(config, output);
-  const probeX = narrow(data.train.x, 0, 0, Math.min(PROBE_SIZE, data.train.x.shape[0] as number));
-  const probeY = narrow(data.train.y, 0, 0, probeX.shape[0] as number);
+  const { device, data, classes } = await setUp(config, output);
+  const n = Math.min(PROBE_SIZE, data.train.x.shape[0] as number);
+  // On the device even where the training data stays on the CPU (data/prepare.ts).
+  const probeX = await narrow(data.train.x, 0, 0, n).to(device);
+  const probeY = await narrow(data.train.y, 0, 0, n).to(device);
   const widths = [
     config.architecture.inputs,
     ...config.architecture.hidden,

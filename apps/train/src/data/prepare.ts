@@ -43,7 +43,7 @@ export interface PreparedData {
 async function checkLabels(what: string, y: Tensor, classes: number): Promise<void> {
   const lo = min(y);
   const hi = max(y);
-  const [a, b] = [Number(await lo.item()), Number(await hi.item())];
+  const [a, b] = [await lo.item(), await hi.item()];
   dispose([lo, hi]);
   if (a < 0 || b >= classes) {
     throw new UserError(
@@ -55,7 +55,9 @@ async function checkLabels(what: string, y: Tensor, classes: number): Promise<vo
 /**
  * Splits the training data (with `seed`) into `valSize` held-out examples (default
  * `defaultValSize`) and the rest, cuts the training part to `trainSize` examples (the first ones
- * after the shuffle) and standardises every part; the result lives on `device`. Frees `raw`.
+ * after the shuffle) and standardises every part; the result lives on `device`, except training
+ * images larger than the device's largest buffer (`capabilities.maxBufferBytes`), which stay on
+ * the CPU for the loader to move per batch. Frees `raw`.
  * UserError when `valSize` leaves no training example, `trainSize` exceeds the training
  * examples, or a label is out of range.
  */
@@ -98,16 +100,20 @@ export async function prepareData(
 
   const m = mean(train.x);
   const s = std(train.x, undefined, false, 0);
-  const [meanValue, stdValue] = [Number(await m.item()), Number(await s.item())];
-  const standardise = async (e: Examples): Promise<Examples> => {
+  const [meanValue, stdValue] = [await m.item(), await s.item()];
+  const maxBytes = options.device.capabilities.maxBufferBytes;
+  const standardise = async (e: Examples, mayStayOnHost = false): Promise<Examples> => {
     const x = normalize(e.x, m, s);
     if (x.backend === options.device) return { x, y: e.y };
+    // Training images larger than one device buffer (a browser's 128 MiB WebGPU binding; the
+    // 54,000 Fashion-MNIST images are 169 MB) stay here: the loader moves them batch by batch.
+    if (mayStayOnHost && x.size * Float32Array.BYTES_PER_ELEMENT > maxBytes) return { x, y: e.y };
     const moved = { x: await x.to(options.device), y: await e.y.to(options.device) };
     dispose([x, e.y]);
     return moved;
   };
   const out = {
-    train: await standardise(train),
+    train: await standardise(train, true),
     val: await standardise(val),
     test: test ? await standardise(test) : null,
     mean: meanValue,

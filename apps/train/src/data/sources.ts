@@ -6,7 +6,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { findMnistPackage, readIdxFile, readMnistDigits } from "@nn/data/node";
-import { type Backend, cast, div, fmt, reshape, type Tensor } from "@nn/tensor";
+import { type Backend, cast, div, reshape, type Tensor } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { asUserError, UserError } from "../errors.js";
 
 /** The data sets `--dataset` accepts. */

@@ -26,7 +26,7 @@ export async function layerGradNorms(model: Sequential, x: Tensor, y: Tensor): P
   });
   model.zeroGrad();
   try {
-    return await Promise.all(norms.map(async (n) => Number(await n.item())));
+    return await Promise.all(norms.map(async (n) => await n.item()));
   } finally {
     dispose(norms);
   }

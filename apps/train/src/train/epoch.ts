@@ -57,18 +57,25 @@ export interface StepReport extends EpochTotals {
   samplesPerSecond: number;
 }
 
-/** Training diverged: a loss read back was NaN or infinite. */
+/**
+ * Training diverged: a loss read back was NaN or infinite, the training loss at a step or (with
+ * `step` null) the held-out loss after an epoch whose training loss was finite.
+ */
 export class NonFiniteLossError extends UserError {
   static override readonly kind = "NonFiniteLossError";
 
   constructor(
     readonly epoch: number,
-    readonly step: number,
+    readonly step: number | null,
     readonly loss: number,
     lr: unknown,
   ) {
+    const where =
+      step === null
+        ? `the held-out loss became ${loss} after epoch ${epoch} (the model's outputs overflow on held-out examples)`
+        : `the loss became ${loss} at epoch ${epoch}, step ${step}`;
     super(
-      `training diverged: the loss became ${loss} at epoch ${epoch}, step ${step}; try a lower --lr (this run's: ${String(lr)}) or another --optimizer (adam adapts its steps)`,
+      `training diverged: ${where}; try a lower --lr (this run's: ${String(lr)}) or another --optimizer (adam adapts its steps)`,
     );
   }
 }

@@ -5,13 +5,19 @@
 import { DataLoader, TensorDataset } from "@nn/data";
 import type { Sequential } from "@nn/nn";
 import type { Optimizer } from "@nn/optim";
-import type { Tensor } from "@nn/tensor";
+import { getBackend, type Tensor } from "@nn/tensor";
 import type { EpochRecord } from "../config.js";
 import type { Examples } from "../data/sources.js";
 import type { Output } from "../output/console.js";
 import type { MetricsLog } from "../output/metrics-log.js";
 import { epochProgress, percent, rate } from "../output/progress.js";
-import { type CurvePoint, type EpochResult, type EpochTotals, trainEpoch } from "./epoch.js";
+import {
+  type CurvePoint,
+  type EpochResult,
+  type EpochTotals,
+  NonFiniteLossError,
+  trainEpoch,
+} from "./epoch.js";
 import { type Evaluation, evaluate } from "./evaluate.js";
 import type { Schedule } from "./schedule.js";
 
@@ -79,6 +85,8 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
     batchSize: o.batchSize,
     shuffle: true,
     seed: o.seed,
+    // Training data too large for one device buffer stays on the CPU (data/prepare.ts).
+    device: getBackend(),
   });
   const label = o.label ? `${o.label} ` : "";
   const state: EpochsState = {
@@ -138,6 +146,10 @@ export async function runEpochs(o: EpochsOptions): Promise<EpochsState> {
       return state;
     }
     const evaluation = await evaluate(o.model, o.val, o.classes);
+    // A NaN record would be saved, compared by early stopping and plotted: stop here instead.
+    if (!Number.isFinite(evaluation.loss)) {
+      throw new NonFiniteLossError(epoch + 1, null, evaluation.loss, currentLr(o.optimizer));
+    }
     const record: EpochRecord = {
       epoch: epoch + 1,
       trainLoss: result.lossSum / result.seen,

@@ -60,7 +60,7 @@ export async function evaluate(
       counts = nextCounts;
     }
     const flat = Array.from(await counts.data(), Number);
-    const loss = Number(await lossSum.item()) / n;
+    const loss = (await lossSum.item()) / n;
     const confusion = Array.from({ length: classes }, (_, t) =>
       flat.slice(t * classes, (t + 1) * classes),
     );

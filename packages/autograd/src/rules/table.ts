@@ -8,9 +8,7 @@
  * output instead.
  */
 import {
-  BINARY,
   type BinaryRow,
-  binaryForward,
   constant,
   type DType,
   defineMap,
@@ -19,10 +17,9 @@ import {
   type MapDef,
   type Row,
   type Tensor,
-  UNARY,
   type UnaryRow,
-  unaryForward,
 } from "@nn/tensor";
+import { BINARY, binaryForward, UNARY, unaryForward } from "@nn/tensor/internal";
 import type { GradRule } from "../rule.js";
 import { gradientOf } from "./map.js";
 import { unbroadcast } from "./util.js";

@@ -17,7 +17,7 @@
  * living in Wasm memory can drop the copies.
  */
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
-import { topoOrder } from "@nn/tensor";
+import { topoOrder } from "@nn/tensor/internal";
 import { collapse, isContiguous, isScalar } from "../strided.js";
 import { advance, decrement, F32, I32, op, V128, type WasmFunction } from "./asm.js";
 import { splitLaunch } from "./elementwise-split.js";

@@ -6,6 +6,7 @@
  * meanwhile and then `Atomics.wait`s for the count. Only Node's `worker_threads` for now.
  */
 import { BackendError } from "@nn/tensor";
+import { nodeModule } from "../machine.js";
 import type { WasmScratch } from "./scratch.js";
 import { CTRL, WORKER_SOURCE } from "./worker-source.js";
 
@@ -24,27 +25,10 @@ interface WorkerThreads {
   receiveMessageOnPort(port: NodePort): { message: unknown } | undefined;
 }
 
-type NodeProcess = { getBuiltinModule?: (id: string) => unknown };
-const nodeModule = <T>(id: string): T | undefined =>
-  ((globalThis as { process?: NodeProcess }).process?.getBuiltinModule?.(id) as T) ?? undefined;
-
 /** Control block size: room for about 28,000 calls of 9 arguments. */
 const CONTROL_BYTES = 1 << 20;
 /** How long a worker may take to pick up a job before the pool is declared broken. */
 const RESPONSE_TIMEOUT_MS = 10_000;
-
-/**
- * The number of cores (`os.availableParallelism()` in Node, `navigator.hardwareConcurrency` in
- * browsers), at least 1.
- */
-export function coreCount(): number {
-  const os = nodeModule<{ availableParallelism?: () => number; cpus(): unknown[] }>("node:os");
-  const n =
-    os?.availableParallelism?.() ??
-    os?.cpus().length ??
-    (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
-  return Math.max(1, n ?? 1);
-}
 
 /** Why kernels cannot run on worker threads here, or undefined when they can. */
 export function whyNoThreads(scratch: WasmScratch): string | undefined {

@@ -1,5 +1,6 @@
 /** Fan sizes and PyTorch's recommended gains (torch.nn.init.calculate_gain, _calculate_fan_in_and_fan_out). */
-import { fmt, type Tensor, ValueError } from "@nn/tensor";
+import { type Tensor, ValueError } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 
 /** The nonlinearities `calculateGain` knows, with PyTorch's spellings (and camelCase aliases). */
 export type Nonlinearity =

@@ -7,7 +7,6 @@ import {
   add,
   contiguous,
   DTypeError,
-  fmt,
   isFloating,
   matmul,
   pad,
@@ -21,6 +20,7 @@ import {
   unsqueeze,
   ValueError,
 } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { kaimingUniform, uniform } from "../init/fill.js";
 import { fanInAndFanOut } from "../init/gain.js";
 import { Module } from "../module.js";
@@ -108,6 +108,9 @@ function checkShapes(
     throw new ShapeError(
       `${op}: expected a ${nd + 2}-d weight [out, in / groups, ${nd === 1 ? "k" : "kh, kw"}], got shape ${fmt(weight.shape)}`,
     );
+  }
+  if (weight.shape.slice(2).some((k) => k < 1)) {
+    throw new ShapeError(`${op}: weight ${fmt(weight.shape)} has an empty kernel dim`);
   }
   const channels = input.shape[input.ndim - nd - 1] as number;
   const out = weight.shape[0] as number;
@@ -212,9 +215,9 @@ function convNd(
  * bias. Built from pad, unfold, a contiguous copy and matmul, so it runs on every backend.
  *
  * Throws ShapeError for a wrong rank, channels not divisible by `groups`, a weight whose input
- * channels do not match, a bias not `[O]`, or a kernel larger than the padded input; ValueError
- * for a stride, dilation or groups below 1, negative padding, or `"same"` with a stride above 1;
- * DTypeError for non-float or mixed dtypes.
+ * channels do not match, a bias not `[O]`, an empty kernel dim, or a kernel larger than the
+ * padded input; ValueError for a stride, dilation or groups below 1, negative padding, or
+ * `"same"` with a stride above 1; DTypeError for non-float or mixed dtypes.
  */
 export function conv2d(
   input: Tensor,

@@ -5,13 +5,13 @@
 import {
   DTypeError,
   defineMap,
-  fmt,
   isFloating,
   rand,
   ShapeError,
   type Tensor,
   ValueError,
 } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { Module } from "../module.js";
 
 /** `u < keep ? x / keep : 0` in one kernel; its gradient w.r.t. x is the same mask / keep. */

@@ -2,9 +2,7 @@
 import {
   DTypeError,
   detach,
-  dtypeOriginHint,
   eq,
-  fmt,
   IndexError,
   indexSelect,
   narrow,
@@ -16,6 +14,7 @@ import {
   where,
   zero_,
 } from "@nn/tensor";
+import { dtypeOriginHint, fmt } from "@nn/tensor/internal";
 import { normal as initNormal } from "../init/fill.js";
 import { Module } from "../module.js";
 import type { Parameter } from "../parameter.js";

@@ -4,7 +4,6 @@ import {
   type Backend,
   type DType,
   empty,
-  fmt,
   getBackend,
   matmul,
   ShapeError,
@@ -12,6 +11,7 @@ import {
   transpose,
   ValueError,
 } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { kaimingUniform, uniform } from "../init/fill.js";
 import { Module } from "../module.js";
 import { type Parameter, toParameter } from "../parameter.js";

@@ -8,7 +8,6 @@ import {
   add_,
   DTypeError,
   defineMap,
-  fmt,
   isFloating,
   isTensor,
   mean,
@@ -22,6 +21,7 @@ import {
   variance,
   zeros,
 } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { Module } from "../module.js";
 import { type Parameter, toParameter } from "../parameter.js";
 import type { LayerOptions } from "./linear.js";

@@ -6,13 +6,13 @@
  * from those ops: `unfold`'s gradient sums overlapping windows back onto the input.
  */
 import {
+  arange,
   argmax,
   type Backend,
   DTypeError,
   defineMap,
   div,
   expand,
-  fmt,
   gather,
   isFloating,
   isTensor,
@@ -34,7 +34,9 @@ import {
   unsqueeze,
   ValueError,
 } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { Module } from "../module.js";
+import { perDim } from "./window-args.js";
 
 /** A size per spatial dim (height, width), or one number for both. */
 export type Size2d = number | readonly [number, number];
@@ -79,17 +81,7 @@ interface Geometry {
 }
 
 function pair(op: string, name: string, v: unknown, min: number): Pair {
-  const p = typeof v === "number" ? [v, v] : v;
-  if (
-    !Array.isArray(p) ||
-    p.length !== 2 ||
-    !p.every((n) => typeof n === "number" && Number.isInteger(n) && n >= min)
-  ) {
-    throw new ValueError(
-      `${op}: ${name} must be an integer >= ${min} or a pair [height, width] of them, got ${Array.isArray(v) ? fmt(v as number[]) : String(v)}`,
-    );
-  }
-  return [p[0], p[1]];
+  return perDim(op, name, v as number | number[], 2, min) as Pair;
 }
 
 /** The checks every pooling op shares: a float tensor of rank 3 or 4 whose only empty dim, if any, is the batch. */
@@ -109,9 +101,14 @@ function checkInput(op: string, x: Tensor): void {
     throw new DTypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
 }
 
-/** `x` as 4-D: a `[C, H, W]` input gets a batch dim of 1 (removed again from the result). */
+/** `x` as 4-D: a `[C, H, W]` input gets a batch dim of 1 (`unbatch` removes it from the result). */
 function asBatch(x: Tensor): Tensor {
   return x.ndim === 3 ? unsqueeze(x, 0) : x;
+}
+
+/** `y` without the batch dim `asBatch` gave an unbatched `input`. */
+function unbatch(input: Tensor, y: Tensor): Tensor {
+  return input.ndim === 3 ? squeeze(y, 0) : y;
 }
 
 /**
@@ -130,13 +127,23 @@ function geometry(
   kernelSize: Size2d,
   options: MaxPool2dOptions | AvgPool2dOptions,
 ): Geometry {
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    Array.isArray(options) ||
+    isTensor(options)
+  )
+    throw new ValueError(`${op}: options must be an object, got ${String(options)}`);
   const kernel = pair(op, "kernelSize", kernelSize, 1);
   const stride = options.stride == null ? kernel : pair(op, "stride", options.stride, 1);
   const padding = pair(op, "padding", options.padding ?? 0, 0);
   const dilation = pair(op, "dilation", (options as MaxPool2dOptions).dilation ?? 1, 1);
+  for (const flag of ["ceilMode", "countIncludePad", "returnIndices"] as const) {
+    const v = (options as Record<string, unknown>)[flag];
+    if (v !== undefined && typeof v !== "boolean")
+      throw new ValueError(`${op}: ${flag} must be true or false, got ${String(v)}`);
+  }
   const ceilMode = options.ceilMode ?? false;
-  if (typeof ceilMode !== "boolean")
-    throw new ValueError(`${op}: ceilMode must be true or false, got ${String(ceilMode)}`);
   if (padding[0] > Math.floor(kernel[0] / 2) || padding[1] > Math.floor(kernel[1] / 2)) {
     throw new ValueError(
       `${op}: padding ${fmt(padding)} must be at most half the kernel size ${fmt(kernel)} (as PyTorch)`,
@@ -214,49 +221,36 @@ const nanSlot = /* @__PURE__ */ defineMap({
   build: ([x, slot]) => x!.isnan().where(slot!, -1),
 });
 
-/**
- * The winning slot as PyTorch's kernel scans a window (`if (v > max || isnan(v))`): the last NaN,
- * else the first maximum, else (every element −∞) the first slot inside the input.
- */
-const pickSlot = /* @__PURE__ */ defineMap({
-  name: "maxPoolPickSlot",
-  inputs: 4,
-  build: ([firstMax, lastNan, value, inside]) =>
-    lastNan!.ge(0).where(lastNan!, value!.eq(Number.NEGATIVE_INFINITY).where(inside!, firstMax!)),
+/** `lastNan >= 0 ? lastNan : first`: a NaN wins over every number (the last NaN, as PyTorch). */
+const nanFirst = /* @__PURE__ */ defineMap({
+  name: "maxPoolNanFirst",
+  inputs: 2,
+  build: ([lastNan, first]) => lastNan!.ge(0).where(lastNan!, first!),
 });
 
-/** Max pooling with the maxima's input indices (PyTorch's, NaN and ties included); see `maxPool2d`. */
-function maxPoolWithIndices(
-  x: Tensor,
-  kernelSize: Size2d,
-  options: MaxPool2dOptions,
-): [Tensor, Tensor] {
-  checkInput("maxPool2d", x);
-  const g = geometry("maxPool2d", x, kernelSize, options);
-  const [oh, ow] = g.out;
-  const depth = g.kernel[0] * g.kernel[1];
-  return tidy(() => {
-    const x4 = asBatch(x);
-    const [n, c, , w] = x4.shape as [number, number, number, number];
-    const flat = reshape(windows(x4, g, Number.NEGATIVE_INFINITY), [n, c, oh, ow, depth]);
-    const slot = noGrad(() => {
-      const slots = tensor(
-        Int32Array.from({ length: depth }, (_, k) => k),
-        { dtype: "int32", backend: x.backend },
-      );
-      const firstMax = argmax(flat, 4, true);
-      const lastNan = max(nanSlot.apply([flat, slots])[0] as Tensor, 4, true);
-      const value = gather(flat, 4, firstMax);
-      const inside = table(g, 1, (i, j) => firstInside(g, i, j), x.backend);
-      return pickSlot.apply([firstMax, lastNan, value, inside])[0] as Tensor;
-    });
-    const values = squeeze(gather(flat, 4, slot), 4);
-    const index = noGrad(() => {
-      const inputIndex = table(g, depth, (i, j, k) => slotIndex(g, w, i, j, k), x.backend);
-      return squeeze(gather(expand(inputIndex, [n, c, oh, ow, depth]), 4, slot), 4);
-    });
-    return x.ndim === 3 ? [squeeze(values, 0), squeeze(index, 0)] : [values, index];
-  });
+/** `value == −∞ ? inside : slot`: an all-−∞ window's winner is its first element inside the input. */
+const insideIfMinusInf = /* @__PURE__ */ defineMap({
+  name: "maxPoolInsideIfMinusInf",
+  inputs: 3,
+  build: ([slot, value, inside]) => value!.eq(Number.NEGATIVE_INFINITY).where(inside!, slot!),
+});
+
+/**
+ * The slot (int32 `[N, C, outH, outW, 1]`) each window of `flat` (`[N, C, outH, outW, kH·kW]`)
+ * takes its maximum from, as PyTorch's kernel scans it (`if (v > max || isnan(v))`, starting from
+ * the first element inside the input with max = −∞): the last NaN, else the first maximum, else
+ * (every element −∞) the first element inside the input. Without padding that first element is
+ * slot 0, where argmax's first −∞ already is.
+ */
+function winningSlot(flat: Tensor, g: Geometry): Tensor {
+  const slots = arange(0, flat.shape[4], 1, { dtype: "int32", backend: flat.backend });
+  let first = argmax(flat, 4, true);
+  if (g.padding[0] + g.padding[1] > 0) {
+    const inside = table(g, 1, (i, j) => firstInside(g, i, j), flat.backend);
+    first = insideIfMinusInf.apply([first, gather(flat, 4, first), inside])[0] as Tensor;
+  }
+  const lastNan = max(nanSlot.apply([flat, slots])[0] as Tensor, 4, true);
+  return nanFirst.apply([lastNan, first])[0] as Tensor;
 }
 
 /**
@@ -296,10 +290,23 @@ export function maxPool2d(
   kernelSize: Size2d,
   options: MaxPool2dOptions = {},
 ): Tensor | [Tensor, Tensor] {
-  const [values, indices] = maxPoolWithIndices(input, kernelSize, options);
-  if (options.returnIndices) return [values, indices];
-  indices.dispose();
-  return values;
+  checkInput("maxPool2d", input);
+  const g = geometry("maxPool2d", input, kernelSize, options);
+  const [oh, ow] = g.out;
+  const depth = g.kernel[0] * g.kernel[1];
+  return tidy(() => {
+    const x = asBatch(input);
+    const [n, c, , w] = x.shape as [number, number, number, number];
+    const flat = reshape(windows(x, g, Number.NEGATIVE_INFINITY), [n, c, oh, ow, depth]);
+    const slot = noGrad(() => winningSlot(flat, g));
+    const values = unbatch(input, squeeze(gather(flat, 4, slot), 4));
+    if (!options.returnIndices) return values;
+    const indices = noGrad(() => {
+      const inputIndex = table(g, depth, (i, j, k) => slotIndex(g, w, i, j, k), x.backend);
+      return squeeze(gather(expand(inputIndex, [n, c, oh, ow, depth]), 4, slot), 4);
+    });
+    return [values, unbatch(input, indices)];
+  });
 }
 
 /** Per output position along one dim: how many window elements `avgPool2d` divides by. */
@@ -360,8 +367,7 @@ export function avgPool2d(
         { dtype: input.dtype, shape: g.out, backend: input.backend },
       );
     }
-    const out = div(sums, divisor);
-    return input.ndim === 3 ? squeeze(out, 0) : out;
+    return unbatch(input, div(sums, divisor));
   });
 }
 
@@ -418,8 +424,7 @@ export function adaptiveAvgPool2d(
     1,
   );
   return tidy(() => {
-    const y = adaptiveAlong(adaptiveAlong(asBatch(input), 3, out[1]), 2, out[0]);
-    return input.ndim === 3 ? squeeze(y, 0) : y;
+    return unbatch(input, adaptiveAlong(adaptiveAlong(asBatch(input), 3, out[1]), 2, out[0]));
   });
 }
 

@@ -1,5 +1,6 @@
 /** The per-dim integer arguments of window ops (kernel size, stride, padding, dilation). */
-import { fmt, ValueError } from "@nn/tensor";
+import { ValueError } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 
 /**
  * `value` as one integer per spatial dim: a number is repeated `nd` times (PyTorch's `_pair`), a

@@ -2,7 +2,8 @@
  * Binary cross-entropy on probabilities (bceLoss) and on logits (bceWithLogitsLoss, stable for
  * large logits), as torch.nn.functional.binary_cross_entropy(_with_logits).
  */
-import { defineMap, type Expr, fmt, mul, ShapeError, type Tensor } from "@nn/tensor";
+import { defineMap, type Expr, mul, ShapeError, type Tensor } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 import { reduce, reductionOf } from "./reduction.js";
 import { checkPair, type LossOptions } from "./regression.js";
 
@@ -136,7 +137,10 @@ function weighted(
 /**
  * Binary cross-entropy between probabilities `input` in [0, 1] and targets of the same shape:
  * `-w (y log x + (1 - y) log(1 - x))`, each log clamped to >= -100 (PyTorch's convention, so
- * x = 0 or 1 gives at most 100). Float inputs; ShapeError for shapes that differ.
+ * x = 0 or 1 gives at most 100). Float inputs; ShapeError for shapes that differ. An input
+ * outside [0, 1] gives NaN there: PyTorch's CPU raises instead, which would need a read-back of
+ * every input (a GPU has no synchronous read); anomaly mode (`setAnomalyMode`) raises an
+ * AnomalyError naming bceLoss.
  */
 export function bceLoss(input: Tensor, target: Tensor, options: BCEOptions = {}): Tensor {
   const reduction = reductionOf("bceLoss", options);

@@ -11,9 +11,7 @@ import {
   type DType,
   DTypeError,
   div,
-  dtypeOriginHint,
   eq,
-  fmt,
   gather,
   IndexError,
   indexSelect,
@@ -30,6 +28,7 @@ import {
   ValueError,
   where,
 } from "@nn/tensor";
+import { dtypeOriginHint, fmt } from "@nn/tensor/internal";
 import { checkReduction, type Reduction, reductionOf } from "./reduction.js";
 
 /** Options of nllLoss (and of crossEntropy with class-index targets). */

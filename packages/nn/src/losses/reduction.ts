@@ -1,5 +1,6 @@
 /** PyTorch's `reduction` option, shared by every loss. */
-import { fmt, mean, ShapeError, sum, type Tensor, ValueError } from "@nn/tensor";
+import { mean, ShapeError, sum, type Tensor, ValueError } from "@nn/tensor";
+import { fmt } from "@nn/tensor/internal";
 
 /** How a loss combines its elementwise values: their mean (default), their sum, or none (the values). */
 export type Reduction = "mean" | "sum" | "none";

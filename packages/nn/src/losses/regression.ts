@@ -2,15 +2,8 @@
  * Regression losses (torch.nn.functional): mse, l1, smooth L1 and Huber. Each elementwise part is
  * one fused kernel (a `defineMap` expression) whose gradient is another fused kernel.
  */
-import {
-  DTypeError,
-  defineMap,
-  dtypeOriginHint,
-  type Expr,
-  isFloating,
-  type Tensor,
-  ValueError,
-} from "@nn/tensor";
+import { DTypeError, defineMap, type Expr, isFloating, type Tensor, ValueError } from "@nn/tensor";
+import { dtypeOriginHint } from "@nn/tensor/internal";
 import {
   checkReduction,
   checkSameShape,

@@ -3,7 +3,6 @@
  * system). The Node entry `@nn/nn/node` adds file helpers.
  */
 import {
-  allocArray,
   type Backend,
   type DataArray,
   type DType,
@@ -13,6 +12,7 @@ import {
   type Tensor,
   ValueError,
 } from "@nn/tensor";
+import { allocArray } from "@nn/tensor/internal";
 import { SafetensorsError } from "../errors.js";
 import { type HeaderEntry, parseHeader, TO_SAFETENSORS } from "./header.js";
 

@@ -11,7 +11,7 @@ import { abs, clone, max, mul, sum, type Tensor, tidy } from "@nn/tensor";
 export async function dot(a: Tensor, b: Tensor): Promise<number> {
   const t = tidy(() => sum(mul(a, b)));
   try {
-    return Number(await t.item());
+    return await t.item();
   } finally {
     t.dispose();
   }
@@ -21,7 +21,7 @@ export async function dot(a: Tensor, b: Tensor): Promise<number> {
 export async function maxAbs(a: Tensor): Promise<number> {
   const t = tidy(() => max(abs(a)));
   try {
-    return Number(await t.item());
+    return await t.item();
   } finally {
     t.dispose();
   }

@@ -101,7 +101,7 @@ export class ReduceLROnPlateau {
   step(metric: number): void {
     if (typeof metric !== "number") {
       throw new ValueError(
-        "ReduceLROnPlateau: step takes the metric as a number; read a tensor first: step(Number(await loss.item()))",
+        "ReduceLROnPlateau: step takes the metric as a number; read a tensor first: step(await loss.item())",
       );
     }
     this.lastEpoch += 1;

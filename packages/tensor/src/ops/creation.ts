@@ -220,10 +220,22 @@ export function fullLike(like: Tensor, value: Scalar, opts: CreateOptions = {}):
 
 /**
  * `start, start+step, ...` up to but excluding `end` (`arange(n)` is 0..n-1). Length
- * `ceil((end - start) / step)`. Integers give int32, any fraction float32. ValueError for a zero
- * step or a step pointing away from `end`.
+ * `ceil((end - start) / step)`. Integers give int32, any fraction float32. As torch.arange, the
+ * options may follow any of the forms: `arange(6, { dtype: "float32" })`,
+ * `arange(1, 4, { dtype })`, `arange(0, 1, 0.25, { dtype })`. ValueError for a zero step or a
+ * step pointing away from `end`.
  */
-export function arange(start: number, end?: number, step = 1, opts: CreateOptions = {}): Tensor {
+export function arange(end: number, opts?: CreateOptions): Tensor;
+export function arange(start: number, end: number, opts?: CreateOptions): Tensor;
+export function arange(start: number, end: number, step: number, opts?: CreateOptions): Tensor;
+export function arange(
+  start: number,
+  end?: number | CreateOptions,
+  step: number | CreateOptions = 1,
+  opts: CreateOptions = {},
+): Tensor {
+  if (typeof end === "object" && end !== null) [end, opts] = [undefined, end];
+  if (typeof step === "object" && step !== null) [step, opts] = [1, step];
   if (end === undefined) {
     end = start;
     start = 0;

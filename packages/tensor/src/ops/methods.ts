@@ -7,12 +7,13 @@
 import type { DType } from "../dtype.js";
 import { BINARY, type BinaryName, UNARY, type UnaryName } from "../op-table.js";
 import { Tensor } from "../tensor.js";
-import { binaryFn, cast, clamp, unaryFn, where } from "./elementwise.js";
+import { cast, clamp, where } from "./elementwise.js";
 import { gather, indexSelect, scatterAdd } from "./indexing.js";
 import { add_, copy_, mul_, zero_ } from "./inplace.js";
 import { matmul } from "./matmul.js";
 import { norm } from "./norm.js";
 import { argmax, argmin, logsumexp, max, mean, min, prod, std, sum, variance } from "./reduce.js";
+import { binaryFn, unaryFn } from "./table-fns.js";
 import { unfold } from "./unfold.js";
 import {
   clone,

@@ -67,6 +67,13 @@ export function creationTests(s: SuiteContext): void {
     test("arange, full and JS scalars keep PyTorch's integer rules", async () => {
       expect(arange(5).dtype).toBe("int32");
       expect(arange(0, 1, 0.5).dtype).toBe("float32");
+      // Options after any form, as torch.arange(6, dtype=...).
+      const f = arange(3, { dtype: "float32" });
+      expect([f.dtype, Array.from(await f.data())]).toEqual(["float32", [0, 1, 2]]);
+      const g = arange(1, 4, { dtype: "float64" });
+      expect([g.dtype, Array.from(await g.data())]).toEqual(["float64", [1, 2, 3]]);
+      const h = arange(0, 1, 0.25, { dtype: "float64" });
+      expect([h.dtype, Array.from(await h.data())]).toEqual(["float64", [0, 0.25, 0.5, 0.75]]);
       expect(full([2], 3).dtype).toBe("int32");
       expect(full([2], 2.5).dtype).toBe("float32");
       // A JS number is a weak type: it keeps an int32 tensor int32.
@@ -87,7 +94,7 @@ export function creationTests(s: SuiteContext): void {
     test("a number or boolean gives a 0-d tensor", async () => {
       const t = tensor(3);
       expect([t.shape, t.dtype, await t.item()]).toEqual([[], "float32", 3]);
-      expect(await tensor(false).item()).toBe(false);
+      expect(await tensor(false).item()).toBe(0);
     });
   });
 
@@ -250,8 +257,8 @@ export function creationTests(s: SuiteContext): void {
       expect(await item(tensor(2.5))).toBe(2.5);
       expect(await item(tensor([[3.5]]))).toBe(3.5);
       expect(await tensor([[[7]]]).item()).toBe(7);
-      expect(await item(tensor([[true]]))).toBe(true);
-      expect(await tensor([false]).item()).toBe(false);
+      expect(await item(tensor([[true]]))).toBe(1);
+      expect(await tensor([false]).item()).toBe(0);
       // float32 rounding shows: 0.1 is stored as the nearest float32
       expect(await item(tensor([0.1]))).toBe(Math.fround(0.1));
     });

@@ -377,6 +377,32 @@ export function memoryTests(s: SuiteContext): void {
       expect(live()).toEqual(before);
       dispose([base, t]);
     });
+
+    test("a contiguous view reads only its range, through read(buffer, offset, count)", async () => {
+      const base = tensor([1, 2, 3, 4, 5, 6], { dtype: "int32", shape: [3, 2] });
+      const row = slice(base, 0, 1, 2);
+      const read = vi.spyOn(s.backend, "read");
+      try {
+        expect(await row.data()).toEqual(new Int32Array([3, 4]));
+        expect(read).toHaveBeenCalledWith(base.storage.buffer, 2, 2);
+      } finally {
+        read.mockRestore();
+      }
+      const buffer = base.storage.buffer;
+      expect(await s.backend.read(buffer, 5, 1)).toEqual(new Int32Array([6]));
+      expect(await s.backend.read(buffer, 6, 0)).toEqual(new Int32Array([]));
+      expect(await s.backend.read(buffer)).toEqual(new Int32Array([1, 2, 3, 4, 5, 6]));
+      for (const [offset, count] of [
+        [5, 2],
+        [-1, 1],
+        [0.5, 1],
+      ]) {
+        await expect(s.backend.read(buffer, offset, count)).rejects.toThrow(
+          /read: offset .* outside a buffer of 6 elements/,
+        );
+      }
+      dispose([base, row]);
+    });
   });
 
   group("dispose", () => {
