@@ -164,22 +164,29 @@ function compile(k: Kernel, nIn: number, nOut: number, paramTypes: readonly DTyp
     const p = `params[${j}]`;
     L.push(`const p${j} = ${t === "bool" ? castCode(p, "float64", "bool") : round(t, p)};`);
   });
-  L.push("const nd = shape.length, inner = shape[nd - 1];");
+  // The two innermost dims are plain nested loops (a short last dim, as in a window or an
+  // im2col copy, would otherwise pay the outer counter's bookkeeping every few elements).
+  L.push("const nd = shape.length, inner = shape[nd - 1], mid = nd > 1 ? shape[nd - 2] : 1;");
   L.push("let total = 1; for (let d = 0; d < nd; d++) total *= shape[d];");
-  L.push("const outer = total / inner; const idx = new Int32Array(nd);");
+  L.push("const outer = total / (inner * mid); const idx = new Int32Array(nd);");
   const regs = (fn: (j: number, name: string) => string) =>
     Array.from({ length: ops }, (_, j) => fn(j, j < nIn ? `i${j}` : `o${j - nIn}`)).join(" ");
   L.push(regs((j) => `const s${j} = strides[${j}][nd - 1]; let b${j} = offsets[${j}];`));
+  L.push(regs((j) => `const m${j} = nd > 1 ? strides[${j}][nd - 2] : 0;`));
   L.push("for (let it = 0; it < outer; it++) {");
-  L.push(`  ${regs((j, n) => `let ${n} = b${j};`)}`);
-  L.push("  for (let q = 0; q < inner; q++) {");
-  for (const line of lines) L.push(`    ${line}`);
+  L.push(`  ${regs((j) => `let r${j} = b${j};`)}`);
+  L.push("  for (let mm = 0; mm < mid; mm++) {");
+  L.push(`    ${regs((j, n) => `let ${n} = r${j};`)}`);
+  L.push("    for (let q = 0; q < inner; q++) {");
+  for (const line of lines) L.push(`      ${line}`);
   outs.forEach((o, j) => {
-    L.push(`    y${j}[o${j}] = ${o};`);
+    L.push(`      y${j}[o${j}] = ${o};`);
   });
-  L.push(`    ${regs((j, n) => `${n} += s${j};`)}`);
+  L.push(`      ${regs((j, n) => `${n} += s${j};`)}`);
+  L.push("    }");
+  L.push(`    ${regs((j) => `r${j} += m${j};`)}`);
   L.push("  }");
-  L.push("  for (let d = nd - 2; d >= 0; d--) {");
+  L.push("  for (let d = nd - 3; d >= 0; d--) {");
   L.push(`    if (++idx[d] < shape[d]) { ${regs((j) => `b${j} += strides[${j}][d];`)} break; }`);
   L.push(`    idx[d] = 0; ${regs((j) => `b${j} -= strides[${j}][d] * (shape[d] - 1);`)}`);
   L.push("  }");
