@@ -242,6 +242,38 @@ function compileFlat(
 
 const EMPTY: ArrayLike<number> = new Float64Array(0);
 
+type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/**
+ * Runs the two kernels that need no loop of ours, where every view is contiguous: a copy
+ * (`out = x`, same dtype) as one `TypedArray.set`, and a constant (`out = c`, e.g. `zeros`) as
+ * one `fill` (a float32 array rounds the double as `Math.fround` does). Returns false for
+ * anything else.
+ */
+function copyOrFill(
+  k: Kernel,
+  inputs: readonly View[],
+  outputs: readonly View[],
+  shape: readonly number[],
+  size: number,
+  arrayOf: (v: View) => ArrayLike<number>,
+): boolean {
+  if (outputs.length !== 1) return false;
+  const out = outputs[0] as View;
+  const node = (k.outputs[0] as { node: ExprNode }).node;
+  if (node.kind === "const") {
+    if (!isContiguous(out, shape)) return false;
+    (arrayOf(out) as Typed).fill(node.value, out.offset, out.offset + size);
+    return true;
+  }
+  if (node.kind !== "input" || inputs.length !== 1) return false;
+  const x = inputs[0] as View;
+  if (x.dtype !== out.dtype || !isContiguous(x, shape) || !isContiguous(out, shape)) return false;
+  const src = arrayOf(x) as Typed;
+  (arrayOf(out) as Typed).set(src.subarray(x.offset, x.offset + size) as Float64Array, out.offset);
+  return true;
+}
+
 /** A kernel's compiled loops for one input and output count. */
 interface Entry {
   readonly nIn: number;
@@ -281,6 +313,7 @@ export class ElementwiseCompiler {
     let size = 1;
     for (let d = 0; d < shape.length; d++) size *= shape[d] as number;
     if (size === 0) return;
+    if (copyOrFill(k, inputs, outputs, shape, size, arrayOf)) return;
     if (size >= this.wasmMinElements && this.wasm?.run(k, inputs, outputs, params, size)) return;
     const nIn = inputs.length;
     const nOut = outputs.length;
