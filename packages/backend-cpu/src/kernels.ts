@@ -1,7 +1,7 @@
 /** Reductions, matmul, gather/scatter and random draws on TypedArrays. */
 import { IndexError, type RandomDistribution, type ReduceOp, type View } from "@nn/tensor";
 import { boxMuller, philox4x32, seedWords, uniform24, uniform53 } from "@nn/tensor/internal";
-import { forEachRun3, matmulLayout, offsets } from "./strided.js";
+import { collapse, forEachRun3, matmulLayout, offsets } from "./strided.js";
 
 type Arr = { [i: number]: number; length: number };
 
@@ -58,7 +58,8 @@ export function reduce(
     (n === 0 && op !== "sum" && op !== "prod") ||
     !trailingContiguous(input.shape, input.strides, keep)
   ) {
-    reduceStrided(op, input, x, reduceDims, output, y);
+    if (op === "sum" && n > 0) sumRuns(input, x, reduceDims, output, y);
+    else reduceStrided(op, input, x, reduceDims, output, y);
     return;
   }
   let count = 1;
@@ -135,6 +136,47 @@ export function reduce(
       }
     }
     y[outs === undefined ? output.offset + o : (outs[o] as number)] = acc;
+  }
+}
+
+/**
+ * `sum` over a reduced block that is not contiguous (e.g. a conv bias gradient: `[C, N, H·W]`
+ * seen through a permutation of `[N, C, H·W]`), walking it in runs of its merged dims instead
+ * of an offset table: the same row-major order and accumulation as `reduceStrided`, so the
+ * same bits.
+ */
+function sumRuns(input: View, x: Arr, reduceDims: number, output: View, y: Arr): void {
+  const nd = input.shape.length;
+  const keep = nd - reduceDims;
+  const block = collapse(input.shape.slice(keep), [
+    { strides: input.strides.slice(keep) } as unknown as View,
+  ]);
+  const shape = block.shape;
+  const strides = block.strides[0] as number[];
+  const inner = shape[shape.length - 1] as number;
+  const step = strides[strides.length - 1] as number;
+  let runs = 1;
+  for (let d = 0; d < shape.length - 1; d++) runs *= shape[d] as number;
+  const bases = offsets(input.shape.slice(0, keep), input.strides.slice(0, keep), input.offset);
+  const outs = offsets(output.shape, output.strides, output.offset);
+  const intAcc = output.dtype === "int32";
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let o = 0; o < bases.length; o++) {
+    let at = bases[o] as number;
+    let acc = 0;
+    idx.fill(0);
+    for (let r = 0; r < runs; r++) {
+      let i = at;
+      if (intAcc) for (let q = 0; q < inner; q++, i += step) acc = (acc + (x[i] as number)) | 0;
+      else for (let q = 0; q < inner; q++, i += step) acc += x[i] as number;
+      for (let d = shape.length - 2; d >= 0; d--) {
+        at += strides[d] as number;
+        if (++(idx[d] as number) < (shape[d] as number)) break;
+        at -= (strides[d] as number) * (shape[d] as number);
+        idx[d] = 0;
+      }
+    }
+    y[outs[o] as number] = acc;
   }
 }
 
