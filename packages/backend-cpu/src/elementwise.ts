@@ -6,7 +6,7 @@
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
 import { topoOrder } from "@nn/tensor/internal";
 import { erf, ipow, powC, roundHalfEven, toInt32 } from "./math.js";
-import { collapse, isContiguous } from "./strided.js";
+import { collapse, forEachRun3, isContiguous } from "./strided.js";
 import { WASM_MIN_ELEMENTS, type WasmElementwise } from "./wasm/elementwise.js";
 
 /** The runtime helpers a compiled kernel calls (`E.erf(x)`, ...). */
@@ -245,10 +245,11 @@ const EMPTY: ArrayLike<number> = new Float64Array(0);
 type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /**
- * Runs the two kernels that need no loop of ours, where every view is contiguous: a copy
- * (`out = x`, same dtype) as one `TypedArray.set`, and a constant (`out = c`, e.g. `zeros`) as
- * one `fill` (a float32 array rounds the double as `Math.fround` does). Returns false for
- * anything else.
+ * Runs the two kernels that need no loop of ours: a copy (`out = x`, same dtype) as one
+ * `TypedArray.set` where both views are contiguous, or one per run where their merged inner dim
+ * is unit-stride and at least MIN_SET_RUN long; a constant (`out = c`, e.g. `zeros`) into a
+ * contiguous view as one `fill` (a float32 array rounds the double as `Math.fround` does).
+ * Returns false for anything else.
  */
 function copyOrFill(
   k: Kernel,
@@ -268,11 +269,29 @@ function copyOrFill(
   }
   if (node.kind !== "input" || inputs.length !== 1) return false;
   const x = inputs[0] as View;
-  if (x.dtype !== out.dtype || !isContiguous(x, shape) || !isContiguous(out, shape)) return false;
+  if (x.dtype !== out.dtype) return false;
   const src = arrayOf(x) as Typed;
-  (arrayOf(out) as Typed).set(src.subarray(x.offset, x.offset + size) as Float64Array, out.offset);
+  const dst = arrayOf(out) as Typed;
+  if (isContiguous(x, shape) && isContiguous(out, shape)) {
+    dst.set(src.subarray(x.offset, x.offset + size) as Float64Array, out.offset);
+    return true;
+  }
+  // A transposed or sliced copy whose merged inner dim is unit-stride on both sides and long
+  // enough that a `set` per run beats the element loop (e.g. [O, N, H·W] to [N, O, H·W]).
+  const c = collapse(shape, [x, out]);
+  const nd = c.shape.length;
+  const [xs, os] = c.strides as [number[], number[]];
+  if ((c.shape[nd - 1] as number) < MIN_SET_RUN || xs[nd - 1] !== 1 || os[nd - 1] !== 1) {
+    return false;
+  }
+  forEachRun3(c.shape, [xs, os, os], [x.offset, out.offset, 0], (from, to, _, n) => {
+    dst.set(src.subarray(from, from + n) as Float64Array, to);
+  });
   return true;
 }
+
+/** Shortest unit-stride run copied with one `set` (below it the per-call cost dominates). */
+const MIN_SET_RUN = 64;
 
 /** A kernel's compiled loops for one input and output count. */
 interface Entry {

@@ -204,6 +204,13 @@ describe("JS elementwise loops over strided views", () => {
       b: [1, 2, 6, 30, 60],
     },
     { name: "1-d, stride 3", shape: [7], a: [3], b: [0] },
+    // Inner runs long enough to be copied with one set each: [2, 3, 70] seen as [3, 2, 70].
+    {
+      name: "permuted leading dims, unit-stride runs of 70",
+      shape: [3, 2, 70],
+      a: [70, 210, 1],
+      b: [1, 0, 3],
+    },
     {
       name: "broadcast rows, size-1 dim",
       shape: [3, 1, 5, 4],
