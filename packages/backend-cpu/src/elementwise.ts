@@ -6,7 +6,7 @@
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
 import { topoOrder } from "@nn/tensor/internal";
 import { erf, ipow, powC, roundHalfEven, toInt32 } from "./math.js";
-import { collapse, isContiguous } from "./strided.js";
+import { collapse, forEachRun3, isContiguous } from "./strided.js";
 import { WASM_MIN_ELEMENTS, type WasmElementwise } from "./wasm/elementwise.js";
 
 /** The runtime helpers a compiled kernel calls (`E.erf(x)`, ...). */
@@ -164,22 +164,29 @@ function compile(k: Kernel, nIn: number, nOut: number, paramTypes: readonly DTyp
     const p = `params[${j}]`;
     L.push(`const p${j} = ${t === "bool" ? castCode(p, "float64", "bool") : round(t, p)};`);
   });
-  L.push("const nd = shape.length, inner = shape[nd - 1];");
+  // The two innermost dims are plain nested loops (a short last dim, as in a window or an
+  // im2col copy, would otherwise pay the outer counter's bookkeeping every few elements).
+  L.push("const nd = shape.length, inner = shape[nd - 1], mid = nd > 1 ? shape[nd - 2] : 1;");
   L.push("let total = 1; for (let d = 0; d < nd; d++) total *= shape[d];");
-  L.push("const outer = total / inner; const idx = new Int32Array(nd);");
+  L.push("const outer = total / (inner * mid); const idx = new Int32Array(nd);");
   const regs = (fn: (j: number, name: string) => string) =>
     Array.from({ length: ops }, (_, j) => fn(j, j < nIn ? `i${j}` : `o${j - nIn}`)).join(" ");
   L.push(regs((j) => `const s${j} = strides[${j}][nd - 1]; let b${j} = offsets[${j}];`));
+  L.push(regs((j) => `const m${j} = nd > 1 ? strides[${j}][nd - 2] : 0;`));
   L.push("for (let it = 0; it < outer; it++) {");
-  L.push(`  ${regs((j, n) => `let ${n} = b${j};`)}`);
-  L.push("  for (let q = 0; q < inner; q++) {");
-  for (const line of lines) L.push(`    ${line}`);
+  L.push(`  ${regs((j) => `let r${j} = b${j};`)}`);
+  L.push("  for (let mm = 0; mm < mid; mm++) {");
+  L.push(`    ${regs((j, n) => `let ${n} = r${j};`)}`);
+  L.push("    for (let q = 0; q < inner; q++) {");
+  for (const line of lines) L.push(`      ${line}`);
   outs.forEach((o, j) => {
-    L.push(`    y${j}[o${j}] = ${o};`);
+    L.push(`      y${j}[o${j}] = ${o};`);
   });
-  L.push(`    ${regs((j, n) => `${n} += s${j};`)}`);
+  L.push(`      ${regs((j, n) => `${n} += s${j};`)}`);
+  L.push("    }");
+  L.push(`    ${regs((j) => `r${j} += m${j};`)}`);
   L.push("  }");
-  L.push("  for (let d = nd - 2; d >= 0; d--) {");
+  L.push("  for (let d = nd - 3; d >= 0; d--) {");
   L.push(`    if (++idx[d] < shape[d]) { ${regs((j) => `b${j} += strides[${j}][d];`)} break; }`);
   L.push(`    idx[d] = 0; ${regs((j) => `b${j} -= strides[${j}][d] * (shape[d] - 1);`)}`);
   L.push("  }");
@@ -235,6 +242,57 @@ function compileFlat(
 
 const EMPTY: ArrayLike<number> = new Float64Array(0);
 
+type Typed = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/**
+ * Runs the two kernels that need no loop of ours: a copy (`out = x`, same dtype) as one
+ * `TypedArray.set` where both views are contiguous, or one per run where their merged inner dim
+ * is unit-stride and at least MIN_SET_RUN long; a constant (`out = c`, e.g. `zeros`) into a
+ * contiguous view as one `fill` (a float32 array rounds the double as `Math.fround` does).
+ * Returns false for anything else.
+ */
+function copyOrFill(
+  k: Kernel,
+  inputs: readonly View[],
+  outputs: readonly View[],
+  shape: readonly number[],
+  size: number,
+  arrayOf: (v: View) => ArrayLike<number>,
+): boolean {
+  if (outputs.length !== 1) return false;
+  const out = outputs[0] as View;
+  const node = (k.outputs[0] as { node: ExprNode }).node;
+  if (node.kind === "const") {
+    if (!isContiguous(out, shape)) return false;
+    (arrayOf(out) as Typed).fill(node.value, out.offset, out.offset + size);
+    return true;
+  }
+  if (node.kind !== "input" || inputs.length !== 1) return false;
+  const x = inputs[0] as View;
+  if (x.dtype !== out.dtype) return false;
+  const src = arrayOf(x) as Typed;
+  const dst = arrayOf(out) as Typed;
+  if (isContiguous(x, shape) && isContiguous(out, shape)) {
+    dst.set(src.subarray(x.offset, x.offset + size) as Float64Array, out.offset);
+    return true;
+  }
+  // A transposed or sliced copy whose merged inner dim is unit-stride on both sides and long
+  // enough that a `set` per run beats the element loop (e.g. [O, N, H·W] to [N, O, H·W]).
+  const c = collapse(shape, [x, out]);
+  const nd = c.shape.length;
+  const [xs, os] = c.strides as [number[], number[]];
+  if ((c.shape[nd - 1] as number) < MIN_SET_RUN || xs[nd - 1] !== 1 || os[nd - 1] !== 1) {
+    return false;
+  }
+  forEachRun3(c.shape, [xs, os, os], [x.offset, out.offset, 0], (from, to, _, n) => {
+    dst.set(src.subarray(from, from + n) as Float64Array, to);
+  });
+  return true;
+}
+
+/** Shortest unit-stride run copied with one `set` (below it the per-call cost dominates). */
+const MIN_SET_RUN = 64;
+
 /** A kernel's compiled loops for one input and output count. */
 interface Entry {
   readonly nIn: number;
@@ -274,6 +332,7 @@ export class ElementwiseCompiler {
     let size = 1;
     for (let d = 0; d < shape.length; d++) size *= shape[d] as number;
     if (size === 0) return;
+    if (copyOrFill(k, inputs, outputs, shape, size, arrayOf)) return;
     if (size >= this.wasmMinElements && this.wasm?.run(k, inputs, outputs, params, size)) return;
     const nIn = inputs.length;
     const nOut = outputs.length;

@@ -1,7 +1,7 @@
 /** Reductions, matmul, gather/scatter and random draws on TypedArrays. */
 import { IndexError, type RandomDistribution, type ReduceOp, type View } from "@nn/tensor";
 import { boxMuller, philox4x32, seedWords, uniform24, uniform53 } from "@nn/tensor/internal";
-import { matmulLayout, offsets } from "./strided.js";
+import { collapse, forEachRun3, matmulLayout, offsets } from "./strided.js";
 
 type Arr = { [i: number]: number; length: number };
 
@@ -58,7 +58,8 @@ export function reduce(
     (n === 0 && op !== "sum" && op !== "prod") ||
     !trailingContiguous(input.shape, input.strides, keep)
   ) {
-    reduceStrided(op, input, x, reduceDims, output, y);
+    if (op === "sum" && n > 0) sumRuns(input, x, reduceDims, output, y);
+    else reduceStrided(op, input, x, reduceDims, output, y);
     return;
   }
   let count = 1;
@@ -135,6 +136,47 @@ export function reduce(
       }
     }
     y[outs === undefined ? output.offset + o : (outs[o] as number)] = acc;
+  }
+}
+
+/**
+ * `sum` over a reduced block that is not contiguous (e.g. a conv bias gradient: `[C, N, H·W]`
+ * seen through a permutation of `[N, C, H·W]`), walking it in runs of its merged dims instead
+ * of an offset table: the same row-major order and accumulation as `reduceStrided`, so the
+ * same bits.
+ */
+function sumRuns(input: View, x: Arr, reduceDims: number, output: View, y: Arr): void {
+  const nd = input.shape.length;
+  const keep = nd - reduceDims;
+  const block = collapse(input.shape.slice(keep), [
+    { strides: input.strides.slice(keep) } as unknown as View,
+  ]);
+  const shape = block.shape;
+  const strides = block.strides[0] as number[];
+  const inner = shape[shape.length - 1] as number;
+  const step = strides[strides.length - 1] as number;
+  let runs = 1;
+  for (let d = 0; d < shape.length - 1; d++) runs *= shape[d] as number;
+  const bases = offsets(input.shape.slice(0, keep), input.strides.slice(0, keep), input.offset);
+  const outs = offsets(output.shape, output.strides, output.offset);
+  const intAcc = output.dtype === "int32";
+  const idx = new Array<number>(shape.length).fill(0);
+  for (let o = 0; o < bases.length; o++) {
+    let at = bases[o] as number;
+    let acc = 0;
+    idx.fill(0);
+    for (let r = 0; r < runs; r++) {
+      let i = at;
+      if (intAcc) for (let q = 0; q < inner; q++, i += step) acc = (acc + (x[i] as number)) | 0;
+      else for (let q = 0; q < inner; q++, i += step) acc += x[i] as number;
+      for (let d = shape.length - 2; d >= 0; d--) {
+        at += strides[d] as number;
+        if (++(idx[d] as number) < (shape[d] as number)) break;
+        at -= (strides[d] as number) * (shape[d] as number);
+        idx[d] = 0;
+      }
+    }
+    y[outs[o] as number] = acc;
   }
 }
 
@@ -282,27 +324,25 @@ function matmulInt(
   }
 }
 
-/** Offsets into `target` addressed by `index` along `dim`, with the other coords from the index position. */
-function indexedOffsets(op: string, target: View, dim: number, index: View, I: Arr): Float64Array {
-  const shape = index.shape;
-  const stridesNoDim = target.strides.map((s, d) => (d === dim ? 0 : s));
-  const pos = offsets(shape, stridesNoDim.slice(0, shape.length), target.offset);
-  const idx = offsets(shape, index.strides, index.offset);
-  const size = target.shape[dim] ?? 1;
-  const step = target.strides[dim] ?? 0;
-  for (let i = 0; i < pos.length; i++) {
-    const j = I[idx[i] as number] as number;
-    if (j < 0 || j >= size) {
-      throw new IndexError(
-        `${op}: index ${j} is out of bounds for dim ${dim} with size ${size} (valid: 0 to ${size - 1})`,
-      );
-    }
-    pos[i] = (pos[i] as number) + j * step;
-  }
-  return pos;
+/** The IndexError for index value `j` along `dim` of size `size`. */
+function outOfBounds(op: string, j: number, dim: number, size: number): IndexError {
+  return new IndexError(
+    `${op}: index ${j} is out of bounds for dim ${dim} with size ${size} (valid: 0 to ${size - 1})`,
+  );
 }
 
-/** See Backend.gather. */
+/**
+ * `target`'s strides over `index`'s shape with `dim`'s set to 0: the offset of the element an
+ * index position addresses is then `walked offset + index value * target.strides[dim]`.
+ */
+function stridesBesideDim(target: View, dim: number, index: View): number[] {
+  return index.shape.map((_, d) => (d === dim ? 0 : (target.strides[d] as number)));
+}
+
+/**
+ * See Backend.gather. Walks index, input and out together in runs (no offset tables); an index
+ * out of bounds throws IndexError (the output, a fresh tensor, is then dropped).
+ */
 export function gather(
   input: View,
   X: Arr,
@@ -312,12 +352,26 @@ export function gather(
   out: View,
   Y: Arr,
 ): void {
-  const src = indexedOffsets("gather", input, dim, index, I);
-  const dst = offsets(out.shape, out.strides, out.offset);
-  for (let i = 0; i < src.length; i++) Y[dst[i] as number] = X[src[i] as number] as number;
+  const size = input.shape[dim] ?? 1;
+  const step = input.strides[dim] ?? 0;
+  forEachRun3(
+    index.shape,
+    [stridesBesideDim(input, dim, index), index.strides, out.strides],
+    [input.offset, index.offset, out.offset],
+    (x, i, y, n, sx, si, sy) => {
+      for (let r = 0; r < n; r++, x += sx, i += si, y += sy) {
+        const j = I[i] as number;
+        if (j < 0 || j >= size) throw outOfBounds("gather", j, dim, size);
+        Y[y] = X[x + j * step] as number;
+      }
+    },
+  );
 }
 
-/** See Backend.scatterAdd. */
+/**
+ * See Backend.scatterAdd: every index is checked first (an out-of-bounds one throws IndexError
+ * with `target` untouched), then the additions run in index order.
+ */
 export function scatterAdd(
   target: View,
   T: Arr,
@@ -327,15 +381,34 @@ export function scatterAdd(
   src: View,
   S: Arr,
 ): void {
-  const dst = indexedOffsets("scatterAdd", target, dim, index, I);
-  const from = offsets(index.shape, src.strides.slice(0, index.shape.length), src.offset);
+  const size = target.shape[dim] ?? 1;
+  const step = target.strides[dim] ?? 0;
+  const none = index.shape.map(() => 0);
+  forEachRun3(
+    index.shape,
+    [index.strides, none, none],
+    [index.offset, 0, 0],
+    (i, _a, _b, n, si) => {
+      for (let r = 0; r < n; r++, i += si) {
+        const j = I[i] as number;
+        if (j < 0 || j >= size) throw outOfBounds("scatterAdd", j, dim, size);
+      }
+    },
+  );
   const isInt = target.dtype === "int32";
   const isBool = target.dtype === "bool";
-  for (let i = 0; i < dst.length; i++) {
-    const d = dst[i] as number;
-    const v = (T[d] as number) + (S[from[i] as number] as number);
-    T[d] = isInt ? v | 0 : isBool ? (v !== 0 ? 1 : 0) : v;
-  }
+  forEachRun3(
+    index.shape,
+    [stridesBesideDim(target, dim, index), index.strides, src.strides.slice(0, index.shape.length)],
+    [target.offset, index.offset, src.offset],
+    (t, i, s, n, st, si, ss) => {
+      for (let r = 0; r < n; r++, t += st, i += si, s += ss) {
+        const d = t + (I[i] as number) * step;
+        const v = (T[d] as number) + (S[s] as number);
+        T[d] = isInt ? v | 0 : isBool ? (v !== 0 ? 1 : 0) : v;
+      }
+    },
+  );
 }
 
 /** See Backend.random: element i uses Philox block (counter offset + i, key seed). */

@@ -103,3 +103,45 @@ export function matmulLayout(a: View, b: View, out: View) {
   const cBase = offsets(batch, out.strides.slice(0, -2), out.offset);
   return { M, N, K, am, ak, bk, bn, cm, cn, aBase, bBase, cBase };
 }
+
+/**
+ * Walks `shape` in row-major order over three strided views at once (dims merged by `collapse`,
+ * so the runs are as long as the layouts allow), calling `run(o0, o1, o2, n, s0, s1, s2)` once
+ * per innermost run: `n` elements starting at offsets `o0..o2`, the views' steps `s0..s2`. No
+ * offset table is built, so the memory used is O(ndim). Order of elements is row-major, as
+ * `offsets` gives them.
+ */
+export function forEachRun3(
+  shape: readonly number[],
+  strides: readonly [readonly number[], readonly number[], readonly number[]],
+  bases: readonly [number, number, number],
+  run: (o0: number, o1: number, o2: number, n: number, s0: number, s1: number, s2: number) => void,
+): void {
+  for (const d of shape) if (d === 0) return;
+  const c = collapse(
+    shape,
+    strides.map((s) => ({ strides: s }) as View),
+  );
+  const nd = c.shape.length;
+  const [t0, t1, t2] = c.strides as [number[], number[], number[]];
+  const inner = c.shape[nd - 1] as number;
+  const [s0, s1, s2] = [t0[nd - 1] as number, t1[nd - 1] as number, t2[nd - 1] as number];
+  let [o0, o1, o2] = bases;
+  const idx = new Array<number>(nd).fill(0);
+  for (;;) {
+    run(o0, o1, o2, inner, s0, s1, s2);
+    let d = nd - 2;
+    for (; d >= 0; d--) {
+      o0 += t0[d] as number;
+      o1 += t1[d] as number;
+      o2 += t2[d] as number;
+      if (++(idx[d] as number) < (c.shape[d] as number)) break;
+      const size = c.shape[d] as number;
+      o0 -= (t0[d] as number) * size;
+      o1 -= (t1[d] as number) * size;
+      o2 -= (t2[d] as number) * size;
+      idx[d] = 0;
+    }
+    if (d < 0) return;
+  }
+}

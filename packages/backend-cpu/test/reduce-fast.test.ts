@@ -95,6 +95,14 @@ const CASES: Case[] = [
   },
   { name: "transposed", shape: [5, 4, 3], strides: [1, 5, 20], offset: 0, reduceDims: [1, 2, 3] },
   {
+    // A conv bias gradient: [N, C, L] seen as [C, N, L], summed over N and L in runs of L.
+    name: "leading dims swapped",
+    shape: [3, 4, 5],
+    strides: [5, 15, 1],
+    offset: 2,
+    reduceDims: [1, 2],
+  },
+  {
     name: "last two dims transposed",
     shape: [3, 5, 4],
     strides: [20, 1, 5],

@@ -308,6 +308,32 @@ describe("operand layouts", () => {
     });
   }
 
+  it("rows gathered into the scratch: a conv's bias add ([O, N, L] read as [N, O, L]) and a sliced matrix", () => {
+    const [N, O, L] = [3, 5, 68];
+    const y = new Float32Array(O * N * L).map((_, i) => Math.sin(i) * 10);
+    const bias = new Float32Array(O).map((_, i) => i / 3 - 1);
+    const add = kernel([x0.add(x1)]);
+    const conv = both(add, (s) => [view(y, s, [L, N * L, 1]), view(bias, s, [0, 1, 0])], [N, O, L]);
+    expect(conv.ranInWasm).toBe(true);
+    expect(worst(conv.got, conv.want).max).toBe(0);
+    // Rows of 64 out of rows of 70 (a slice), plus a value per row of a transposed [R, 1].
+    const m = new Float32Array(6 * 70).map((_, i) => Math.cos(i) * 3);
+    const sliced = both(
+      add,
+      (s) => [view(m, s, [70, 1], 3), view(new Float32Array(12).fill(0.5), s, [2, 0])],
+      [6, 64],
+    );
+    expect(sliced.ranInWasm).toBe(true);
+    expect(worst(sliced.got, sliced.want).max).toBe(0);
+    // Rows shorter than 64, or of a length not a multiple of 4: the JS path.
+    const short = both(add, (s) => [view(y, s, [L, N * L, 1]), view(bias, s, [0, 1, 0])], [
+      N,
+      O,
+      60,
+    ]);
+    expect(short.ranInWasm).toBe(false);
+  });
+
   it("rows of a length not a multiple of 4 broadcast per row stay on the JS path", () => {
     const r = both(k, (s) => [view(a, s), view(rowV, s, [1, 0])], [R, 30]);
     expect(r.ranInWasm).toBe(false);

@@ -63,6 +63,14 @@ const CASES: Case[] = [
   plain(9, 8, 16),
   // K beyond one K block (256) and M beyond one row block (64 rows).
   plain(70, 600, 21),
+  // A row-major B read in place (M within one row block), over two K blocks.
+  plain(33, 300, 13),
+  {
+    name: "row-major B with padded rows and an offset, read in place",
+    a: { shape: [5, 20], strides: [20, 1], size: 100 },
+    b: { shape: [20, 11], strides: [15, 1], offset: 4, size: 4 + 300 },
+    out: [5, 11],
+  },
   {
     name: "batched 3 x (17x9 @ 9x11)",
     a: { shape: [3, 17, 9], strides: [153, 9, 1], size: 3 * 153 },

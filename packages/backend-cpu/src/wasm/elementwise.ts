@@ -8,6 +8,9 @@
  * - `s`: one value for every element (a scalar, or a view with all-zero strides),
  * - `r`: one value per row (e.g. softmax's max over the last dim, [R, 1] broadcast to [R, C]),
  * - `c`: one row for every row (broadcast along the leading dims, e.g. a bias [C] added to [R, C]).
+ * Where the dims merge into no such two, rows of at least 64 elements are gathered: an input
+ * unit-stride along the last dim is copied in a row at a time (`v`), one constant along it a
+ * value per row (`r`), e.g. a conv's bias add over `[O, N, L]` read as `[N, O, L]`.
  * Float32 nodes compute in float32 lanes (add, mul, div, sqrt, min, max, floor, ... round exactly
  * as the JS path's Math.fround of the double result); bool nodes are lane masks, bool inputs
  * and outputs bytes (0 / 1) as in their Uint8Arrays. A kernel with a node of another dtype, or
@@ -18,7 +21,7 @@
  */
 import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
 import { topoOrder } from "@nn/tensor/internal";
-import { collapse, isContiguous, isScalar } from "../strided.js";
+import { collapse, isContiguous, isScalar, offsets } from "../strided.js";
 import { advance, decrement, F32, I32, op, V128, type WasmFunction } from "./asm.js";
 import { splitLaunch } from "./elementwise-split.js";
 import type { WasmScratch } from "./scratch.js";
@@ -301,17 +304,26 @@ function kernelFunction(
   };
 }
 
-/** A layout the Wasm path runs: rows × cols of the output and each input's kind. */
+/**
+ * A layout the Wasm path runs: rows × cols of the output and each input's kind; `rowsAt[j]`,
+ * where set, gives the offset of each row of input j, which is then gathered into the scratch
+ * row by row (kind `v`, each row unit-stride) or value by value (kind `r`).
+ */
 interface Layout {
   rows: number;
   cols: number;
   kinds: InputKind[];
+  rowsAt?: (Float64Array | undefined)[];
 }
+
+/** Shortest row worth gathering with one `set` per row (see `gatheredLayout`). */
+const MIN_GATHER_COLS = 64;
 
 /**
  * The Wasm layout of a launch, or undefined when it has none: every view float32 or bool, the outputs
  * contiguous, each input `v`, `s`, `r` or `c` over the output's dims collapsed to one or two;
- * with two, rows of a multiple of 4 elements (so each row starts a whole vector).
+ * with two, rows of a multiple of 4 elements (so each row starts a whole vector). Otherwise
+ * the gathered rows of `gatheredLayout`.
  */
 function layoutOf(
   shape: readonly number[],
@@ -332,7 +344,7 @@ function layoutOf(
   if (flat.length === inputs.length) return { rows: 1, cols: size, kinds: flat };
   const c = collapse(shape, [...outputs, ...inputs]);
   const nd = c.shape.length;
-  if (nd > 2) return undefined;
+  if (nd > 2) return gatheredLayout(c, outputs.length, inputs);
   const rows = nd === 2 ? (c.shape[0] as number) : 1;
   const cols = c.shape[nd - 1] as number;
   if (nd === 2 && cols % 4 !== 0) return undefined;
@@ -348,9 +360,42 @@ function layoutOf(
     else if (s.every((x) => x === 0)) kinds.push("s");
     else if (nd === 2 && s[0] === 1 && s[1] === 0) kinds.push("r");
     else if (nd === 2 && s[0] === 0 && s[1] === 1) kinds.push("c");
-    else return undefined;
+    else return gatheredLayout(c, outputs.length, inputs);
   }
   return { rows, cols, kinds };
+}
+
+/**
+ * The layout of a launch whose dims do not merge into two (e.g. a conv's bias add, `[O, N, L]`
+ * read as `[N, O, L]` plus a bias per channel): rows × cols with cols the last merged dim, a
+ * multiple of 4 and at least MIN_GATHER_COLS long; each input unit-stride along it (kind `v`,
+ * gathered a row at a time), constant along it (kind `r`, one value gathered per row) or a
+ * scalar. Undefined otherwise.
+ */
+function gatheredLayout(
+  c: { shape: number[]; strides: number[][] },
+  nOut: number,
+  inputs: readonly View[],
+): Layout | undefined {
+  const nd = c.shape.length;
+  const cols = c.shape[nd - 1] as number;
+  if (cols % 4 !== 0 || cols < MIN_GATHER_COLS) return undefined;
+  const outer = c.shape.slice(0, -1);
+  const rows = outer.reduce((a, b) => a * b, 1);
+  const kinds: InputKind[] = [];
+  const rowsAt: (Float64Array | undefined)[] = [];
+  for (let j = 0; j < inputs.length; j++) {
+    const s = c.strides[nOut + j] as number[];
+    const inner = s[nd - 1];
+    if (s.every((x) => x === 0)) {
+      kinds.push("s");
+      rowsAt.push(undefined);
+    } else if (inner === 1 || inner === 0) {
+      kinds.push(inner === 1 ? "v" : "r");
+      rowsAt.push(offsets(outer, s.slice(0, -1), (inputs[j] as View).offset));
+    } else return undefined;
+  }
+  return { rows, cols, kinds, rowsAt };
 }
 
 const pad4 = (n: number) => (n + 3) & ~3;
@@ -375,6 +420,23 @@ function copy<T extends Float32Array | Uint8Array>(
   if (n === 1) dst[to] = src[from] as number;
   else if (from === 0 && n === src.length) dst.set(src, to);
   else dst.set(src.subarray(from, from + n) as T, to);
+}
+
+/** Rows of `n` elements (one where `n` is 1) from offsets `at` of `src`, packed from `dst[to]`. */
+function gatherRows<T extends Float32Array | Uint8Array>(
+  src: T,
+  at: Float64Array,
+  n: number,
+  dst: T,
+  to: number,
+): void {
+  if (n === 1) for (let r = 0; r < at.length; r++) dst[to + r] = src[at[r] as number] as number;
+  else {
+    for (let r = 0; r < at.length; r++) {
+      const from = at[r] as number;
+      dst.set(src.subarray(from, from + n) as T, to + r * n);
+    }
+  }
 }
 
 /** The Wasm elementwise kernels of one backend, compiled on first use, in the shared memory. */
@@ -414,7 +476,7 @@ export class WasmElementwise {
   ): boolean {
     const layout = layoutOf((outputs[0] as View).shape, size, inputs, outputs);
     if (!layout) return false;
-    const { rows, cols, kinds } = layout;
+    const { rows, cols, kinds, rowsAt } = layout;
     const kernel = this.#entry(k, kinds, outputs.length);
     if (kernel === null) return false;
     // Regions, 16-byte aligned: each input by its kind, then the outputs.
@@ -443,7 +505,9 @@ export class WasmElementwise {
       const n = kind === "v" ? size : kind === "s" ? 1 : kind === "r" ? rows : cols;
       const to = mem(v);
       const from = (offsets[j] as number) / bytes(v);
-      copy(v.buffer as typeof to, v.offset, to, from, n);
+      const at = rowsAt?.[j];
+      if (at) gatherRows(v.buffer as typeof to, at, kind === "v" ? cols : 1, to, from);
+      else copy(v.buffer as typeof to, v.offset, to, from, n);
       // The last vector's spare lanes: zeros, not stale values (which could be out of range).
       if (kind === "v" && full > n) to.fill(0, from + n, from + full);
     }

@@ -6,18 +6,16 @@
  * from those ops: `unfold`'s gradient sums overlapping windows back onto the input.
  */
 import {
-  arange,
-  argmax,
   type Backend,
   DTypeError,
   defineMap,
   div,
-  expand,
+  type Expr,
   gather,
   isFloating,
   isTensor,
+  type MapDef,
   matmul,
-  max,
   mean,
   noGrad,
   pad,
@@ -199,58 +197,70 @@ function firstInside(g: Geometry, i: number, j: number): number {
   return fi * g.kernel[1] + fj;
 }
 
-/** A shape-only int32 table `[outH, outW, depth]` from `f(i, j, k)`. */
-function table(
-  g: Geometry,
-  depth: number,
-  f: (i: number, j: number, k: number) => number,
-  backend: Backend,
-): Tensor {
+/** A shape-only int32 table `[outH, outW]` from `f(i, j)`. */
+function table(g: Geometry, f: (i: number, j: number) => number, backend: Backend): Tensor {
   const [oh, ow] = g.out;
-  const data = new Int32Array(oh * ow * depth);
-  for (let i = 0; i < oh; i++)
-    for (let j = 0; j < ow; j++)
-      for (let k = 0; k < depth; k++) data[(i * ow + j) * depth + k] = f(i, j, k);
-  return tensor(data, { dtype: "int32", shape: [oh, ow, depth], backend });
+  const data = new Int32Array(oh * ow);
+  for (let i = 0; i < oh; i++) for (let j = 0; j < ow; j++) data[i * ow + j] = f(i, j);
+  return tensor(data, { dtype: "int32", shape: [oh, ow], backend });
 }
 
-/** `isnan(x) ? slot : -1`: the max over a window is its last NaN's slot, or -1. */
-const nanSlot = /* @__PURE__ */ defineMap({
-  name: "maxPoolNanSlot",
-  inputs: 2,
-  build: ([x, slot]) => x!.isnan().where(slot!, -1),
-});
-
-/** `lastNan >= 0 ? lastNan : first`: a NaN wins over every number (the last NaN, as PyTorch). */
-const nanFirst = /* @__PURE__ */ defineMap({
-  name: "maxPoolNanFirst",
-  inputs: 2,
-  build: ([lastNan, first]) => lastNan!.ge(0).where(lastNan!, first!),
-});
-
-/** `value == −∞ ? inside : slot`: an all-−∞ window's winner is its first element inside the input. */
-const insideIfMinusInf = /* @__PURE__ */ defineMap({
-  name: "maxPoolInsideIfMinusInf",
-  inputs: 3,
-  build: ([slot, value, inside]) => value!.eq(Number.NEGATIVE_INFINITY).where(inside!, slot!),
-});
+// One scan per window geometry (its slots' offsets are constants of the kernel).
+const scans = new Map<string, MapDef>();
 
 /**
- * The slot (int32 `[N, C, outH, outW, 1]`) each window of `flat` (`[N, C, outH, outW, kH·kW]`)
- * takes its maximum from, as PyTorch's kernel scans it (`if (v > max || isnan(v))`, starting from
- * the first element inside the input with max = −∞): the last NaN, else the first maximum, else
- * (every element −∞) the first element inside the input. Without padding that first element is
- * slot 0, where argmax's first −∞ already is.
+ * The map that scans a window's slots as PyTorch's kernel does: inputs the `offsets.length`
+ * slot values (float), then `start` (the flat input index of the first slot inside the input)
+ * and `base` (that of slot 0), int32; output the flat input index of the winner. Starting from
+ * max = −∞ at `start`, a slot wins where `v > max || isnan(v)`: the last NaN, else the first
+ * maximum, else (every element −∞) `start`. A slot in the −∞ padding never wins.
  */
-function winningSlot(flat: Tensor, g: Geometry): Tensor {
-  const slots = arange(0, flat.shape[4], 1, { dtype: "int32", backend: flat.backend });
-  let first = argmax(flat, 4, true);
-  if (g.padding[0] + g.padding[1] > 0) {
-    const inside = table(g, 1, (i, j) => firstInside(g, i, j), flat.backend);
-    first = insideIfMinusInf.apply([first, gather(flat, 4, first), inside])[0] as Tensor;
+function windowScan(offsets: readonly number[]): MapDef {
+  const key = offsets.join(",");
+  let def = scans.get(key);
+  if (!def) {
+    const depth = offsets.length;
+    def = defineMap({
+      name: "maxPoolWinner",
+      inputs: depth + 2,
+      build: (ins) => {
+        const base = ins[depth + 1] as Expr;
+        let max = (ins[0] as Expr).fullLike(Number.NEGATIVE_INFINITY);
+        let at = ins[depth] as Expr;
+        offsets.forEach((offset, k) => {
+          const v = ins[k] as Expr;
+          const wins = v.gt(max).logicalOr(v.isnan());
+          max = wins.where(v, max);
+          at = wins.where(base.add(offset), at);
+        });
+        return at;
+      },
+    });
+    scans.set(key, def);
   }
-  const lastNan = max(nanSlot.apply([flat, slots])[0] as Tensor, 4, true);
-  return nanFirst.apply([lastNan, first])[0] as Tensor;
+  return def;
+}
+
+/**
+ * The flat index into each `H·W` plane (int32 `[N, C, outH, outW]`) of the element each window
+ * of `x` (4-D) takes its maximum from (see `windowScan`): one pass over the window slots, each
+ * a strided view of `x` (padded with −∞ where the windows reach past it).
+ */
+function winners(x: Tensor, g: Geometry): Tensor {
+  const [n, c, , w] = x.shape as [number, number, number, number];
+  const [oh, ow] = g.out;
+  const win = windows(x, g, Number.NEGATIVE_INFINITY);
+  const slots: Tensor[] = [];
+  const offsets: number[] = [];
+  for (let a = 0; a < g.kernel[0]; a++) {
+    for (let b = 0; b < g.kernel[1]; b++) {
+      slots.push(reshape(slice(slice(win, 4, a, a + 1), 5, b, b + 1), [n, c, oh, ow]));
+      offsets.push(a * g.dilation[0] * w + b * g.dilation[1]);
+    }
+  }
+  const start = table(g, (i, j) => slotIndex(g, w, i, j, firstInside(g, i, j)), x.backend);
+  const base = table(g, (i, j) => slotIndex(g, w, i, j, 0), x.backend);
+  return windowScan(offsets).apply([...slots, start, base])[0] as Tensor;
 }
 
 /**
@@ -292,20 +302,15 @@ export function maxPool2d(
 ): Tensor | [Tensor, Tensor] {
   checkInput("maxPool2d", input);
   const g = geometry("maxPool2d", input, kernelSize, options);
-  const [oh, ow] = g.out;
-  const depth = g.kernel[0] * g.kernel[1];
   return tidy(() => {
     const x = asBatch(input);
-    const [n, c, , w] = x.shape as [number, number, number, number];
-    const flat = reshape(windows(x, g, Number.NEGATIVE_INFINITY), [n, c, oh, ow, depth]);
-    const slot = noGrad(() => winningSlot(flat, g));
-    const values = unbatch(input, squeeze(gather(flat, 4, slot), 4));
-    if (!options.returnIndices) return values;
-    const indices = noGrad(() => {
-      const inputIndex = table(g, depth, (i, j, k) => slotIndex(g, w, i, j, k), x.backend);
-      return squeeze(gather(expand(inputIndex, [n, c, oh, ow, depth]), 4, slot), 4);
-    });
-    return [values, unbatch(input, indices)];
+    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const [oh, ow] = g.out;
+    const index = noGrad(() => winners(x, g));
+    // Gathered from the input itself: the gradient is one scatter onto the input's planes.
+    const planes = gather(reshape(x, [n, c, h * w]), 2, reshape(index, [n, c, oh * ow]));
+    const values = unbatch(input, reshape(planes, [n, c, oh, ow]));
+    return options.returnIndices ? [values, unbatch(input, index)] : values;
   });
 }
 
