@@ -114,14 +114,22 @@ export const variants: Variants = {
     const v = variant("webgpu")();
     return {
       setup: async () => `${await v.setup()} on ${gpu.name}`,
-      // Submits the queued commands and waits for the GPU to finish them (a read of a small
-      // tensor would not: tfjs keeps small tensors on the CPU).
-      prepare: (w) =>
-        synced(v.prepare(w), async () => {
-          const b = tf.backend() as unknown as { submitQueue(): void; queue: GPUQueue };
-          b.submitQueue();
-          await b.queue.onSubmittedWorkDone();
-        }),
+      // Reads back a value the GPU computes after everything queued so far (one queue, in
+      // order). A read of a tensor made from values would not wait: tfjs answers it from the
+      // CPU copy, and small ops run on the CPU.
+      prepare: (w) => {
+        const probe = tf.zeros([4096]);
+        const p = synced(v.prepare(w), async () => {
+          const last = tf.add(probe, 1);
+          await last.data();
+          last.dispose();
+        });
+        if (typeof p === "string") {
+          probe.dispose();
+          return p;
+        }
+        return { run: p.run, release: () => (p.release(), probe.dispose()) };
+      },
     };
   },
 };
