@@ -128,7 +128,13 @@ export const variants: Variants = {
           probe.dispose();
           return p;
         }
-        return { run: p.run, release: () => (p.release(), probe.dispose()) };
+        return {
+          run: p.run,
+          release: () => {
+            p.release();
+            probe.dispose();
+          },
+        };
       },
     };
   },

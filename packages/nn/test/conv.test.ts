@@ -217,7 +217,12 @@ describe("conv errors name the op and the shapes", () => {
       /conv2d: weight \[2, 4, 0, 3\] has an empty kernel dim/,
     ],
     ["bias", () => conv2d(x, w, f64([3], 3).float()), ShapeError, /bias must have shape \[2\]/],
-    ["dtypes", () => conv2d(x, f64([2, 4, 3, 3], 2)), DTypeError, /float64 with input float32/],
+    [
+      "dtypes",
+      () => conv2d(x, f64([2, 4, 3, 3], 2)),
+      DTypeError,
+      /got input float32, weight float64; cast the weight$/,
+    ],
     [
       "int input",
       () => conv2d(tensor([1, 2, 3, 4], { dtype: "int32", shape: [1, 1, 2, 2] }), w),
@@ -260,5 +265,17 @@ describe("a PyTorch CNN's state dict", () => {
       source: "tools/gen_conv_fixtures.py",
     });
     expect(Buffer.from(saved).equals(bytes)).toBe(true);
+  });
+});
+
+describe("conv dtype errors name every operand's dtype", () => {
+  it("an int32 input with a float32 weight", () => {
+    setBackend(cpu());
+    const x = tensor(new Int32Array(16), { shape: [1, 1, 4, 4] });
+    const w = tensor(new Float32Array(9), { shape: [1, 1, 3, 3] });
+    expect(() => conv2d(x, w)).toThrow(DTypeError);
+    expect(() => conv2d(x, w)).toThrow(
+      "conv2d: input, weight and bias must share one float dtype (float32 or float64), got input int32, weight float32; cast the input, e.g. x.float()",
+    );
   });
 });

@@ -213,3 +213,18 @@ describe("Dropout2d", () => {
     expect(memory().tensors).toBe(before);
   });
 });
+
+describe("pooling modules check their window when built", () => {
+  it("refuses a zero kernel, stride or negative padding in the constructor, as Conv2d does", () => {
+    expect(() => new MaxPool2d(0)).toThrow(
+      "MaxPool2d: kernelSize must be an integer >= 1 or a list of 2 of them, got 0",
+    );
+    expect(() => new AvgPool2d(2, { stride: 0 })).toThrow(
+      "AvgPool2d: stride must be an integer >= 1 or a list of 2 of them, got 0",
+    );
+    expect(() => new MaxPool2d(2, { padding: -1 })).toThrow(
+      /MaxPool2d: padding must be an integer >= 0/,
+    );
+    expect(new MaxPool2d([2, 3], { stride: null }).kernelSize).toEqual([2, 3]);
+  });
+});

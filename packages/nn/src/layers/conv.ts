@@ -94,8 +94,10 @@ function checkShapes(
     ["bias", bias],
   ] as const) {
     if (t && (!isFloating(t.dtype) || t.dtype !== input.dtype)) {
+      const got = [`input ${input.dtype}`, `weight ${weight.dtype}`];
+      if (bias) got.push(`bias ${bias.dtype}`);
       throw new DTypeError(
-        `${op}: input, weight and bias must share one float dtype, got ${what} ${t.dtype} with input ${input.dtype}`,
+        `${op}: input, weight and bias must share one float dtype (float32 or float64), got ${got.join(", ")}; ${what === "input" ? "cast the input, e.g. x.float()" : `cast the ${what}`}`,
       );
     }
   }

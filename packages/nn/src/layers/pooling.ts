@@ -434,6 +434,21 @@ export function adaptiveAvgPool2d(
 }
 
 /**
+ * A module's kernel size, stride, padding and dilation checked when it is built (ValueError, as
+ * the op would throw at the first forward), so a bad layer fails where it is written.
+ */
+function checkWindowArgs(
+  op: string,
+  kernelSize: Size2d,
+  o: { stride?: unknown; padding?: unknown; dilation?: unknown },
+): void {
+  pair(op, "kernelSize", kernelSize, 1);
+  if (o.stride !== undefined && o.stride !== null) pair(op, "stride", o.stride, 1);
+  if (o.padding !== undefined) pair(op, "padding", o.padding, 0);
+  if (o.dilation !== undefined) pair(op, "dilation", o.dilation, 1);
+}
+
+/**
  * Max pooling as a module (torch.nn.MaxPool2d): `maxPool2d(x, kernelSize, options)`. Its forward
  * returns one tensor, so `returnIndices` is refused with a ValueError: call `maxPool2d` with
  * `{ returnIndices: true }` for the indices.
@@ -444,6 +459,7 @@ export class MaxPool2d extends Module {
     readonly options: Omit<MaxPool2dOptions, "returnIndices"> = {},
   ) {
     super();
+    checkWindowArgs("MaxPool2d", kernelSize, options);
     if ((options as MaxPool2dOptions).returnIndices) {
       throw new ValueError(
         "MaxPool2d: returnIndices is not supported by the module, whose forward returns one tensor; call maxPool2d(x, kernelSize, { returnIndices: true })",
@@ -463,6 +479,7 @@ export class AvgPool2d extends Module {
     readonly options: AvgPool2dOptions = {},
   ) {
     super();
+    checkWindowArgs("AvgPool2d", kernelSize, options);
   }
 
   forward(x: Tensor): Tensor {
