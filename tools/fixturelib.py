@@ -576,6 +576,22 @@ def run_case(cases, entry, fn, args, error, classify):
     assert error is None, "%s: expected error %s, PyTorch succeeded" % (cid, error)
     return out, leaves
 
+
+def record_result(cases, entry, args, out, leaves, grad_out):
+    """Records in ``cases`` the value ``out`` and, for ``grad_out``, the gradient of every float
+    tensor arg (zeros where ``out`` does not depend on it; None for other args)."""
+    grads = list(torch.autograd.grad(out, leaves, grad_out, allow_unused=True)) if leaves else []
+    encoded = []
+    for a in args:
+        if isinstance(a, In) and a.values.is_floating_point():
+            g = grads.pop(0)
+            encoded.append(encode_tensor(g if g is not None else torch.zeros_like(a.values)))
+        else:
+            encoded.append(None)
+    entry["gradOutput"] = encode_tensor(grad_out)
+    entry["expected"] = {"value": encode_tensor(out), "grads": encoded}
+    cases.append(entry)
+
 def seed(name):
     """Reseed torch's global generator from ``name``: one section's data leaves the others'
     alone."""

@@ -198,18 +198,7 @@ def case(cid, op, fn, args, grad_out=None, error=None):
     if grad_out is None:
         grad_out = torch.ones_like(out)
     grad_out = grad_out.to(out.dtype)
-    grads = torch.autograd.grad(out, leaves, grad_out, allow_unused=True)
-    grads = list(grads)
-    encoded = []
-    for a in args:
-        if isinstance(a, fl.In) and a.values.is_floating_point():
-            g = grads.pop(0)
-            encoded.append(encode_tensor(g if g is not None else torch.zeros_like(a.values)))
-        else:
-            encoded.append(None)
-    entry["gradOutput"] = encode_tensor(grad_out)
-    entry["expected"] = {"value": encode_tensor(out), "grads": encoded}
-    CASES.append(entry)
+    fl.record_result(CASES, entry, args, out, leaves, grad_out)
 
 
 def grid_values(kinks):

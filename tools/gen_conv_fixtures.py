@@ -109,17 +109,7 @@ def case(cid, op, fn, args, error=None):
         return
     out, leaves = ran
     grad_out = rand(cid + "/gradOutput", out.shape, fl.OUT_DTYPE_NAMES[out.dtype])
-    grads = list(torch.autograd.grad(out, leaves, grad_out, allow_unused=True)) if leaves else []
-    encoded = []
-    for a in args:
-        if isinstance(a, fl.In) and a.values.is_floating_point():
-            g = grads.pop(0)
-            encoded.append(encode_tensor(g if g is not None else torch.zeros_like(a.values)))
-        else:
-            encoded.append(None)
-    entry["gradOutput"] = encode_tensor(grad_out)
-    entry["expected"] = {"value": encode_tensor(out), "grads": encoded}
-    CASES.append(entry)
+    fl.record_result(CASES, entry, args, out, leaves, grad_out)
 
 
 # --------------------------------------------------------------------------
