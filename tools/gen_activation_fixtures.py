@@ -63,7 +63,7 @@ import sys
 from collections import Counter
 
 import fixturelib as fl
-from fixturelib import F, FLOATS, INF, NAN, T, encode_tensor, torch
+from fixturelib import F, FLOATS, INF, NAN, T, torch
 
 DEFAULT_OUT = fl.FIXTURES / "activations.json"
 GENERATOR = "tools/gen_activation_fixtures.py"
