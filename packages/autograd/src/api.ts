@@ -43,6 +43,15 @@ export function backward(output: Tensor, gradient?: Tensor, options: BackwardOpt
   if (!gradient) seed.dispose();
 }
 
+/** `x` as an array of tensors (one tensor is wrapped), or ValueError naming `what`. */
+function tensorList(what: string, x: unknown): readonly Tensor[] {
+  const list = isTensor(x) ? [x] : x;
+  if (Array.isArray(list) && list.every(isTensor)) return list as Tensor[];
+  throw new ValueError(
+    `computeGrad: ${what} must be a tensor or an array of tensors, got ${Array.isArray(x) ? "an array holding a non-tensor" : typeof x}`,
+  );
+}
+
 /** Options of `computeGrad`. */
 export interface ComputeGradOptions extends BackwardOptions {
   /** Output gradients, one per output (default 1 for one-element outputs). */
@@ -56,12 +65,16 @@ export interface ComputeGradOptions extends BackwardOptions {
  * instead of accumulated into `.grad` (torch.autograd.grad). With `createGraph`, the returned
  * gradients are themselves differentiable. Only the ops on a path from the outputs to the inputs
  * run (and, without `retainGraph`, are freed): the history of an intermediate input is untouched.
+ * As in PyTorch, `outputs` and `inputs` may each be one tensor or an array; the result is always
+ * an array, one entry per input. Throws ValueError for anything else.
  */
 export function computeGrad(
-  outputs: readonly Tensor[],
-  inputs: readonly Tensor[],
+  outputs: Tensor | readonly Tensor[],
+  inputs: Tensor | readonly Tensor[],
   options: ComputeGradOptions = {},
 ): (Tensor | null)[] {
+  outputs = tensorList("outputs", outputs);
+  inputs = tensorList("inputs", inputs);
   outputs.forEach((o, i) => {
     checkRoot("computeGrad", o, options.gradOutputs?.[i]);
   });

@@ -63,3 +63,25 @@ describe("computeGrad w.r.t. an intermediate tensor", () => {
     );
   });
 });
+
+describe("computeGrad arguments (as torch.autograd.grad)", () => {
+  it("takes one tensor for outputs and for inputs", async () => {
+    const w = tensor(W, { dtype: "float64", requiresGrad: true });
+    const [gw] = computeGrad(sum(mul(w, w)), w);
+    await close(
+      gw,
+      W.map((v) => 2 * v),
+    );
+  });
+
+  it("names a bad argument", () => {
+    const w = tensor(W, { dtype: "float64", requiresGrad: true });
+    const y = sum(mul(w, w));
+    expect(() => computeGrad(y, [w, 3] as unknown as Tensor[])).toThrow(
+      "computeGrad: inputs must be a tensor or an array of tensors, got an array holding a non-tensor",
+    );
+    expect(() => computeGrad("y" as unknown as Tensor, [w])).toThrow(
+      "computeGrad: outputs must be a tensor or an array of tensors, got string",
+    );
+  });
+});

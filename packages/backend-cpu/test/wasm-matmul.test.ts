@@ -90,6 +90,21 @@ const CASES: Case[] = [
     out: [13, 19],
   },
   {
+    // The Wasm packers (pack.ts): column-major A over two row blocks (vector copies, an edge
+    // panel of 2 rows), row-major B packed (Mp > 16) with an edge panel of 6 columns.
+    name: "column-major A (70 rows), row-major B packed",
+    a: { shape: [70, 13], strides: [1, 70], size: 910 },
+    b: { shape: [13, 30], strides: [30, 1], size: 390 },
+    out: [70, 30],
+  },
+  {
+    // Transposes: row-major A with K % 4 = 3, column-major B with a stride-0 row of A.
+    name: "one row of A broadcast (stride 0), column-major B, K % 4 = 3",
+    a: { shape: [9, 23], strides: [0, 1], offset: 2, size: 25 },
+    b: { shape: [23, 17], strides: [1, 23], size: 391 },
+    out: [9, 17],
+  },
+  {
     name: "strided rows of A, every other column of B, transposed output",
     a: { shape: [6, 10], strides: [20, 1], size: 120 },
     b: { shape: [10, 9], strides: [18, 2], size: 180 },

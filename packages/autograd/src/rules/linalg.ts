@@ -3,6 +3,26 @@ import { matmul, reshape, type Tensor, transpose, unsqueeze } from "@nn/tensor";
 import type { GradRule } from "../rule.js";
 import { unbroadcast } from "./util.js";
 
+/**
+ * Whether `x` (at least 2-D) is the transpose of a row-major matrix in its last two dims: a
+ * `W.T` such as `linear`'s weight. Its gradient is then computed transposed, `(Y^T X^T)^T`
+ * instead of `X Y`, so that the transpose's own backward hands the weight a contiguous gradient
+ * and nothing is copied; each element is the same sum in the same order, so the values are
+ * bit-identical.
+ */
+function columnMajor(x: Tensor): boolean {
+  const n = x.ndim;
+  return (
+    n >= 2 && x.strides[n - 2] === 1 && x.strides[n - 1] === x.shape[n - 2] && x.shape[n - 1] !== 1
+  );
+}
+
+/** `x @ y`, written out in the layout of `like` (transposed when `like` is column-major). */
+function productLike(x: Tensor, y: Tensor, like: Tensor): Tensor {
+  if (!columnMajor(like)) return matmul(x, y);
+  return transpose(matmul(transpose(y, -1, -2), transpose(x, -1, -2)), -1, -2);
+}
+
 export const linalgRules: Record<string, GradRule> = {
   matmul: {
     saves: "inputs",
@@ -18,10 +38,10 @@ export const linalgRules: Record<string, GradRule> = {
       if (b.ndim === 1) outShape.push(1);
       const G = reshape(g, outShape);
       const ga = needsGrad[0]
-        ? reshape(unbroadcast(matmul(G, transpose(B, -1, -2)), A.shape, a.dtype), a.shape)
+        ? reshape(unbroadcast(productLike(G, transpose(B, -1, -2), A), A.shape, a.dtype), a.shape)
         : null;
       const gb = needsGrad[1]
-        ? reshape(unbroadcast(matmul(transpose(A, -1, -2), G), B.shape, b.dtype), b.shape)
+        ? reshape(unbroadcast(productLike(transpose(A, -1, -2), G, B), B.shape, b.dtype), b.shape)
         : null;
       return [ga, gb];
     },

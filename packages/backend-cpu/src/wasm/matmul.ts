@@ -2,8 +2,8 @@
  * float32 matmul in WebAssembly SIMD, generated at run time.
  *
  * A is packed into panels of MR = 4 rows (`[panel][k][4]`) and B into panels of NR = 8 columns
- * (`[panel][k][8]`; a row-major B is only copied, its rows padded to whole panels, and read in
- * place), zero-padded at the edges, in the module's own memory; a 4 × 8 tile of C
+ * (`[panel][k][8]`), zero-padded at the edges, in the module's own memory (row- and
+ * column-major operands by the Wasm packers of `pack.ts`, other strides in JS); a 4 × 8 tile of C
  * lives in eight f32x4 accumulators over a block of K (KC = 256) with `f32x4.mul` + `f32x4.add`
  * (or `f32x4.relaxed_madd` where the runtime validates it). The tile loops run inside Wasm:
  * for each B panel (KC × 8, in L1), over MC = 64 rows of A (MC × KC, in L2). Products
@@ -18,6 +18,7 @@
 import type { View } from "@nn/tensor";
 import { matmulLayout } from "../strided.js";
 import { advance, decrement, I32, op, V128, type WasmFunction } from "./asm.js";
+import { PanelPacker, panelSource } from "./pack.js";
 import { sharedScratch, type WasmScratch } from "./scratch.js";
 import { type PoolKernel, poolKernel, type ThreadPool } from "./threads.js";
 
@@ -30,20 +31,20 @@ const MC_PANELS = 16; // 64 rows of A per block
  * workers (tens of µs) costs more than it saves.
  */
 export const PARALLEL_MIN_WORK = 1 << 20;
-const GEMM_ARITY = 10;
+const GEMM_ARITY = 9;
 
 /**
- * `gemm(pa, pb, pc, mp, np, kc, sa, sb, ldc, kb)`: for each of `np` B panels (bytes apart `sb`,
- * starting at `pb`; a panel's 8 values of one k are `kb` bytes after those of the k before) and
+ * `gemm(pa, pb, pc, mp, np, kc, sa, sb, ldc)`: for each of `np` B panels (bytes apart `sb`,
+ * starting at `pb`) and
  * each of `mp` A panels (bytes apart `sa`, starting at `pa`), adds the product of `kc` steps of K
  * to the 4 × 8 tile of C at `pc` (rows `ldc` bytes apart). All counts are at least 1; all
  * addresses 16-byte aligned.
  */
 function gemmFunction(relaxed: boolean): WasmFunction {
-  const [pa, pb, pc, mp, np, kc, sa, sb, ldc, kb] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  const [jp, ip, a, ak, b, c, k, bcol, ccol] = [10, 11, 12, 13, 14, 15, 16, 17, 18];
-  const acc = (r: number, h: number) => 19 + 2 * r + h; // 19 .. 19 + 2 MR - 1
-  const [bv0, bv1, av] = [19 + 2 * MR, 20 + 2 * MR, 21 + 2 * MR];
+  const [pa, pb, pc, mp, np, kc, sa, sb, ldc] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [jp, ip, a, ak, b, c, k, bcol, ccol] = [9, 10, 11, 12, 13, 14, 15, 16, 17];
+  const acc = (r: number, h: number) => 18 + 2 * r + h; // 18 .. 18 + 2 MR - 1
+  const [bv0, bv1, av] = [18 + 2 * MR, 19 + 2 * MR, 20 + 2 * MR];
   const { get, set, i32, i32Add, i32Mul, block, loop, end, brIf } = op;
   const row = (r: number) =>
     r === 0 ? get(c) : [...get(c), ...get(ldc), ...i32(r), ...i32Mul, ...i32Add];
@@ -74,7 +75,7 @@ function gemmFunction(relaxed: boolean): WasmFunction {
     body.push(...get(ak), ...op.v128Load32Splat(4 * r), ...set(av));
     body.push(...madd(acc(r, 0), bv0), ...madd(acc(r, 1), bv1));
   }
-  body.push(...advance(ak, i32(4 * MR)), ...advance(b, get(kb)));
+  body.push(...advance(ak, i32(4 * MR)), ...advance(b, i32(4 * NR)));
   body.push(...decrement(k), ...brIf(0), ...end);
   for (let r = 0; r < MR; r++) {
     body.push(...row(r), ...get(acc(r, 0)), ...op.v128Store(0));
@@ -104,12 +105,15 @@ export class WasmMatmul {
   private readonly gemm: Gemm;
   /** The gemm kernel as worker threads run it. */
   private readonly kernel: PoolKernel;
+  /** Packs row- and column-major operands in Wasm (`pack.ts`). */
+  private readonly panels: PanelPacker;
 
   private constructor(bytes: Uint8Array<ArrayBuffer>, relaxed: boolean, scratch: WasmScratch) {
     this.scratch = scratch;
     this.gemm = scratch.instantiate(bytes).gemm as Gemm;
     this.kernel = poolKernel(bytes, "gemm", this.gemm);
     this.relaxed = relaxed;
+    this.panels = new PanelPacker(scratch);
   }
 
   /**
@@ -158,22 +162,22 @@ export class WasmMatmul {
     const aWords = Mp * MR * K;
     const bWords = Np * NR * K;
     const cWords = Mp * MR * ldN;
-    if (!this.scratch.ensure(4 * (aWords + bWords + cWords))) return false;
-    const f = this.scratch.f32;
     const [pa, pb, pc] = [0, aWords, aWords + bWords]; // in floats
-    // A row-major B that the gemm reads once (A in one block of MC rows) is copied row by row
-    // (rows padded to whole panels), not packed: its panels are then 8 floats apart, one row of
-    // B from one k to the next. Packing pays where each panel is read again for every block of
-    // A (measured: a [64,288] x [288,12544] product 12% faster, [288,64] x [64,12544] 6% slower).
-    const rowsB = bn === 1 && Mp <= MC_PANELS && B instanceof Float32Array;
     const [sa, ldc] = [4 * MR * K, 4 * ldN]; // in bytes
-    const [sb, kb] = rowsB ? [4 * NR, 4 * ldN] : [4 * NR * K, 4 * NR];
-    const grid = { pa: 4 * pa, pb: 4 * pb, pc: 4 * pc, Mp, Np, K, sa, sb, ldc, kb };
+    const sb = 4 * NR * K;
+    const grid = { pa: 4 * pa, pb: 4 * pb, pc: 4 * pc, Mp, Np, K, sa, sb, ldc };
     const pool = threadPool && M * N * K >= minWork ? threadPool() : undefined;
     const threads = pool?.threads ?? 1;
     let shares = gemmShares(grid, threads);
     // A K so long that the calls overflow the pool's control block runs on this thread.
     if (pool && shares.flat().length > pool.capacity(1)) shares = gemmShares(grid, 1);
+    // Raw copies of the operands go past C, where the Wasm packers read them (see `panels`).
+    const rawA = pc + cWords;
+    const spanA = panelSource(A, am, ak, M, K);
+    const rawB = rawA + 4 * Math.ceil(spanA / 4);
+    const spanB = panelSource(B, bn, bk, N, K);
+    if (!this.scratch.ensure(4 * (rawB + spanB))) return false;
+    const f = this.scratch.f32;
     let packedA = -1;
     let packedB = -1;
     for (let p = 0; p < cBase.length; p++) {
@@ -181,12 +185,17 @@ export class WasmMatmul {
       const bo = bBase[p] as number;
       const co = cBase[p] as number;
       if (ao !== packedA) {
-        packA(f, pa, A, ao, am, ak, M, K);
+        if (spanA) {
+          f.set((A as Float32Array).subarray(ao, ao + spanA), rawA);
+          this.panels.pack(f, pa, rawA, am, ak, M, K, MR);
+        } else packA(f, pa, A, ao, am, ak, M, K);
         packedA = ao;
       }
       if (bo !== packedB) {
-        if (rowsB) copyRowsB(f, pb, B as Float32Array, bo, bk, N, ldN, K);
-        else packB(f, pb, B, bo, bk, bn, N, K);
+        if (spanB) {
+          f.set((B as Float32Array).subarray(bo, bo + spanB), rawB);
+          this.panels.pack(f, pb, rawB, bn, bk, N, K, NR);
+        } else packB(f, pb, B, bo, bk, bn, N, K);
         packedB = bo;
       }
       f.fill(0, pc, pc + cWords);
@@ -219,7 +228,6 @@ interface GemmGrid {
   sa: number;
   sb: number;
   ldc: number;
-  kb: number;
 }
 
 /**
@@ -243,7 +251,7 @@ function gemmShares(g: GemmGrid, threads: number): number[][] {
       for (let i0 = i1; i0 < i2; i0 += MC_PANELS) {
         calls.push(
           g.pa + i0 * g.sa + 4 * MR * k0,
-          g.pb + j1 * g.sb + g.kb * k0,
+          g.pb + j1 * g.sb + 4 * NR * k0,
           g.pc + i0 * MR * g.ldc + j1 * 4 * NR,
           Math.min(MC_PANELS, i2 - i0),
           j2 - j1,
@@ -251,7 +259,6 @@ function gemmShares(g: GemmGrid, threads: number): number[][] {
           g.sa,
           g.sb,
           g.ldc,
-          g.kb,
         );
       }
     }
@@ -290,27 +297,6 @@ function packA(
         for (let r = 0; r < MR; r++) f[dst + r] = r < rows ? (A[s + r * am] as number) : 0;
       }
     }
-  }
-}
-
-/**
- * Copies K × N of a row-major B (row stride bk from bo) into rows of `ld` floats at `at`, the
- * columns past N zero: each row is one `set`, and the gemm reads its panels in place.
- */
-function copyRowsB(
-  f: Float32Array,
-  at: number,
-  B: Float32Array,
-  bo: number,
-  bk: number,
-  N: number,
-  ld: number,
-  K: number,
-): void {
-  for (let k = 0; k < K; k++) {
-    const dst = at + k * ld;
-    f.set(B.subarray(bo + k * bk, bo + k * bk + N), dst);
-    if (ld > N) f.fill(0, dst + N, dst + ld);
   }
 }
 
