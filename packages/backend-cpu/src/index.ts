@@ -31,6 +31,7 @@ import { ElementwiseCompiler } from "./elementwise.js";
 import * as k from "./kernels.js";
 import { coreCount, defaultMaxMemoryBytes } from "./machine.js";
 import { WasmElementwise } from "./wasm/elementwise.js";
+import type { WasmHeap } from "./wasm/heap.js";
 import { PARALLEL_MIN_WORK, WasmMatmul } from "./wasm/matmul.js";
 import { WasmReduce } from "./wasm/reduce.js";
 import { sharedScratch } from "./wasm/scratch.js";
@@ -106,7 +107,8 @@ function getWasmMatmul(): WasmMatmul | undefined {
 const instances = () => shared("@nn/backend-cpu/instances@1", () => ({ next: 0 }));
 
 /**
- * The CPU backend. Buffers are TypedArrays; kernels run synchronously: on the calling thread,
+ * The CPU backend. Buffers are TypedArrays (float32, int32 and bool ones of 256 bytes or more
+ * views of the shared Wasm heap, `wasm/heap.ts`); kernels run synchronously: on the calling thread,
  * except large float32 matmuls and Wasm elementwise launches, which it splits across worker
  * threads and waits for (`info`).
  */
@@ -147,6 +149,7 @@ export class CpuBackend implements Backend {
       maxMemoryBytes,
     };
     this.wasmMatmul = (options.wasm ?? true) ? getWasmMatmul() : undefined;
+    this.#heap = this.wasmMatmul ? sharedScratch().heap : undefined;
     // Where the matmul validates, so does SIMD for the elementwise kernels.
     this.compiler = new ElementwiseCompiler(
       this.wasmMatmul ? new WasmElementwise(sharedScratch(), this.#pool) : undefined,
@@ -179,13 +182,23 @@ export class CpuBackend implements Backend {
   };
 
   readonly #buffers = new BufferPool();
+  /** The Wasm heap where float32, int32 and bool tensors live (`wasm/heap.ts`), if any. */
+  readonly #heap: WasmHeap | undefined;
+
+  /**
+   * Bytes of WebAssembly memory now (the heap of tensors and the kernels' scratch, shared by
+   * every `cpu()` of the process; it never shrinks, freed blocks are reused), 0 without Wasm.
+   */
+  get wasmMemoryBytes(): number {
+    return this.wasmMatmul ? sharedScratch().bytes : 0;
+  }
 
   alloc(dtype: DType, size: number): BackendBuffer {
-    return this.#buffers.take(dtype, size);
+    return this.#heap?.alloc(dtype, size) ?? this.#buffers.take(dtype, size);
   }
 
   free(buffer: BackendBuffer): void {
-    this.#buffers.give(buffer as DataArray);
+    if (!this.#heap?.free(buffer as DataArray)) this.#buffers.give(buffer as DataArray);
   }
 
   write(buffer: BackendBuffer, data: DataArray): void {

@@ -141,6 +141,8 @@ export const op = {
   /** Relaxed SIMD `a * b + c` (fused where the CPU has FMA). Stack: a, b, c. */
   f32x4RelaxedMadd: simd(0x105),
   f32Const: (x: number) => [0x43, ...new Uint8Array(new Float32Array([x]).buffer)],
+  /** Bulk memory `memory.fill`; stack: address, byte value, count. */
+  memoryFill: [0xfc, 0x0b, 0x00],
 };
 
 /** One function: its parameter and result types, extra locals (type per local) and body. */

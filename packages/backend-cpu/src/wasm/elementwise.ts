@@ -15,11 +15,11 @@
  * as the JS path's Math.fround of the double result); bool nodes are lane masks, bool inputs
  * and outputs bytes (0 / 1) as in their Uint8Arrays. A kernel with a node of another dtype, or
  * an op this file does not vectorise (pow, atan2, fmod), stays on the JS path; so does a launch
- * with an argument out of a function's range (sin, cos of |x| >= 1e6). Operands are copied into
- * the shared scratch memory and the results out; the entry takes byte offsets, so buffers
- * living in Wasm memory can drop the copies.
+ * with an argument out of a function's range (sin, cos of |x| >= 1e6). The entry takes byte
+ * addresses: tensors in the Wasm heap (`heap.ts`) are read and written where they are, others
+ * are copied into the scratch block and the results out.
  */
-import type { DType, ExprNode, Kernel, View } from "@nn/tensor";
+import type { DataArray, DType, ExprNode, Kernel, View } from "@nn/tensor";
 import { topoOrder } from "@nn/tensor/internal";
 import { collapse, isContiguous, isScalar, offsets } from "../strided.js";
 import { advance, decrement, F32, I32, op, V128, type WasmFunction } from "./asm.js";
@@ -167,14 +167,15 @@ function binaryF32(name: string, a: m.V, b: m.V): m.V | undefined {
  * The kernel function `run(rows, cols4, in0, ..., out0, ..., p0, ...) -> i32`: byte offsets of
  * each input (`kinds`) and output (rows of `cols4` vectors, contiguous), then the params (f32; a
  * bool param is an i32 lane mask, 0 or -1); returns 1 when a lane was out of a function's
- * range (see `Body.outOfRange`), else 0. Undefined when the kernel is not vectorisable.
+ * range (see `Body.outOfRange`), else 0; `mayBail` says whether it ever can. Undefined when the
+ * kernel is not vectorisable.
  */
 function kernelFunction(
   k: Kernel,
   kinds: readonly InputKind[],
   nOut: number,
   paramTypes: readonly DType[],
-): WasmFunction | undefined {
+): (WasmFunction & { mayBail: boolean }) | undefined {
   const nIn = kinds.length;
   const nParams = paramTypes.length;
   // i32 locals: rows, cols4, input offsets, output offsets (params), then the loop state.
@@ -291,6 +292,7 @@ function kernelFunction(
   ];
   const numV128 = flag + 1 - firstV128;
   return {
+    mayBail: inner.outOfRange.length > 0,
     name: "run",
     results: [I32],
     params: [
@@ -450,6 +452,9 @@ export class WasmElementwise {
   /** Launches of at least this many elements run on the pool's threads (tests lower it). */
   parallelMinElements = PARALLEL_MIN_ELEMENTS;
   readonly #offsets: number[] = [];
+  readonly #inPlace: boolean[] = [];
+  /** Kernels that can bail out (sin, cos): see `kernelFunction`. */
+  readonly #bails = new WeakSet<PoolKernel>();
   /** Modules compiled (tests check that a repeated launch compiles nothing). */
   compileCount = 0;
   /** Launches run in Wasm (tests check that the Wasm path is taken). */
@@ -479,27 +484,59 @@ export class WasmElementwise {
     const { rows, cols, kinds, rowsAt } = layout;
     const kernel = this.#entry(k, kinds, outputs.length);
     if (kernel === null) return false;
-    // Regions, 16-byte aligned: each input by its kind, then the outputs.
+    // Operands in the heap (`heap.ts`) are read and written in place: a `v` input (rows of
+    // whole vectors, or one row: the last vector reads at most 3 elements past it, still in its
+    // block), and an output whose last vector's spare lanes land in its own block's padding.
+    // An output may be an input read in place only as the very same view (each vector is read
+    // before it is written; an optimizer's update works so), and shares no array with any input
+    // where the kernel can bail out (the JS rerun must find its inputs untouched). The rest get
+    // regions of the scratch block, 16-byte aligned: each input by its kind, then the outputs.
     const cols4 = pad4(cols);
     const full = rows * cols4;
     const bytes = (v: View) => (v.dtype === "bool" ? 1 : 4);
     const elements = (kind: InputKind) =>
       kind === "v" ? full : kind === "s" ? 1 : kind === "r" ? rows : cols4;
+    const scratch = this.#scratch;
+    const heap = scratch.heap;
     const offsets = this.#offsets;
     offsets.length = 0;
     let at = 0;
     for (let j = 0; j < inputs.length; j++) {
-      offsets.push(at);
-      at += pad16(elements(kinds[j] as InputKind) * bytes(inputs[j] as View));
+      const v = inputs[j] as View;
+      const addr = kinds[j] === "v" && !rowsAt?.[j] ? heap.addressOf(v.buffer as DataArray) : -1;
+      if (addr >= 0) offsets.push(-1 - (addr + v.offset * bytes(v)));
+      else {
+        offsets.push(at);
+        at += pad16(elements(kinds[j] as InputKind) * bytes(v));
+      }
     }
+    const mayBail = this.#bails.has(kernel);
     for (const v of outputs) {
-      offsets.push(at);
-      at += pad16(full * bytes(v));
+      const tail = full === size || v.offset + size === (v.buffer as DataArray).length;
+      const clash = inputs.some(
+        (x, j) =>
+          x.buffer === v.buffer &&
+          (mayBail || (x.offset !== v.offset && (offsets[j] as number) < 0)),
+      );
+      const addr = tail && !clash ? heap.addressOf(v.buffer as DataArray) : -1;
+      if (addr >= 0) offsets.push(-1 - (addr + v.offset * bytes(v)));
+      else {
+        offsets.push(at);
+        at += pad16(full * bytes(v));
+      }
     }
-    const scratch = this.#scratch;
     if (!scratch.ensure(at)) return false;
+    // In-place operands were marked -1 - address; the rest become addresses in the block.
+    const inPlace = this.#inPlace;
+    inPlace.length = 0;
+    for (let j = 0; j < offsets.length; j++) {
+      const off = offsets[j] as number;
+      inPlace.push(off < 0);
+      offsets[j] = off < 0 ? -1 - off : scratch.base + off;
+    }
     const mem = (v: View) => (v.dtype === "bool" ? scratch.u8 : scratch.f32);
     for (let j = 0; j < inputs.length; j++) {
+      if (inPlace[j]) continue;
       const v = inputs[j] as View;
       const kind = kinds[j];
       const n = kind === "v" ? size : kind === "s" ? 1 : kind === "r" ? rows : cols;
@@ -533,6 +570,7 @@ export class WasmElementwise {
       if (pool.run(kernel, shares[0]?.length ?? 0, shares) !== 0) return false;
     } else if (kernel.fn(...args) !== 0) return false;
     for (let j = 0; j < outputs.length; j++) {
+      if (inPlace[inputs.length + j]) continue;
       const v = outputs[j] as View;
       const from = mem(v);
       copy(
@@ -565,6 +603,7 @@ export class WasmElementwise {
       entry = bytes
         ? poolKernel(bytes, "run", this.#scratch.instantiate(bytes).run as Entry)
         : null;
+      if (entry && fn?.mayBail) this.#bails.add(entry);
       if (entry) this.compileCount++;
       this.#cache.set(key, entry);
     }

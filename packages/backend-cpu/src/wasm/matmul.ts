@@ -15,7 +15,7 @@
  * by the same instructions on the same packed data whichever thread runs it, so results are
  * bit-identical for any thread count. Packing and copying out stay on the calling thread.
  */
-import type { View } from "@nn/tensor";
+import type { DataArray, View } from "@nn/tensor";
 import { matmulLayout } from "../strided.js";
 import { advance, decrement, I32, op, V128, type WasmFunction } from "./asm.js";
 import { PanelPacker, panelSource } from "./pack.js";
@@ -162,22 +162,36 @@ export class WasmMatmul {
     const aWords = Mp * MR * K;
     const bWords = Np * NR * K;
     const cWords = Mp * MR * ldN;
-    const [pa, pb, pc] = [0, aWords, aWords + bWords]; // in floats
     const [sa, ldc] = [4 * MR * K, 4 * ldN]; // in bytes
     const sb = 4 * NR * K;
-    const grid = { pa: 4 * pa, pb: 4 * pb, pc: 4 * pc, Mp, Np, K, sa, sb, ldc };
-    const pool = threadPool && M * N * K >= minWork ? threadPool() : undefined;
-    const threads = pool?.threads ?? 1;
-    let shares = gemmShares(grid, threads);
-    // A K so long that the calls overflow the pool's control block runs on this thread.
-    if (pool && shares.flat().length > pool.capacity(1)) shares = gemmShares(grid, 1);
-    // Raw copies of the operands go past C, where the Wasm packers read them (see `panels`).
-    const rawA = pc + cWords;
+    // Operands in the heap (`heap.ts`) are packed from where they are; others are first copied
+    // raw into the scratch block, past the panels. A contiguous C of whole tiles (rows a
+    // multiple of 4, columns of 8) is written in place; otherwise through the scratch block.
+    const heap = this.scratch.heap;
     const spanA = panelSource(A, am, ak, M, K);
-    const rawB = rawA + 4 * Math.ceil(spanA / 4);
     const spanB = panelSource(B, bn, bk, N, K);
-    if (!this.scratch.ensure(4 * (rawB + spanB))) return false;
+    const atA = spanA ? heap.addressOf(A as DataArray) : -1;
+    const atB = spanB ? heap.addressOf(B as DataArray) : -1;
+    const atC = cn === 1 && cm === ldN && M % MR === 0 ? heap.addressOf(C as DataArray) : -1;
+    let words = aWords + bWords; // the scratch block's layout, in floats from its base
+    const pcAt = words;
+    if (atC < 0) words += cWords;
+    const rawA = words;
+    if (spanA && atA < 0) words += 4 * Math.ceil(spanA / 4);
+    const rawB = words;
+    if (spanB && atB < 0) words += spanB;
+    if (!this.scratch.ensure(4 * words)) return false;
     const f = this.scratch.f32;
+    const o = this.scratch.base / 4;
+    const [pa, pb] = [o, o + aWords];
+    const pool = threadPool && M * N * K >= minWork ? threadPool() : undefined;
+    const shares = (pc: number) => {
+      const grid = { pa: 4 * pa, pb: 4 * pb, pc: 4 * pc, Mp, Np, K, sa, sb, ldc };
+      const s = gemmShares(grid, pool?.threads ?? 1);
+      // A K so long that the calls overflow the pool's control block runs on this thread.
+      return pool && s.flat().length > pool.capacity(1) ? gemmShares(grid, 1) : s;
+    };
+    const scratchShares = atC < 0 ? shares(o + pcAt) : undefined;
     let packedA = -1;
     let packedB = -1;
     for (let p = 0; p < cBase.length; p++) {
@@ -185,26 +199,31 @@ export class WasmMatmul {
       const bo = bBase[p] as number;
       const co = cBase[p] as number;
       if (ao !== packedA) {
-        if (spanA) {
-          f.set((A as Float32Array).subarray(ao, ao + spanA), rawA);
-          this.panels.pack(f, pa, rawA, am, ak, M, K, MR);
+        if (atA >= 0) this.panels.pack(f, pa, atA / 4 + ao, am, ak, M, K, MR);
+        else if (spanA) {
+          f.set((A as Float32Array).subarray(ao, ao + spanA), o + rawA);
+          this.panels.pack(f, pa, o + rawA, am, ak, M, K, MR);
         } else packA(f, pa, A, ao, am, ak, M, K);
         packedA = ao;
       }
       if (bo !== packedB) {
-        if (spanB) {
-          f.set((B as Float32Array).subarray(bo, bo + spanB), rawB);
-          this.panels.pack(f, pb, rawB, bn, bk, N, K, NR);
+        if (atB >= 0) this.panels.pack(f, pb, atB / 4 + bo, bn, bk, N, K, NR);
+        else if (spanB) {
+          f.set((B as Float32Array).subarray(bo, bo + spanB), o + rawB);
+          this.panels.pack(f, pb, o + rawB, bn, bk, N, K, NR);
         } else packB(f, pb, B, bo, bk, bn, N, K);
         packedB = bo;
       }
-      f.fill(0, pc, pc + cWords);
-      if (pool && shares.length > 1) pool.run(this.kernel, GEMM_ARITY, shares);
+      const pc = atC >= 0 ? atC / 4 + co : o + pcAt;
+      heap.zero(4 * pc, 4 * cWords);
+      const jobs = scratchShares ?? shares(pc);
+      if (pool && jobs.length > 1) pool.run(this.kernel, GEMM_ARITY, jobs);
       else {
-        const calls = shares[0] as number[];
+        const calls = jobs[0] as number[];
         const g = this.gemm;
         for (let i = 0; i < calls.length; i += GEMM_ARITY) g(...calls.slice(i, i + GEMM_ARITY));
       }
+      if (atC >= 0) continue;
       if (cn === 1 && C instanceof Float32Array) {
         for (let i = 0; i < M; i++) C.set(f.subarray(pc + i * ldN, pc + i * ldN + N), co + i * cm);
       } else {

@@ -227,25 +227,26 @@ export class WasmReduce {
     const s = this.#scratch;
     if (!s.ensure(inBytes + outBytes)) return false;
     const f32 = s.f32;
+    const [at, out] = [s.base, s.base + inBytes]; // bytes
     const x = input.buffer as Float32Array;
     if (n === rowWords) {
-      f32.set(x.subarray(input.offset, input.offset + rows * n), 0);
+      f32.set(x.subarray(input.offset, input.offset + rows * n), at / 4);
     } else {
       const pad = op === "sum" ? 0 : op === "max" ? -Infinity : Infinity;
       for (let r = 0; r < rows; r++) {
         const from = input.offset + r * n;
-        f32.set(x.subarray(from, from + n), r * rowWords);
-        f32.fill(pad, r * rowWords + n, (r + 1) * rowWords);
+        f32.set(x.subarray(from, from + n), at / 4 + r * rowWords);
+        f32.fill(pad, at / 4 + r * rowWords + n, at / 4 + (r + 1) * rowWords);
       }
     }
     const y = output.buffer as Float32Array;
     if (op === "sum") {
-      this.#fns.sum(rows, rowWords / 4, BLOCK / 4, 0, inBytes);
-      const sums = new Float64Array(s.memory.buffer, inBytes, rows * blocks);
+      this.#fns.sum(rows, rowWords / 4, BLOCK / 4, at, out);
+      const sums = new Float64Array(s.memory.buffer, out, rows * blocks);
       for (let r = 0; r < rows; r++) y[output.offset + r] = pairwise(sums, r * blocks, blocks);
     } else {
-      this.#fns[op](rows, rowWords / 16, 0, inBytes);
-      y.set(f32.subarray(inBytes / 4, inBytes / 4 + rows), output.offset);
+      this.#fns[op](rows, rowWords / 16, at, out);
+      y.set(f32.subarray(out / 4, out / 4 + rows), output.offset);
     }
     this.launchCount++;
     return true;

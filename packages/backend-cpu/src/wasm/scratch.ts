@@ -1,4 +1,5 @@
-import { type WasmFunction, wasmModule } from "./asm.js";
+import { I32, op, type WasmFunction, wasmModule } from "./asm.js";
+import { blockClass, WasmHeap } from "./heap.js";
 
 /** The maximum of a shared scratch memory: 4 GiB, all a 32-bit Wasm memory can address. */
 export const SHARED_MAX_PAGES = 65536;
@@ -29,26 +30,40 @@ function createMemory(): { memory: WebAssembly.Memory; whyNotShared?: string } {
 
 /**
  * The one WebAssembly memory that every Wasm kernel of this package works in (matmul and the
- * elementwise kernels import it as `env.memory`). Kernels run synchronously and never nest, so
- * each copies its operands in from byte 0, runs, and copies its results out. It only grows:
- * Wasm memory never shrinks. Shared (a `SharedArrayBuffer` underneath) where the runtime
+ * elementwise kernels import it as `env.memory`): the heap of tensors (`heap.ts`) and one
+ * scratch block, where kernels pack or copy operands that are not in place. Kernels run
+ * synchronously and never nest, so they share the block: each asks `ensure` for the bytes it
+ * needs and works from `base`. Shared (a `SharedArrayBuffer` underneath) where the runtime
  * allows, so that worker threads can work in it; a grow is then seen by every thread.
  */
 export class WasmScratch {
   readonly memory: WebAssembly.Memory;
   /** Why the memory is not shared (so no worker threads), or undefined when it is. */
   readonly whyNotShared: string | undefined;
-  /** A float32 view of the whole memory (renewed when the memory grows). */
-  f32: Float32Array;
-  /** A byte view of the whole memory (for bool operands; renewed with `f32`). */
-  u8: Uint8Array;
+  /** The tensors' blocks (and the scratch block's). */
+  readonly heap: WasmHeap;
+  /** Byte address of the scratch block (16-byte aligned); valid after `ensure`. */
+  base = 0;
+  #bytes = 0;
 
   constructor() {
     const { memory, whyNotShared } = createMemory();
     this.memory = memory;
     this.whyNotShared = whyNotShared;
-    this.f32 = new Float32Array(memory.buffer);
-    this.u8 = new Uint8Array(memory.buffer);
+    // `TypedArray.fill` on a shared buffer stores one element at a time (about 30x slower than
+    // on a plain one, measured); Wasm's `memory.fill` is a memset.
+    const zero: WasmFunction = {
+      name: "zero",
+      params: [I32, I32],
+      results: [],
+      locals: [],
+      body: [...op.get(0), ...op.i32(0), ...op.get(1), ...op.memoryFill],
+    };
+    this.heap = new WasmHeap(memory, whyNotShared === undefined);
+    this.heap.zero = this.instantiate(this.moduleBytes([zero])).zero as (
+      at: number,
+      bytes: number,
+    ) => void;
   }
 
   /** Whether the memory is shared (worker threads can use it). */
@@ -56,27 +71,32 @@ export class WasmScratch {
     return this.whyNotShared === undefined;
   }
 
-  /** Bytes of the memory now. */
-  get bytes(): number {
-    return this.memory.buffer.byteLength;
+  /** A float32 view of the whole memory (renewed when it grows: read it after `ensure`). */
+  get f32(): Float32Array {
+    return this.heap.f32;
   }
 
-  /** Grows the memory to at least `bytes`; false when it cannot grow that far. */
+  /** A byte view of the whole memory (for bool operands; renewed with `f32`). */
+  get u8(): Uint8Array {
+    return this.heap.u8;
+  }
+
+  /** Bytes of the memory now. */
+  get bytes(): number {
+    return this.heap.bytes;
+  }
+
+  /**
+   * Makes the scratch block at least `bytes` long (a bigger block replaces a smaller one, which
+   * goes back to the heap; `base` moves); false when the memory cannot grow that far.
+   */
   ensure(bytes: number): boolean {
-    // `f32` spans the whole memory (and is empty once a grow detached a plain memory's buffer;
-    // a shared one's old buffer keeps its length), so this check reads no `memory.buffer`,
-    // which costs about as much as a small kernel.
-    if (bytes <= this.f32.byteLength) return true;
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) {
-      try {
-        this.memory.grow(Math.ceil((bytes - have) / 65536));
-      } catch {
-        return false;
-      }
-    }
-    this.f32 = new Float32Array(this.memory.buffer);
-    this.u8 = new Uint8Array(this.memory.buffer);
+    if (bytes <= this.#bytes) return true;
+    const at = this.heap.block(bytes);
+    if (at < 0) return false;
+    if (this.#bytes) this.heap.release(this.base, this.#bytes);
+    this.base = at;
+    this.#bytes = blockClass(bytes);
     return true;
   }
 
