@@ -174,15 +174,33 @@ function sumFloat32(
   const outs = trailingContiguous(output.shape, output.strides, 0)
     ? undefined
     : offsets(output.shape, output.strides, output.offset);
-  const inner = direct ? undefined : offsets(input.shape.slice(keep), input.strides.slice(keep), 0);
+  // The reduced dims merged (as in sumRuns), to gather a block in runs of its innermost one.
+  const block = collapse(input.shape.slice(keep), [
+    { strides: input.strides.slice(keep) } as unknown as View,
+  ]);
+  const shape = block.shape;
+  const strides = block.strides[0] as number[];
+  const inner = shape[shape.length - 1] as number;
+  const step = strides[strides.length - 1] as number;
+  const idx = new Array<number>(shape.length).fill(0);
   const row = new Float32Array(direct ? 0 : n);
   const partials = new Float32Array(Math.ceil(n / SUM_BLOCK));
   for (let o = 0; o < count; o++) {
     const base = bases === undefined ? input.offset + o * n : (bases[o] as number);
     let sum: number;
-    if (inner === undefined) sum = rowSum32(x, base, n, partials);
+    if (direct) sum = rowSum32(x, base, n, partials);
     else {
-      for (let r = 0; r < n; r++) row[r] = x[base + (inner[r] as number)] as number;
+      let at = base;
+      idx.fill(0);
+      for (let w = 0; w < n; ) {
+        for (let q = 0, i = at; q < inner; q++, i += step) row[w++] = x[i] as number;
+        for (let d = shape.length - 2; d >= 0; d--) {
+          at += strides[d] as number;
+          if (++(idx[d] as number) < (shape[d] as number)) break;
+          at -= (strides[d] as number) * (shape[d] as number);
+          idx[d] = 0;
+        }
+      }
       sum = rowSum32(row, 0, n, partials);
     }
     y[outs === undefined ? output.offset + o : (outs[o] as number)] = sum;
