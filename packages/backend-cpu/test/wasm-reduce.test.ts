@@ -156,6 +156,26 @@ describe("float32 sums accumulate in float32", () => {
     });
   }
 
+  it("sums strided blocks (runs of a permutation, a step-2 slice) in the same order", () => {
+    const x = data(1200, false);
+    // [6, 4, 50] seen as [4, 6, 50] (a conv bias gradient's layout), the last two dims reduced:
+    // 300 elements per output in six runs of 50, three blocks.
+    const perm = new Float32Array(4);
+    cpu().reduce("sum", { ...view(x, [4, 6, 50]), strides: [50, 200, 1] }, 2, view(perm, [4]));
+    for (let o = 0; o < 4; o++) {
+      const gathered = Array.from(
+        { length: 300 },
+        (_, r) => x[Math.floor(r / 50) * 200 + o * 50 + (r % 50)] as number,
+      );
+      expect(perm[o]).toBe(orderedSum(gathered, 0, 300));
+    }
+    // Every other element of [2, 600]'s rows, from offset 1.
+    const sliced = new Float32Array(2);
+    cpu().reduce("sum", { ...view(x, [2, 300], 1), strides: [600, 2] }, 1, view(sliced, [2]));
+    for (let o = 0; o < 2; o++) expect(sliced[o]).toBe(orderedSum(x, 1 + o * 600, 300, 2));
+    expect([...perm, ...sliced].every(Number.isFinite)).toBe(true);
+  });
+
   it("sums [1e8, 1, -1e8, 1] to PyTorch's 1 (a float64 accumulator gives 2)", () => {
     const x = new Float32Array([1e8, 1, -1e8, 1]);
     const out = new Float32Array(1);
