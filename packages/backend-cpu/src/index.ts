@@ -57,7 +57,9 @@ export interface CpuOptions {
    * ulp of the JS path's correctly rounded ones, erf within 3, sin and cos within 1 for
    * |x| < 1e6 (a launch with larger arguments reruns in JS), the rest bit-identical; pow,
    * atan2 and fmod stay in JS), and float32 sum, max
-   * and min over contiguous rows (`wasm/reduce.ts`; sums still accumulate in float64).
+   * and min over contiguous rows (`wasm/reduce.ts`). float32 sums accumulate in float32 either
+   * way, in one order that depends on the reduced length only (`sum32.ts`), so this option (or
+   * a strided view, which the JS path takes) does not change their bits.
    */
   wasm?: boolean;
   /**

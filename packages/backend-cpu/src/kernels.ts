@@ -2,6 +2,7 @@
 import { IndexError, type RandomDistribution, type ReduceOp, type View } from "@nn/tensor";
 import { boxMuller, philox4x32, seedWords, uniform24, uniform53 } from "@nn/tensor/internal";
 import { collapse, forEachRun3, matmulLayout, offsets } from "./strided.js";
+import { rowSum32, SUM_BLOCK } from "./sum32.js";
 
 type Arr = { [i: number]: number; length: number };
 
@@ -33,7 +34,8 @@ function trailingContiguous(
  * ranges; where the whole input and the output are contiguous too, the bases are `offset + o * n`
  * and no offset table is built. Otherwise it falls back to `reduceStrided`. Both visit the
  * reduced elements in the same row-major order with the same accumulation, so their results are
- * bit-identical (sums and products in doubles, int32 outputs wrapping; NaN propagation; the
+ * bit-identical (float32 sums in float32 in the order of `sum32.ts`, which the Wasm kernel
+ * shares; other sums and products in doubles, int32 outputs wrapping; NaN propagation; the
  * first index of the extreme or of the first NaN for argmax/argmin).
  *
  * @param op - the reduction.
@@ -49,6 +51,10 @@ export function reduce(
   output: View,
   y: Arr,
 ): void {
+  if (op === "sum" && output.dtype === "float32") {
+    sumFloat32(input, x, reduceDims, output, y, true);
+    return;
+  }
   const nd = input.shape.length;
   const keep = nd - reduceDims;
   let n = 1;
@@ -140,6 +146,68 @@ export function reduce(
 }
 
 /**
+ * float32 `sum`: each reduced block, read in row-major order, summed in float32 in the order of
+ * `sum32.ts`, which depends on its length only. A block that is contiguous float32 is read in
+ * place when `inPlace`; any other is first gathered into a float32 row (converting the values),
+ * which gives the same bits.
+ */
+function sumFloat32(
+  input: View,
+  x: Arr,
+  reduceDims: number,
+  output: View,
+  y: Arr,
+  inPlace: boolean,
+): void {
+  const nd = input.shape.length;
+  const keep = nd - reduceDims;
+  let n = 1;
+  for (let d = keep; d < nd; d++) n *= input.shape[d] as number;
+  let count = 1;
+  for (let d = 0; d < keep; d++) count *= input.shape[d] as number;
+  if (count === 0) return;
+  const direct =
+    inPlace && input.dtype === "float32" && trailingContiguous(input.shape, input.strides, keep);
+  const bases = trailingContiguous(input.shape, input.strides, 0)
+    ? undefined
+    : offsets(input.shape.slice(0, keep), input.strides.slice(0, keep), input.offset);
+  const outs = trailingContiguous(output.shape, output.strides, 0)
+    ? undefined
+    : offsets(output.shape, output.strides, output.offset);
+  // The reduced dims merged (as in sumRuns), to gather a block in runs of its innermost one.
+  const block = collapse(input.shape.slice(keep), [
+    { strides: input.strides.slice(keep) } as unknown as View,
+  ]);
+  const shape = block.shape;
+  const strides = block.strides[0] as number[];
+  const inner = shape[shape.length - 1] as number;
+  const step = strides[strides.length - 1] as number;
+  const idx = new Array<number>(shape.length).fill(0);
+  const row = new Float32Array(direct ? 0 : n);
+  const partials = new Float32Array(Math.ceil(n / SUM_BLOCK));
+  for (let o = 0; o < count; o++) {
+    const base = bases === undefined ? input.offset + o * n : (bases[o] as number);
+    let sum: number;
+    if (direct) sum = rowSum32(x, base, n, partials);
+    else {
+      let at = base;
+      idx.fill(0);
+      for (let w = 0; w < n; ) {
+        for (let q = 0, i = at; q < inner; q++, i += step) row[w++] = x[i] as number;
+        for (let d = shape.length - 2; d >= 0; d--) {
+          at += strides[d] as number;
+          if (++(idx[d] as number) < (shape[d] as number)) break;
+          at -= (strides[d] as number) * (shape[d] as number);
+          idx[d] = 0;
+        }
+      }
+      sum = rowSum32(row, 0, n, partials);
+    }
+    y[outs === undefined ? output.offset + o : (outs[o] as number)] = sum;
+  }
+}
+
+/**
  * `sum` over a reduced block that is not contiguous (e.g. a conv bias gradient: `[C, N, H·W]`
  * seen through a permutation of `[N, C, H·W]`), walking it in runs of its merged dims instead
  * of an offset table: the same row-major order and accumulation as `reduceStrided`, so the
@@ -192,6 +260,10 @@ export function reduceStrided(
   output: View,
   y: Arr,
 ): void {
+  if (op === "sum" && output.dtype === "float32") {
+    sumFloat32(input, x, reduceDims, output, y, false);
+    return;
+  }
   const nd = input.shape.length;
   const keptShape = input.shape.slice(0, nd - reduceDims);
   const inner = offsets(

@@ -6,6 +6,7 @@
 export { inCi, missingPrerequisite } from "./ci.js";
 export {
   DELIBERATE_DIFFERENCES,
+  type DeliberateDifference,
   describeConformance,
   mismatch,
   runCase,

@@ -56,11 +56,9 @@ export const op = {
   i32LtU: [0x49],
   /** f32.store; stack: address, value. */
   f32Store: (offset = 0) => [0x38, ...mem(2, offset)],
-  /** f64.store; stack: address, value. */
-  f64Store: (offset = 0) => [0x39, ...mem(3, offset)],
   f32Min: [0x96],
   f32Max: [0x97],
-  f64Add: [0xa0],
+  f32Add: [0x92],
   /** `block` with no result; `br` 0 inside it jumps past its `end`. */
   block: [0x02, 0x40],
   /** `loop` with no result; `br` 0 inside it jumps back to its start. */
@@ -86,7 +84,6 @@ export const op = {
   i32x4Splat: simd(0x11),
   f32x4Splat: simd(0x13),
   f32x4ExtractLane: (lane: number) => simd(0x1f, lane),
-  f64x2ExtractLane: (lane: number) => simd(0x21, lane),
   i32x4Eq: simd(0x37),
   i32x4Ne: simd(0x38),
   /** Saturating narrowings to unsigned (of 0 / 1 lanes: exact). */
@@ -132,7 +129,6 @@ export const op = {
   f32x4Min: simd(0xe8),
   f32x4Max: simd(0xe9),
   f64x2Nearest: simd(0x94),
-  f64x2Add: simd(0xf0),
   f64x2Sub: simd(0xf1),
   f64x2Mul: simd(0xf2),
   /** float32 -> int32, truncating; NaN gives 0 and out-of-range lanes saturate. */

@@ -2,52 +2,47 @@
  * float32 sum, max and min over the contiguous trailing dims of a contiguous tensor (the
  * reductions softmax and logsumexp make) in WebAssembly SIMD.
  *
- * sum keeps the JS path's float64 accumulation (each float32 lane promoted exactly to float64),
- * in an order that depends on the shape only, so that threads taking whole blocks will give the
- * same bits: a row is cut into blocks of BLOCK elements; within a block, lane j of four sums
- * the elements j, j + 4, j + 8, ... in order, and the lanes combine as (l0 + l1) + (l2 + l3);
- * the block sums of a row combine in a fixed pairwise tree. max and min propagate NaN and take
+ * sum accumulates in float32 lanes, as PyTorch does, in the order of `sum32.ts` (blocks of 128
+ * floats in four f32x4 accumulators, the block sums in a fixed pairwise tree): it depends on the
+ * row length only, so the JS path gives the same bits, and so would threads taking whole
+ * blocks (reductions run on the calling thread today). max and min propagate NaN and take
  * +0 above -0 (`f32x4.max`), where the JS path keeps the first of tied zeros.
  */
 import type { ReduceOp, View } from "@nn/tensor";
 import { isContiguous } from "../strided.js";
+import { pairwise32, SUM_BLOCK } from "../sum32.js";
 import { advance, decrement, I32, op, V128, type WasmFunction } from "./asm.js";
 import type { WasmScratch } from "./scratch.js";
 
-/** Elements per block of a sum (a row of n elements has ceil(n / BLOCK) blocks). */
-export const BLOCK = 4096;
 /** Fewest elements of a row worth the Wasm path (shorter rows stay on the JS loop). */
 export const WASM_MIN_ROW = 16;
 
-const { get, set, tee, i32, i32Sub, block, loop, end, brIf } = op;
+const { get, set, i32, i32Sub, block, loop, end, brIf } = op;
 
 /**
- * `sum(rows, n4, blockVecs, in, out)`: rows of n4 vectors from byte `in`; writes each block's
- * sum (blocks of blockVecs vectors, the last of a row shorter) as a float64 from byte `out`.
+ * `sum(rows, n16, in, out)`: rows of n16 groups of 16 floats from byte `in`; writes each block's
+ * float32 sum (blocks of SUM_BLOCK floats, the last of a row shorter) from byte `out`, in the
+ * order of `sum32.ts`: four f32x4 accumulators, one per vector of a group.
  */
 function sumFunction(): WasmFunction {
-  const [ROWS, N4, BV, P, O] = [0, 1, 2, 3, 4];
-  const [LEFT, K, V, LO, HI] = [5, 6, 7, 8, 9];
-  const high = op.i8x16Shuffle([8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7]);
-  const lanes = (acc: number) => [
-    ...get(acc),
-    ...op.f64x2ExtractLane(0),
-    ...get(acc),
-    ...op.f64x2ExtractLane(1),
-    ...op.f64Add,
-  ];
+  const [ROWS, N16, P, O] = [0, 1, 2, 3];
+  const [LEFT, K] = [4, 5];
+  const ACC = [6, 7, 8, 9];
+  const groups = SUM_BLOCK / 16;
+  const acc = (a: number) => ACC[a] as number;
+  const lane = (l: number) => [...get(acc(0)), ...op.f32x4ExtractLane(l)];
   const body = [
     ...block,
     ...loop, // rows
-    ...get(N4),
+    ...get(N16),
     ...set(LEFT),
     ...block,
     ...loop, // blocks
-    // K = min(LEFT, BV); LEFT -= K
+    // K = min(LEFT, groups); LEFT -= K
     ...get(LEFT),
-    ...get(BV),
+    ...i32(groups),
     ...get(LEFT),
-    ...get(BV),
+    ...i32(groups),
     ...op.i32LtU,
     ...op.select,
     ...set(K),
@@ -55,35 +50,38 @@ function sumFunction(): WasmFunction {
     ...get(K),
     ...i32Sub,
     ...set(LEFT),
-    ...op.i32x4Const(0),
-    ...set(LO),
-    ...op.i32x4Const(0),
-    ...set(HI),
-    ...loop, // vectors
-    ...get(P),
-    ...op.v128Load(),
-    ...tee(V),
-    ...op.f64x2PromoteLowF32x4,
-    ...get(LO),
-    ...op.f64x2Add,
-    ...set(LO),
-    ...get(V),
-    ...get(V),
-    ...high,
-    ...op.f64x2PromoteLowF32x4,
-    ...get(HI),
-    ...op.f64x2Add,
-    ...set(HI),
-    ...advance(P, 16),
+    ...[0, 1, 2, 3].flatMap((a) => [...op.i32x4Const(0), ...set(acc(a))]),
+    ...loop, // groups
+    ...[0, 1, 2, 3].flatMap((a) => [
+      ...get(acc(a)),
+      ...get(P),
+      ...op.v128Load(16 * a),
+      ...op.f32x4Add,
+      ...set(acc(a)),
+    ]),
+    ...advance(P, 64),
     ...decrement(K),
     ...brIf(0),
     ...end,
+    // (a0 + a1) + (a2 + a3), then ((l0 + l1) + l2) + l3
+    ...get(acc(0)),
+    ...get(acc(1)),
+    ...op.f32x4Add,
+    ...get(acc(2)),
+    ...get(acc(3)),
+    ...op.f32x4Add,
+    ...op.f32x4Add,
+    ...set(acc(0)),
     ...get(O),
-    ...lanes(LO),
-    ...lanes(HI),
-    ...op.f64Add,
-    ...op.f64Store(),
-    ...advance(O, 8),
+    ...lane(0),
+    ...lane(1),
+    ...op.f32Add,
+    ...lane(2),
+    ...op.f32Add,
+    ...lane(3),
+    ...op.f32Add,
+    ...op.f32Store(),
+    ...advance(O, 4),
     ...get(LEFT),
     ...brIf(0),
     ...end,
@@ -95,9 +93,9 @@ function sumFunction(): WasmFunction {
   ];
   return {
     name: "sum",
-    params: [I32, I32, I32, I32, I32],
+    params: [I32, I32, I32, I32],
     results: [],
-    locals: [I32, I32, V128, V128, V128],
+    locals: [I32, I32, V128, V128, V128, V128],
     body,
   };
 }
@@ -179,13 +177,6 @@ function extremeFunction(isMax: boolean): WasmFunction {
 
 type Fn = (...args: number[]) => void;
 
-/** Sum of `a[from .. from + n)` as a fixed pairwise tree (halves split at floor(n / 2)). */
-function pairwise(a: Float64Array, from: number, n: number): number {
-  if (n === 1) return a[from] as number;
-  const h = n >> 1;
-  return pairwise(a, from, h) + pairwise(a, from + h, n - h);
-}
-
 /** The reduction kernels, in the shared scratch memory. */
 export class WasmReduce {
   readonly #scratch: WasmScratch;
@@ -219,19 +210,22 @@ export class WasmReduce {
     for (let d = 0; d < nd - reduceDims; d++) rows *= input.shape[d] as number;
     if (n < WASM_MIN_ROW || rows * n < minElements) return false;
     if (!isContiguous(input, input.shape) || !isContiguous(output, output.shape)) return false;
-    // Rows padded with the reduction's identity to whole vectors (sum) or groups of four (max, min).
-    const rowWords = op === "sum" ? (n + 3) & ~3 : (n + 15) & ~15;
-    const blocks = Math.ceil(n / BLOCK);
+    // Rows padded to groups of four vectors with the reduction's identity.
+    const rowWords = (n + 15) & ~15;
+    const blocks = Math.ceil(n / SUM_BLOCK);
     const inBytes = rows * rowWords * 4;
-    const outBytes = op === "sum" ? rows * blocks * 8 : rows * 4;
+    const outBytes = op === "sum" ? rows * blocks * 4 : rows * 4;
+    // Whole rows of a tensor in the Wasm heap are read in place; others copied in, padded.
     const s = this.#scratch;
-    if (!s.ensure(inBytes + outBytes)) return false;
-    const f32 = s.f32;
-    const [at, out] = [s.base, s.base + inBytes]; // bytes
     const x = input.buffer as Float32Array;
-    if (n === rowWords) {
+    const addr = n === rowWords ? s.heap.addressOf(x) : -1;
+    const copied = addr < 0 ? inBytes : 0;
+    if (!s.ensure(copied + outBytes)) return false;
+    const f32 = s.f32;
+    const [at, out] = [addr < 0 ? s.base : addr + 4 * input.offset, s.base + copied]; // bytes
+    if (addr < 0 && n === rowWords) {
       f32.set(x.subarray(input.offset, input.offset + rows * n), at / 4);
-    } else {
+    } else if (addr < 0) {
       const pad = op === "sum" ? 0 : op === "max" ? -Infinity : Infinity;
       for (let r = 0; r < rows; r++) {
         const from = input.offset + r * n;
@@ -241,9 +235,10 @@ export class WasmReduce {
     }
     const y = output.buffer as Float32Array;
     if (op === "sum") {
-      this.#fns.sum(rows, rowWords / 4, BLOCK / 4, at, out);
-      const sums = new Float64Array(s.memory.buffer, out, rows * blocks);
-      for (let r = 0; r < rows; r++) y[output.offset + r] = pairwise(sums, r * blocks, blocks);
+      this.#fns.sum(rows, rowWords / 16, at, out);
+      for (let r = 0; r < rows; r++) {
+        y[output.offset + r] = pairwise32(f32, out / 4 + r * blocks, blocks);
+      }
     } else {
       this.#fns[op](rows, rowWords / 16, at, out);
       y.set(f32.subarray(out / 4, out / 4 + rows), output.offset);
