@@ -128,7 +128,7 @@ export class CpuBackend implements Backend {
   /** Threads in use and, when there is one, why only one. */
   readonly info: CpuInfo;
   /**
-   * Multiply-adds (M·N·K) from which a float32 matmul is split across threads (default 2^20;
+   * Multiply-adds (M·N·K) from which a float32 matmul is split across threads (default 2^24;
    * below it waking the workers costs more than it saves). Tests lower it to 0 to thread every
    * product.
    */

@@ -85,12 +85,26 @@ const CASES: Case[] = [
   },
 ];
 
-function product(threads: number, c: Case): Float32Array {
-  const A = data(c.aSize, 7);
-  const B = data(c.bSize, 11);
-  const out = new Float32Array(c.out.reduce((x, y) => x * y, 1));
-  cpu({ threads }).matmul(c.a(A), c.b(B), view(out, c.out));
-  return out;
+/**
+ * The product of case `c` on `threads` threads, split from 2^20 multiply-adds on (the default
+ * is higher); with `heap`, its operands and output live in the Wasm heap (packed and written in
+ * place, each thread packing its own panels), else in plain arrays (copied in and out).
+ */
+function product(threads: number, c: Case, heap = false): Float32Array {
+  const be = cpu({ threads });
+  be.matmulParallelMinWork = 2 ** 20;
+  const size = c.out.reduce((x, y) => x * y, 1);
+  const place = (x: Float32Array) => {
+    if (!heap) return x;
+    const y = be.alloc("float32", x.length) as Float32Array;
+    y.set(x);
+    return y;
+  };
+  const A = place(data(c.aSize, 7));
+  const B = place(data(c.bSize, 11));
+  const out = place(new Float32Array(size));
+  be.matmul(c.a(A), c.b(B), view(out, c.out));
+  return out.slice();
 }
 
 const pool = (threads: number) => ThreadPool.get(sharedScratch(), threads);
@@ -121,11 +135,13 @@ describe("cpu({ threads })", () => {
   for (const c of CASES) {
     it(`matmul ${c.name} is bit-identical for 1, 2 and 3 threads`, () => {
       const one = product(1, c);
-      for (const threads of [2, 3]) {
-        const before = pool(threads).jobCount;
-        const many = product(threads, c);
-        expect(pool(threads).jobCount).toBeGreaterThan(before);
-        expect(Buffer.from(many.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+      for (const heap of [false, true]) {
+        for (const threads of [1, 2, 3]) {
+          const before = pool(Math.max(2, threads)).jobCount;
+          const many = product(threads, c, heap);
+          if (threads > 1) expect(pool(threads).jobCount).toBeGreaterThan(before);
+          expect(Buffer.from(many.buffer).equals(Buffer.from(one.buffer))).toBe(true);
+        }
       }
       // A sanity check of the values themselves: one element against a float64 dot product.
       const [a, b] = [data(c.aSize, 7), data(c.bSize, 11)];
@@ -139,11 +155,16 @@ describe("cpu({ threads })", () => {
     });
   }
 
-  it("keeps small products on the calling thread", () => {
+  it("keeps products under PARALLEL_MIN_WORK on the calling thread", () => {
     const before = pool(2).jobCount;
-    const c = plain(32, 32, 32);
-    expect(32 ** 3).toBeLessThan(PARALLEL_MIN_WORK);
-    expect(Buffer.from(product(2, c).buffer).equals(Buffer.from(product(1, c).buffer))).toBe(true);
+    const A = data(64 * 784, 7);
+    const B = data(784 * 128, 11);
+    expect(64 * 784 * 128).toBeLessThan(PARALLEL_MIN_WORK);
+    cpu({ threads: 2 }).matmul(
+      view(A, [64, 784]),
+      view(B, [784, 128]),
+      view(new Float32Array(64 * 128), [64, 128]),
+    );
     expect(pool(2).jobCount).toBe(before);
   });
 

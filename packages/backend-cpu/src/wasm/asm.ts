@@ -52,6 +52,12 @@ export const op = {
   /** `select`: a, b, i32 condition -> a if the condition is nonzero, else b. */
   select: [0x1b],
   i32Eqz: [0x45],
+  i32Eq: [0x46],
+  /** `if` without a result: runs what follows up to `end` when the i32 on the stack is nonzero. */
+  if: [0x04, 0x40],
+  return: [0x0f],
+  /** Calls the module's function `index` (its position in `wasmModule`'s list). */
+  call: (index: number) => [0x10, ...uleb(index)],
   i32Ne: [0x47],
   i32LtU: [0x49],
   /** f32.store; stack: address, value. */

@@ -18,7 +18,14 @@
 import type { DataArray, View } from "@nn/tensor";
 import { matmulLayout } from "../strided.js";
 import { advance, decrement, I32, op, V128, type WasmFunction } from "./asm.js";
-import { PanelPacker, panelSource } from "./pack.js";
+import {
+  PACK_ARITY,
+  type PanelJob,
+  packCall,
+  packFunctions,
+  packRest,
+  panelSource,
+} from "./pack.js";
 import { sharedScratch, type WasmScratch } from "./scratch.js";
 import { type PoolKernel, poolKernel, type ThreadPool } from "./threads.js";
 
@@ -27,10 +34,13 @@ const NR = 8; // columns of a C tile (packB is written out for 8)
 const KC = 256;
 const MC_PANELS = 16; // 64 rows of A per block
 /**
- * Multiply-adds (M·N·K) from which a product is split across threads: below it, waking the
- * workers (tens of µs) costs more than it saves.
+ * Multiply-adds (M·N·K) from which a product is split across threads. Below it, waking the
+ * workers and moving the operands' and results' cache lines between cores cost more than the
+ * split saves: measured in training steps on 2 cores, a 784-128-10 MLP at batch 64 (products of
+ * 6.4 M) ran 0.94x as fast on 2 threads as on 1, though the product alone ran 1.5-1.8x as fast;
+ * a 784-512-512-10 MLP at batch 128 (33-51 M) ran 1.28x as fast.
  */
-export const PARALLEL_MIN_WORK = 1 << 20;
+export const PARALLEL_MIN_WORK = 1 << 24;
 const GEMM_ARITY = 9;
 
 /**
@@ -95,25 +105,57 @@ function gemmFunction(relaxed: boolean): WasmFunction {
 }
 
 type Arr = { [i: number]: number; length: number };
-type Gemm = (...args: number[]) => void;
+
+/**
+ * `call(fn, a0, ..., a8)`: calls the module's function `fn` (0: gemm, 1-4: the packers of
+ * `pack.ts`) with its leading arguments, so that one thread's share of a product, its packing
+ * and its tiles, is one list of calls (`ThreadPool.run` runs one export).
+ */
+function callFunction(): WasmFunction {
+  const { get } = op;
+  const body: number[] = [...get(0), ...op.i32Eqz, ...op.if];
+  for (let i = 1; i <= GEMM_ARITY; i++) body.push(...get(i));
+  body.push(...op.call(0), ...op.return, ...op.end);
+  for (let fn = 1; fn <= 4; fn++) {
+    body.push(...get(0), ...op.i32(fn), ...op.i32Eq, ...op.if);
+    for (let i = 1; i <= PACK_ARITY; i++) body.push(...get(i));
+    body.push(...op.call(fn), ...op.return, ...op.end);
+  }
+  return { name: "call", params: Array(CALL_ARITY).fill(I32), results: [], locals: [], body };
+}
+
+/** Arguments of a call tuple: the function, then up to GEMM_ARITY arguments (zero-padded). */
+const CALL_ARITY = 1 + GEMM_ARITY;
+
+type Call = (...args: number[]) => void;
+
+/** Where one operand's panels come from and go (see `WasmMatmul.run`). */
+interface Operand {
+  /** The Wasm packing (from the heap or a raw copy), or undefined: packed in JS on this thread. */
+  job: PanelJob | undefined;
+  /** Float index of the panels (of thread 0's copy where each thread packs its own). */
+  at: number;
+  /** Floats of one copy of the panels. */
+  words: number;
+  /** Whether each thread packs (and reads) its own copy of all panels. */
+  perThread: boolean;
+}
 
 /** The compiled module, working in the shared scratch memory (see `scratch.ts`). */
 export class WasmMatmul {
   /** Whether the kernel uses relaxed-SIMD `f32x4.relaxed_madd`. */
   readonly relaxed: boolean;
   private readonly scratch: WasmScratch;
-  private readonly gemm: Gemm;
-  /** The gemm kernel as worker threads run it. */
+  private readonly call: Call;
+  /** The `call` dispatcher as worker threads run it. */
   private readonly kernel: PoolKernel;
-  /** Packs row- and column-major operands in Wasm (`pack.ts`). */
-  private readonly panels: PanelPacker;
+  readonly #calls: number[] = [];
 
   private constructor(bytes: Uint8Array<ArrayBuffer>, relaxed: boolean, scratch: WasmScratch) {
     this.scratch = scratch;
-    this.gemm = scratch.instantiate(bytes).gemm as Gemm;
-    this.kernel = poolKernel(bytes, "gemm", this.gemm);
+    this.call = scratch.instantiate(bytes).call as Call;
+    this.kernel = poolKernel(bytes, "call", this.call);
     this.relaxed = relaxed;
-    this.panels = new PanelPacker(scratch);
   }
 
   /**
@@ -124,7 +166,7 @@ export class WasmMatmul {
     if (typeof WebAssembly !== "object") return undefined;
     for (const r of relaxed ? [true, false] : [false]) {
       const scratch = sharedScratch();
-      const bytes = scratch.moduleBytes([gemmFunction(r)]);
+      const bytes = scratch.moduleBytes([gemmFunction(r), ...packFunctions(), callFunction()]);
       try {
         if (WebAssembly.validate(bytes)) return new WasmMatmul(bytes, r, scratch);
       } catch {}
@@ -159,11 +201,16 @@ export class WasmMatmul {
     const Mp = Math.ceil(M / MR);
     const Np = Math.ceil(N / NR);
     const ldN = Np * NR; // floats per row of the C scratch
-    const aWords = Mp * MR * K;
-    const bWords = Np * NR * K;
     const cWords = Mp * MR * ldN;
-    const [sa, ldc] = [4 * MR * K, 4 * ldN]; // in bytes
-    const sb = 4 * NR * K;
+    const [sa, sb, ldc] = [4 * MR * K, 4 * NR * K, 4 * ldN]; // in bytes
+    const pool = threadPool && M * N * K >= minWork ? threadPool() : undefined;
+    // Threads split the tiles by B panels (byCols) or A panels. Every thread packs the panels
+    // it reads: its own range of the split operand, and its own copy of all of the other one,
+    // so no packed line moves between cores (measured: packing on one thread for two made a
+    // [64,784] x [784,128] product's packing 5x slower, the cost of moving the lines). The
+    // copied operand is the smaller one.
+    const byCols = Np >= (pool?.threads ?? 1) && (Mp <= Np || Mp < (pool?.threads ?? 1));
+    const threads = Math.max(1, Math.min(pool?.threads ?? 1, byCols ? Np : Mp));
     // Operands in the heap (`heap.ts`) are packed from where they are; others are first copied
     // raw into the scratch block, past the panels. A contiguous C of whole tiles (rows a
     // multiple of 4, columns of 8) is written in place; otherwise through the scratch block.
@@ -173,7 +220,15 @@ export class WasmMatmul {
     const atA = spanA ? heap.addressOf(A as DataArray) : -1;
     const atB = spanB ? heap.addressOf(B as DataArray) : -1;
     const atC = cn === 1 && cm === ldN && M % MR === 0 ? heap.addressOf(C as DataArray) : -1;
-    let words = aWords + bWords; // the scratch block's layout, in floats from its base
+    const opA: Operand = { job: undefined, at: 0, words: Mp * MR * K, perThread: false };
+    const opB: Operand = { job: undefined, at: 0, words: Np * NR * K, perThread: false };
+    opA.perThread = threads > 1 && byCols && spanA > 0;
+    opB.perThread = threads > 1 && !byCols && spanB > 0;
+    let words = 0; // the scratch block's layout, in floats from its base
+    for (const x of [opA, opB]) {
+      x.at = words;
+      words += x.words * (x.perThread ? threads : 1);
+    }
     const pcAt = words;
     if (atC < 0) words += cWords;
     const rawA = words;
@@ -183,45 +238,70 @@ export class WasmMatmul {
     if (!this.scratch.ensure(4 * words)) return false;
     const f = this.scratch.f32;
     const o = this.scratch.base / 4;
-    const [pa, pb] = [o, o + aWords];
-    const pool = threadPool && M * N * K >= minWork ? threadPool() : undefined;
-    const shares = (pc: number) => {
-      const grid = { pa: 4 * pa, pb: 4 * pb, pc: 4 * pc, Mp, Np, K, sa, sb, ldc };
-      const s = gemmShares(grid, pool?.threads ?? 1);
-      // A K so long that the calls overflow the pool's control block runs on this thread.
-      return pool && s.flat().length > pool.capacity(1) ? gemmShares(grid, 1) : s;
-    };
-    const scratchShares = atC < 0 ? shares(o + pcAt) : undefined;
+    opA.at += o;
+    opB.at += o;
+    const calls = this.#calls;
     let packedA = -1;
     let packedB = -1;
     for (let p = 0; p < cBase.length; p++) {
       const ao = aBase[p] as number;
       const bo = bBase[p] as number;
       const co = cBase[p] as number;
-      if (ao !== packedA) {
-        if (atA >= 0) this.panels.pack(f, pa, atA / 4 + ao, am, ak, M, K, MR);
+      const newA = ao !== packedA;
+      const newB = bo !== packedB;
+      packedA = ao;
+      packedB = bo;
+      // Raw copies and JS packing on this thread, before any thread packs in Wasm.
+      if (newA) {
+        opA.job = undefined;
+        if (atA >= 0) opA.job = panelJob(opA.at, atA / 4 + ao, am, ak, M, K, MR);
         else if (spanA) {
           f.set((A as Float32Array).subarray(ao, ao + spanA), o + rawA);
-          this.panels.pack(f, pa, o + rawA, am, ak, M, K, MR);
-        } else packA(f, pa, A, ao, am, ak, M, K);
-        packedA = ao;
+          opA.job = panelJob(opA.at, o + rawA, am, ak, M, K, MR);
+        } else packA(f, opA.at, A, ao, am, ak, M, K);
       }
-      if (bo !== packedB) {
-        if (atB >= 0) this.panels.pack(f, pb, atB / 4 + bo, bn, bk, N, K, NR);
+      if (newB) {
+        opB.job = undefined;
+        if (atB >= 0) opB.job = panelJob(opB.at, atB / 4 + bo, bn, bk, N, K, NR);
         else if (spanB) {
           f.set((B as Float32Array).subarray(bo, bo + spanB), o + rawB);
-          this.panels.pack(f, pb, o + rawB, bn, bk, N, K, NR);
-        } else packB(f, pb, B, bo, bk, bn, N, K);
-        packedB = bo;
+          opB.job = panelJob(opB.at, o + rawB, bn, bk, N, K, NR);
+        } else packB(f, opB.at, B, bo, bk, bn, N, K);
       }
       const pc = atC >= 0 ? atC / 4 + co : o + pcAt;
       heap.zero(4 * pc, 4 * cWords);
-      const jobs = scratchShares ?? shares(pc);
-      if (pool && jobs.length > 1) pool.run(this.kernel, GEMM_ARITY, jobs);
-      else {
-        const calls = jobs[0] as number[];
-        const g = this.gemm;
-        for (let i = 0; i < calls.length; i += GEMM_ARITY) g(...calls.slice(i, i + GEMM_ARITY));
+      const shares: number[][] = [];
+      for (let t = 0; t < threads; t++) {
+        const units = byCols ? Np : Mp;
+        const [u0, u1] = [
+          Math.floor((t * units) / threads),
+          Math.floor(((t + 1) * units) / threads),
+        ];
+        const [i1, i2] = byCols ? [0, Mp] : [u0, u1];
+        const [j1, j2] = byCols ? [u0, u1] : [0, Np];
+        calls.length = 0;
+        const pa = opA.at + (opA.perThread ? t * opA.words : 0);
+        const pb = opB.at + (opB.perThread ? t * opB.words : 0);
+        // Each thread packs the panels it reads: [i1, i2) of A and [j1, j2) of B.
+        if (newA && opA.job) addPacking(calls, f, { ...opA.job, dst: pa }, i1, i2);
+        if (newB && opB.job) addPacking(calls, f, { ...opB.job, dst: pb }, j1, j2);
+        addTiles(
+          calls,
+          { pa: 4 * pa, pb: 4 * pb, pc: 4 * pc, Mp, Np, K, sa, sb, ldc },
+          i1,
+          i2,
+          j1,
+          j2,
+        );
+        shares.push(calls.slice());
+      }
+      if (pool && threads > 1 && shares.flat().length <= pool.capacity(1)) {
+        pool.run(this.kernel, CALL_ARITY, shares);
+      } else {
+        for (const list of shares) {
+          for (let i = 0; i < list.length; i += CALL_ARITY)
+            this.call(...list.slice(i, i + CALL_ARITY));
+        }
       }
       if (atC >= 0) continue;
       if (cn === 1 && C instanceof Float32Array) {
@@ -250,40 +330,56 @@ interface GemmGrid {
 }
 
 /**
- * The gemm calls of up to `threads` threads (flat argument tuples, one list per thread): each
- * takes a contiguous range of A panels (of B panels when A has fewer panels than threads), and
- * runs over it, for each KC block of K in order, blocks of MC_PANELS A panels.
+ * Appends the gemm calls (`call` tuples) of the tiles of A panels [i1, i2) × B panels [j1, j2):
+ * for each KC block of K in order, blocks of MC_PANELS A panels.
  */
-function gemmShares(g: GemmGrid, threads: number): number[][] {
-  const byRows = g.Mp >= threads || g.Mp >= g.Np;
-  const units = byRows ? g.Mp : g.Np;
-  const t = Math.max(1, Math.min(threads, units));
-  const shares: number[][] = [];
-  for (let s = 0; s < t; s++) {
-    const from = Math.floor((s * units) / t);
-    const to = Math.floor(((s + 1) * units) / t);
-    const [i1, i2] = byRows ? [from, to] : [0, g.Mp];
-    const [j1, j2] = byRows ? [0, g.Np] : [from, to];
-    const calls: number[] = [];
-    for (let k0 = 0; k0 < g.K; k0 += KC) {
-      const kc = Math.min(KC, g.K - k0);
-      for (let i0 = i1; i0 < i2; i0 += MC_PANELS) {
-        calls.push(
-          g.pa + i0 * g.sa + 4 * MR * k0,
-          g.pb + j1 * g.sb + 4 * NR * k0,
-          g.pc + i0 * MR * g.ldc + j1 * 4 * NR,
-          Math.min(MC_PANELS, i2 - i0),
-          j2 - j1,
-          kc,
-          g.sa,
-          g.sb,
-          g.ldc,
-        );
-      }
+function addTiles(
+  calls: number[],
+  g: GemmGrid,
+  i1: number,
+  i2: number,
+  j1: number,
+  j2: number,
+): void {
+  for (let k0 = 0; k0 < g.K; k0 += KC) {
+    const kc = Math.min(KC, g.K - k0);
+    for (let i0 = i1; i0 < i2; i0 += MC_PANELS) {
+      calls.push(
+        0,
+        g.pa + i0 * g.sa + 4 * MR * k0,
+        g.pb + j1 * g.sb + 4 * NR * k0,
+        g.pc + i0 * MR * g.ldc + j1 * 4 * NR,
+        Math.min(MC_PANELS, i2 - i0),
+        j2 - j1,
+        kc,
+        g.sa,
+        g.sb,
+        g.ldc,
+      );
     }
-    shares.push(calls);
   }
-  return shares;
+}
+
+/**
+ * Packs panels [p0, p1) of `job`: the Wasm part as a `call` tuple appended to `calls` (run by
+ * whichever thread runs the list), the JS rest (`packRest`) here and now.
+ */
+function addPacking(calls: number[], f: Float32Array, job: PanelJob, p0: number, p1: number): void {
+  const c = packCall(job, p0, p1);
+  if (c) calls.push(1 + (c[0] as number), ...c.slice(1), 0, 0);
+  packRest(f, job, p0, p1);
+}
+
+function panelJob(
+  dst: number,
+  src: number,
+  rs: number,
+  ks: number,
+  rows: number,
+  K: number,
+  R: 4 | 8,
+): PanelJob {
+  return { dst, src, rs, ks, rows, K, R };
 }
 
 /**

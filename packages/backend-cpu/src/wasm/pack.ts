@@ -3,10 +3,10 @@
  * running along K, are interleaved into a panel `[k][R]`, the layout the gemm kernel streams
  * (`matmul.ts`). Written in JS, this gather cost the MLP's training step as much time as its
  * multiply-adds; here a row-major operand (K contiguous) goes through 4 × 4 transposes of
- * `i8x16.shuffle`s and a column-major one (R contiguous) through plain vector copies.
+ * `i8x16.shuffle`s and a column-major one (R contiguous) through plain vector copies. The Wasm
+ * functions pack whole panels and whole groups of 4 k's; `packRest` does the rest in JS.
  */
 import { advance, decrement, I32, op, V128, type WasmFunction } from "./asm.js";
-import type { WasmScratch } from "./scratch.js";
 
 /** `i8x16.shuffle` lanes for four 32-bit lanes (0-3 of the first operand, 4-7 of the second). */
 const lanes32 = (l: readonly number[]) =>
@@ -17,6 +17,8 @@ const lanes32 = (l: readonly number[]) =>
 // other axis, and the source and destination strides from one panel to the next.
 const [SRC, DST, PANELS, STEPS, STRIDE, PS, PD] = [0, 1, 2, 3, 4, 5, 6];
 const [S, D, K] = [7, 8, 9];
+/** Parameters of every packing function. */
+export const PACK_ARITY = 7;
 
 /**
  * `tpack_R(src, dst, panels, k4, rs, ps, pd)`: rows contiguous along K (row r of a panel starts
@@ -66,7 +68,7 @@ function tpack(R: number): WasmFunction {
   body.push(...decrement(PANELS), ...op.brIf(0), ...op.end, ...op.end);
   return {
     name: `tpack${R}`,
-    params: Array(7).fill(I32),
+    params: Array(PACK_ARITY).fill(I32),
     results: [],
     locals: [...Array(3 + R - 1).fill(I32), ...Array(8).fill(V128)],
     body,
@@ -91,74 +93,76 @@ function vpack(R: number): WasmFunction {
   body.push(...decrement(PANELS), ...op.brIf(0), ...op.end, ...op.end);
   return {
     name: `vpack${R}`,
-    params: Array(7).fill(I32),
+    params: Array(PACK_ARITY).fill(I32),
     results: [],
     locals: Array(3).fill(I32),
     body,
   };
 }
 
-type Pack = (...args: number[]) => void;
+/** The packing functions, in the order of `packOp`'s numbering (from 0). */
+export function packFunctions(): WasmFunction[] {
+  return [tpack(4), tpack(8), vpack(4), vpack(8)];
+}
 
-/** The packers, instantiated on the scratch memory the gemm kernel reads. */
-export class PanelPacker {
-  readonly #kernels: Record<string, Pack>;
+/**
+ * A packing of `rows` × `K` of an operand held in the Wasm memory from float index `src`
+ * (element (r, k) at `src + r * rs + k * ks`, with `ks === 1` or `rs === 1`, strides >= 0)
+ * into panels of `R` rows (`[panel][k][R]`, R = 4 or 8) at float index `dst`, rows past `rows`
+ * zero.
+ */
+export interface PanelJob {
+  dst: number;
+  src: number;
+  rs: number;
+  ks: number;
+  rows: number;
+  K: number;
+  R: 4 | 8;
+}
 
-  constructor(scratch: WasmScratch) {
-    const fns = [tpack(4), tpack(8), vpack(4), vpack(8)];
-    this.#kernels = scratch.instantiate(scratch.moduleBytes(fns)) as unknown as Record<
-      string,
-      Pack
-    >;
+/**
+ * The Wasm part of packing panels `p0 <= p < p1` of `j`: one call `[fn, ...args]` (`fn` is the
+ * function's position in `packFunctions()`), or undefined when there is none. Whole panels and, for a
+ * row-major operand, whole groups of 4 k's; `packRest` writes the rest.
+ */
+export function packCall(j: PanelJob, p0: number, p1: number): number[] | undefined {
+  const panels = Math.min(p1, Math.floor(j.rows / j.R)) - p0;
+  const { R, K } = j;
+  const src = j.src + p0 * R * j.rs;
+  const dst = j.dst + p0 * R * K;
+  if (j.ks === 1) {
+    const k4 = K - (K % 4);
+    if (panels <= 0 || k4 === 0) return undefined;
+    return [R === 4 ? 0 : 1, 4 * src, 4 * dst, panels, k4 / 4, 4 * j.rs, 4 * R * j.rs, 4 * R * K];
   }
+  if (panels <= 0 || K === 0) return undefined;
+  return [R === 4 ? 2 : 3, 4 * src, 4 * dst, panels, K, 4 * j.ks, 4 * R, 4 * R * K];
+}
 
-  /**
-   * Packs `rows` × `K` of an operand held in `f` from float index `src` (element (r, k) at
-   * `src + r * rs + k * ks`, with `ks === 1` or `rs === 1`, strides >= 0) into panels of `R`
-   * rows (`[panel][k][R]`, R = 4 or 8) at float index `dst`, rows past `rows` zero. Full panels
-   * and whole groups of 4 k's run in Wasm; the rest (at most R - 1 rows, 3 k's) in JS.
-   */
-  pack(
-    f: Float32Array,
-    dst: number,
-    src: number,
-    rs: number,
-    ks: number,
-    rows: number,
-    K: number,
-    R: number,
-  ): void {
-    const panels = Math.floor(rows / R);
-    const full = panels * R;
-    if (ks === 1) {
-      const k4 = K - (K % 4);
-      if (panels && k4) {
-        this.#kernels[`tpack${R}`]?.(
-          4 * src,
-          4 * dst,
-          panels,
-          k4 / 4,
-          4 * rs,
-          4 * R * rs,
-          4 * R * K,
-        );
+/**
+ * The JS part of packing panels `p0 <= p < p1` of `j` into `f` (a view of the whole memory):
+ * the last k's (K % 4) of whole panels of a row-major operand, and the last panel where it is
+ * partial.
+ */
+export function packRest(f: Float32Array, j: PanelJob, p0: number, p1: number): void {
+  const { R, K, rs, ks, src, dst } = j;
+  const panels = Math.floor(j.rows / R);
+  if (ks === 1) {
+    for (let p = p0; p < Math.min(p1, panels); p++) {
+      for (let k = K - (K % 4); k < K; k++) {
+        for (let r = 0; r < R; r++)
+          f[dst + p * R * K + k * R + r] = f[src + (p * R + r) * rs + k] as number;
       }
-      for (let p = 0; p < panels && k4 < K; p++) {
-        for (let k = k4; k < K; k++) {
-          for (let r = 0; r < R; r++)
-            f[dst + p * R * K + k * R + r] = f[src + (p * R + r) * rs + k] as number;
-        }
-      }
-    } else if (panels && K) {
-      this.#kernels[`vpack${R}`]?.(4 * src, 4 * dst, panels, K, 4 * ks, 4 * R, 4 * R * K);
     }
-    const rest = rows - full;
-    if (rest === 0) return;
-    for (let k = 0; k < K; k++) {
-      const at = dst + full * K + k * R;
-      for (let r = 0; r < R; r++)
-        f[at + r] = r < rest ? (f[src + (full + r) * rs + k * ks] as number) : 0;
-    }
+  }
+  const full = panels * R;
+  const rest = j.rows - full;
+  if (rest === 0 || panels < p0 || panels >= p1) return;
+  for (let k = 0; k < K; k++) {
+    const at = dst + full * K + k * R;
+    for (let r = 0; r < R; r++)
+      f[at + r] = r < rest ? (f[src + (full + r) * rs + k * ks] as number) : 0;
   }
 }
 
