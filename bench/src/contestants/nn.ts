@@ -34,10 +34,17 @@ const chain = defineMap({
   build: ([a, b, c, d]) => a!.mul(b!).add(c!).exp().sub(d!).tanh(),
 });
 
-/** Runs `step` `iters` times, each in a tidy scope so nothing outlives an iteration. */
+/**
+ * Runs `step` `iters` times, each in a tidy scope so nothing outlives an iteration (its result
+ * included: `tidy` keeps what its function returns, so the function returns nothing).
+ */
 function loop(step: () => unknown): (iters: number) => Promise<void> {
   return async (iters) => {
-    for (let i = 0; i < iters; i++) tidy(step as () => void);
+    for (let i = 0; i < iters; i++) {
+      tidy(() => {
+        step();
+      });
+    }
   };
 }
 

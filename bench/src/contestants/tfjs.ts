@@ -17,9 +17,14 @@ import {
 } from "./contestant.js";
 import { nodeGpu } from "./gpu.js";
 
+/** Runs `step` `iters` times; `tf.tidy` of a function returning nothing frees its result too. */
 function loop(step: () => tf.TensorContainer): (iters: number) => Promise<void> {
   return async (iters) => {
-    for (let i = 0; i < iters; i++) tf.tidy(step);
+    for (let i = 0; i < iters; i++) {
+      tf.tidy(() => {
+        step();
+      });
+    }
   };
 }
 
