@@ -59,7 +59,10 @@ export interface CpuOptions {
    * atan2 and fmod stay in JS), and float32 sum, max
    * and min over contiguous rows (`wasm/reduce.ts`). float32 sums accumulate in float32 either
    * way, in one order that depends on the reduced length only (`sum32.ts`), so this option (or
-   * a strided view, which the JS path takes) does not change their bits.
+   * a strided view, which the JS path takes) does not change their bits. Where the Wasm memory
+   * is shared (Node; pages with cross-origin isolation), float32, int32 and bool tensors of 256
+   * bytes or more live in it (`wasm/heap.ts`) and the kernels work on them in place; with false,
+   * every tensor is an ordinary TypedArray.
    */
   wasm?: boolean;
   /**
