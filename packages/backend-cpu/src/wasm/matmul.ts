@@ -253,20 +253,14 @@ export class WasmMatmul {
       packedB = bo;
       // Raw copies and JS packing on this thread, before any thread packs in Wasm.
       if (newA) {
-        opA.job = undefined;
-        if (atA >= 0) opA.job = panelJob(opA.at, atA / 4 + ao, am, ak, M, K, MR);
-        else if (spanA) {
-          f.set((A as Float32Array).subarray(ao, ao + spanA), o + rawA);
-          opA.job = panelJob(opA.at, o + rawA, am, ak, M, K, MR);
-        } else packA(f, opA.at, A, ao, am, ak, M, K);
+        opA.job = operandJob(f, A, ao, atA, spanA, o + rawA, opA.at, am, ak, M, K, MR, () =>
+          packA(f, opA.at, A, ao, am, ak, M, K),
+        );
       }
       if (newB) {
-        opB.job = undefined;
-        if (atB >= 0) opB.job = panelJob(opB.at, atB / 4 + bo, bn, bk, N, K, NR);
-        else if (spanB) {
-          f.set((B as Float32Array).subarray(bo, bo + spanB), o + rawB);
-          opB.job = panelJob(opB.at, o + rawB, bn, bk, N, K, NR);
-        } else packB(f, opB.at, B, bo, bk, bn, N, K);
+        opB.job = operandJob(f, B, bo, atB, spanB, o + rawB, opB.at, bn, bk, N, K, NR, () =>
+          packB(f, opB.at, B, bo, bk, bn, N, K),
+        );
       }
       const pc = atC >= 0 ? atC / 4 + co : o + pcAt;
       heap.zero(4 * pc, 4 * cWords);
@@ -370,16 +364,34 @@ function addPacking(calls: number[], f: Float32Array, job: PanelJob, p0: number,
   packRest(f, job, p0, p1);
 }
 
-function panelJob(
+/**
+ * Readies operand X (rows × K from offset `xo`, strides `rs`, `ks`) for packing into panels at
+ * float index `dst`: its Wasm packing, from where it is in the heap (byte address `addr`) or
+ * from a raw copy of its `span` elements made now at float index `raw`; or, for strides the
+ * Wasm packers do not take (`span` 0), packs it here in JS (`jsPack`) and returns undefined.
+ */
+function operandJob(
+  f: Float32Array,
+  X: Arr,
+  xo: number,
+  addr: number,
+  span: number,
+  raw: number,
   dst: number,
-  src: number,
   rs: number,
   ks: number,
   rows: number,
   K: number,
   R: 4 | 8,
-): PanelJob {
-  return { dst, src, rs, ks, rows, K, R };
+  jsPack: () => void,
+): PanelJob | undefined {
+  if (!span) {
+    jsPack();
+    return undefined;
+  }
+  if (addr >= 0) return { dst, src: addr / 4 + xo, rs, ks, rows, K, R };
+  f.set((X as Float32Array).subarray(xo, xo + span), raw);
+  return { dst, src: raw, rs, ks, rows, K, R };
 }
 
 /**
