@@ -4,12 +4,14 @@
  * gather: one thread per output element. An index outside `[0, size)` cannot raise an error on
  * a GPU: the element is written as 0 (the CPU backend throws IndexError instead).
  *
- * scatterAdd: one thread per *target* element, which scans the index entries that could hit it
- * (those equal to it outside `dim`) in order and adds the matching sources. No atomics (WGSL has
- * no float atomics), deterministic, and the additions happen in the CPU backend's order, so
- * float32 results are bit-identical. Cost: O(target size x index.shape[dim]) reads, fine for
- * embedding-gradient sized problems, slow for a huge `dim`. Out-of-range indices never match,
- * so they are ignored (the CPU throws).
+ * scatterAdd: one thread per index *column* (a position outside `dim`), which walks its index
+ * entries along `dim` in order and adds each source into the target element it names. Columns
+ * own disjoint target elements, so no atomics are needed (WGSL has no float atomics); each
+ * target element receives its sources in the CPU backend's order, so float32 results are
+ * bit-identical. Cost: O(index size) reads and writes in all, as on the CPU (scanning the index
+ * per target element, as before, was O(target size x index.shape[dim])); parallel over the
+ * columns, so a scatter with few columns and a long `dim` runs long threads. Out-of-range
+ * indices are skipped (the CPU throws).
  */
 import type { Backend, View } from "@nn/tensor";
 import { type BindingPlan, bindingDecls, planBindings, storageType } from "./bindings.js";
@@ -87,46 +89,45 @@ export function runGather(
   runner.dispatch("gather", pipeline, args, plan, runner.grid(total));
 }
 
-function scatterWgsl(ndim: number, dim: number, plan: BindingPlan, isBool: boolean): string {
+// Args of the scatter kernel: columns toff ioff soff n tsize istep sstep tstep | column shape
+// (the index's, 1 along dim) | target, index and src strides (0 along dim).
+const SCATTER_SHAPE_AT = 9;
+
+function scatterWgsl(ndim: number, plan: BindingPlan, isBool: boolean): string {
   const [T, I, S] = plan.names as [string, string, string];
-  // Args: total toff ioff soff | target shape | target strides | index shape | index strides | src strides.
-  const tShape = 4;
-  const tStr = tShape + ndim;
-  const iShape = tStr + ndim;
-  const iStr = iShape + ndim;
-  const sStr = iStr + ndim;
-  const lines = ["var rem = idx;"];
-  for (let d = ndim - 1; d >= 0; d--) {
-    lines.push(
-      `{ let c = ${d === 0 ? "rem" : `rem % arg(${tShape + d}u)`};${d === 0 ? "" : ` rem = rem / arg(${tShape + d}u);`}`,
-    );
-    lines.push(`  ot += i32(c) * argi(${tStr + d}u);`);
-    if (d === dim) lines.push("  tdim = i32(c);");
-    else {
-      lines.push(`  if (c >= arg(${iShape + d}u)) { return; }`);
-      lines.push(`  oi += i32(c) * argi(${iStr + d}u); os += i32(c) * argi(${sStr + d}u);`);
-    }
-    lines.push("}");
-  }
-  const add = isBool ? "v = v | s;" : "v = v + s;";
+  const at = SCATTER_SHAPE_AT;
+  const walk = decomposeWgsl(
+    "idx",
+    ndim,
+    at,
+    [
+      { variable: "ot", strideAt: at + ndim },
+      { variable: "oi", strideAt: at + 2 * ndim },
+      { variable: "os", strideAt: at + 3 * ndim },
+    ],
+    "rem",
+  );
+  const add = isBool ? "v | s" : "v + s";
   return `${ARGS_WGSL}
 ${bindingDecls(plan)}
 ${MAIN_1D}
   if (idx >= arg(0u)) { return; }
   var ot = argi(1u); var oi = argi(2u); var os = argi(3u);
-  var tdim = 0i;
-  ${lines.join("\n  ")}
-  let n = arg(${iShape + dim}u);
-  let istep = argi(${iStr + dim}u);
-  let sstep = argi(${sStr + dim}u);
-  var v = ${T}[ot];
+  ${walk}
+  let n = arg(4u);
+  let tsize = arg(5u);
+  let istep = argi(6u);
+  let sstep = argi(7u);
+  let tstep = argi(8u);
   for (var k = 0u; k < n; k++) {
-    if (${I}[oi + i32(k) * istep] == tdim) {
+    let j = ${I}[oi + i32(k) * istep];
+    if (j >= 0i && u32(j) < tsize) {
+      let at = ot + j * tstep;
+      let v = ${T}[at];
       let s = ${S}[os + i32(k) * sstep];
-      ${add}
+      ${T}[at] = ${add};
     }
   }
-  ${T}[ot] = v;
 }
 `;
 }
@@ -141,30 +142,31 @@ export function runScatterAdd(
   index: View,
   src: View,
 ): void {
-  const total = sizeOf(target.shape);
-  if (total === 0 || sizeOf(index.shape) === 0) return;
+  if (sizeOf(target.shape) === 0 || sizeOf(index.shape) === 0) return;
   const t = atLeast1d(target);
   const idx = atLeast1d(index);
   const s = atLeast1d(src);
   const nd = idx.shape.length;
+  const columns = sizeOf(idx.shape) / (idx.shape[dim] as number);
   const plan = planBindings("scatterAdd", [t, idx, s], owner, maxStorageBuffers, {
     views: [0],
     whole: false,
   });
-  const key = `scatterAdd|${target.dtype}|${nd}:${dim}|${plan.key}`;
+  const key = `scatterAdd|${target.dtype}|${nd}|${plan.key}`;
   const pipeline = runner.pipeline(key, plan.buffers.length, () =>
-    scatterWgsl(nd, dim, plan, target.dtype === "bool"),
+    scatterWgsl(nd, plan, target.dtype === "bool"),
   );
-  const pad = (xs: readonly number[], fill: number) =>
-    Array.from({ length: nd }, (_, d) => xs[d] ?? fill);
+  const along = (xs: readonly number[], value: number) =>
+    Array.from({ length: nd }, (_, d) => (d === dim ? value : (xs[d] ?? 0)));
   const args = runner
     .args()
-    .u32(total)
+    .u32(columns)
     .i32s([t.offset, idx.offset, s.offset])
-    .u32s(pad(t.shape, 1))
-    .i32s(pad(t.strides, 0))
-    .u32s(idx.shape)
-    .i32s(idx.strides)
-    .i32s(pad(s.strides, 0));
-  runner.dispatch("scatterAdd", pipeline, args, plan, runner.grid(total));
+    .u32s([idx.shape[dim] as number, t.shape[dim] as number])
+    .i32s([idx.strides[dim] as number, s.strides[dim] as number, t.strides[dim] as number])
+    .u32s(along(idx.shape, 1))
+    .i32s(along(t.strides, 0))
+    .i32s(along(idx.strides, 0))
+    .i32s(along(s.strides, 0));
+  runner.dispatch("scatterAdd", pipeline, args, plan, runner.grid(columns));
 }

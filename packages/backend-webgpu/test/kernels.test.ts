@@ -158,6 +158,51 @@ describe.skipIf(!adapter)("webgpu kernels", () => {
     expect(await got.data()).toEqual(want);
   });
 
+  it("scatterAdd over dims: an index smaller than the target, expanded (stride 0), strided source, out-of-range skipped", async () => {
+    // An embedding-style gradient: target [V, D], index [N, D] expanded from [N, 1] (each row's
+    // entry repeated across D), src [N, D] read transposed; then dim 1 with an index narrower
+    // than the target. Expected: the sums written out in the CPU's order (k ascending).
+    const [V, D, N] = [7, 5, 40];
+    const rows = Int32Array.from({ length: N }, (_, i) => (i * 3) % V);
+    const srcT = values(D * N, 4); // stored [D, N], used as [N, D]
+    const base = values(V * D, 8);
+    const want = Float32Array.from(base);
+    for (let k = 0; k < N; k++) {
+      for (let d = 0; d < D; d++) {
+        const at = (rows[k] as number) * D + d;
+        want[at] = Math.fround((want[at] as number) + (srcT[d * N + k] as number));
+      }
+    }
+    const index = tensor(rows, { backend: gpu, shape: [N, 1] }).expand([N, D]);
+    const src = transpose(tensor(srcT, { backend: gpu, shape: [D, N] }), 0, 1);
+    expect(
+      await scatterAdd(tensor(base, { backend: gpu, shape: [V, D] }), 0, index, src).data(),
+    ).toEqual(want);
+
+    // dim 1: target [3, 6], index [2, 4] (rows 0-1, 4 of the 6 columns), an index of 9 skipped.
+    const t1 = values(18, 5);
+    const i1 = Int32Array.from([5, 0, 5, 9, 1, 1, 2, 3]);
+    const s1 = values(2 * 4 * 2, 6); // [2, 8], every other column used
+    const want1 = Float32Array.from(t1);
+    for (let r = 0; r < 2; r++) {
+      for (let k = 0; k < 4; k++) {
+        const j = i1[r * 4 + k] as number;
+        if (j >= 6) continue;
+        want1[r * 6 + j] = Math.fround(
+          (want1[r * 6 + j] as number) + (s1[r * 8 + 2 * k] as number),
+        );
+      }
+    }
+    const src1 = tensor(s1, { backend: gpu, shape: [2, 8] }).slice(1, 0, 8, 2);
+    const got1 = scatterAdd(
+      tensor(t1, { backend: gpu, shape: [3, 6] }),
+      1,
+      tensor(i1, { backend: gpu, shape: [2, 4] }),
+      src1,
+    );
+    expect(await got1.data()).toEqual(want1);
+  });
+
   it("reduces more elements than a workgroup has threads; argmax takes the first maximum", async () => {
     const n = 1000;
     const x = values(n, 5);
