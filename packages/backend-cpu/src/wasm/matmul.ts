@@ -23,14 +23,15 @@ import {
   type PanelJob,
   packCall,
   packFunctions,
+  packJs,
   packRest,
   panelSource,
 } from "./pack.js";
 import { sharedScratch, type WasmScratch } from "./scratch.js";
 import { type PoolKernel, poolKernel, type ThreadPool } from "./threads.js";
 
-const MR = 4; // rows of a C tile (packA is written out for 4)
-const NR = 8; // columns of a C tile (packB is written out for 8)
+const MR = 4; // rows of a C tile (the Wasm packers are written out for 4 and 8)
+const NR = 8; // columns of a C tile
 const KC = 256;
 const MC_PANELS = 16; // 64 rows of A per block
 /**
@@ -254,12 +255,12 @@ export class WasmMatmul {
       // Raw copies and JS packing on this thread, before any thread packs in Wasm.
       if (newA) {
         opA.job = operandJob(f, A, ao, atA, spanA, o + rawA, opA.at, am, ak, M, K, MR, () =>
-          packA(f, opA.at, A, ao, am, ak, M, K),
+          packJs(f, opA.at, A, ao, am, ak, M, K, MR),
         );
       }
       if (newB) {
         opB.job = operandJob(f, B, bo, atB, spanB, o + rawB, opB.at, bn, bk, N, K, NR, () =>
-          packB(f, opB.at, B, bo, bk, bn, N, K),
+          packJs(f, opB.at, B, bo, bn, bk, N, K, NR),
         );
       }
       const pc = atC >= 0 ? atC / 4 + co : o + pcAt;
@@ -392,73 +393,4 @@ function operandJob(
   if (addr >= 0) return { dst, src: addr / 4 + xo, rs, ks, rows, K, R };
   f.set((X as Float32Array).subarray(xo, xo + span), raw);
   return { dst, src: raw, rs, ks, rows, K, R };
-}
-
-/**
- * Packs M × K of A (strides am, ak from ao) into MR-row panels `[panel][k][MR]` at `at`, rows
- * past M zero. Written out for MR = 4: one pass over K per panel, four reads a step.
- */
-function packA(
-  f: Float32Array,
-  at: number,
-  A: Arr,
-  ao: number,
-  am: number,
-  ak: number,
-  M: number,
-  K: number,
-): void {
-  for (let i0 = 0; i0 < M; i0 += MR) {
-    let dst = at + i0 * K;
-    const s0 = ao + i0 * am;
-    if (i0 + MR <= M) {
-      for (let k = 0, s = s0; k < K; k++, s += ak, dst += MR) {
-        f[dst] = A[s] as number;
-        f[dst + 1] = A[s + am] as number;
-        f[dst + 2] = A[s + 2 * am] as number;
-        f[dst + 3] = A[s + 3 * am] as number;
-      }
-    } else {
-      const rows = M - i0;
-      for (let k = 0, s = s0; k < K; k++, s += ak, dst += MR) {
-        for (let r = 0; r < MR; r++) f[dst + r] = r < rows ? (A[s + r * am] as number) : 0;
-      }
-    }
-  }
-}
-
-/**
- * Packs K × N of B (strides bk, bn from bo) into NR-column panels `[panel][k][NR]` at `at`,
- * columns past N zero. Walks B row by row (unit stride when B is row-major), eight reads a
- * panel, written out for NR = 8.
- */
-function packB(
-  f: Float32Array,
-  at: number,
-  B: Arr,
-  bo: number,
-  bk: number,
-  bn: number,
-  N: number,
-  K: number,
-): void {
-  const full = N - (N % NR);
-  const panel = NR * K; // floats from one panel to the next
-  for (let k = 0; k < K; k++) {
-    let src = bo + k * bk;
-    let dst = at + k * NR;
-    for (let j0 = 0; j0 < full; j0 += NR, src += NR * bn, dst += panel) {
-      f[dst] = B[src] as number;
-      f[dst + 1] = B[src + bn] as number;
-      f[dst + 2] = B[src + 2 * bn] as number;
-      f[dst + 3] = B[src + 3 * bn] as number;
-      f[dst + 4] = B[src + 4 * bn] as number;
-      f[dst + 5] = B[src + 5 * bn] as number;
-      f[dst + 6] = B[src + 6 * bn] as number;
-      f[dst + 7] = B[src + 7 * bn] as number;
-    }
-    for (let c = 0; full < N && c < NR; c++) {
-      f[dst + c] = full + c < N ? (B[src + c * bn] as number) : 0;
-    }
-  }
 }

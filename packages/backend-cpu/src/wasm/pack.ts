@@ -157,12 +157,33 @@ export function packRest(f: Float32Array, j: PanelJob, p0: number, p1: number): 
     }
   }
   const full = panels * R;
-  const rest = j.rows - full;
-  if (rest === 0 || panels < p0 || panels >= p1) return;
-  for (let k = 0; k < K; k++) {
-    const at = dst + full * K + k * R;
-    for (let r = 0; r < R; r++)
-      f[at + r] = r < rest ? (f[src + (full + r) * rs + k * ks] as number) : 0;
+  if (full < j.rows && panels >= p0 && panels < p1) {
+    packJs(f, dst + full * K, f, src + full * rs, rs, ks, j.rows - full, K, R);
+  }
+}
+
+/**
+ * Packs `rows` × `K` of X (element (r, k) at `xo + r * rs + k * ks`, any strides) into panels of
+ * `R` rows at float index `at` of `f`, `[panel][k][R]`, rows past `rows` zero: the JS packing,
+ * for strides the Wasm packers do not take and for the edges they leave.
+ */
+export function packJs(
+  f: Float32Array,
+  at: number,
+  X: { [i: number]: number },
+  xo: number,
+  rs: number,
+  ks: number,
+  rows: number,
+  K: number,
+  R: number,
+): void {
+  for (let r0 = 0; r0 < rows; r0 += R) {
+    const n = Math.min(R, rows - r0);
+    for (let k = 0, dst = at + r0 * K; k < K; k++, dst += R) {
+      const x = xo + r0 * rs + k * ks;
+      for (let r = 0; r < R; r++) f[dst + r] = r < n ? (X[x + r * rs] as number) : 0;
+    }
   }
 }
 
