@@ -1,6 +1,6 @@
 // Tensors in Wasm memory (src/wasm/heap.ts): blocks by size class, reused when freed,
 // zero-filled, and read and written in place by the Wasm kernels.
-import { add_, defineMap, exp, matmul, setBackend, tensor } from "@nn/tensor";
+import { add_, defineMap, exp, full, matmul, mul_, setBackend, tensor } from "@nn/tensor";
 import { describe, expect, it } from "vitest";
 import { cpu } from "../src/index.js";
 import { blockClass } from "../src/wasm/heap.js";
@@ -112,5 +112,49 @@ describe("Wasm heap", () => {
         2 ** -22 * Math.max(1, Math.abs(want[i] as number)),
       );
     });
+  });
+
+  it("an in-place op on an offset view ending at its block's end leaves the next block alone", () => {
+    setBackend(cpu({ threads: 1 }));
+    // 2048 floats fill their 8 KiB class exactly: no padding after them. Find two tensors in
+    // adjacent blocks, then add into the lower one's [1:], whose last vector would reach past
+    // its block.
+    const held = Array.from({ length: 40 }, (_, i) => full([2048], i, { dtype: "float32" }));
+    const at = (t: (typeof held)[number]) => heap.addressOf(t.storage.buffer as Float32Array);
+    const a = held.find((t) => held.some((u) => at(u) === at(t) + 8192));
+    expect(a).toBeDefined();
+    const b = held.find((u) => at(u) === at(a!) + 8192)!;
+    const before = Array.from(b.dataSync());
+    const aBefore = Array.from(a!.dataSync());
+    add_(a!.narrow(0, 1, 2047), 1);
+    mul_(a!.narrow(0, 3, 2045), 2);
+    expect(Array.from(b.dataSync())).toEqual(before);
+    const want = aBefore.map((v, i) => (i >= 3 ? (v + 1) * 2 : i >= 1 ? v + 1 : v));
+    expect(Array.from(a!.dataSync())).toEqual(want);
+    // Read in place from the same kind of view.
+    const y = full([2047], 1, { dtype: "float32" });
+    add_(y, a!.narrow(0, 1, 2047));
+    expect(Array.from(y.dataSync())).toEqual(want.slice(1).map((v) => v + 1));
+  });
+
+  it("grows for tensors by at most 64 MiB with nothing freed, then hands out ordinary arrays", () => {
+    const b = cpu();
+    const before = heap.bytes;
+    const held: Float32Array[] = [];
+    let fallback: Float32Array | undefined;
+    for (let i = 0; i < 200 && !fallback; i++) {
+      const x = b.alloc("float32", 2 ** 20) as Float32Array; // 4 MiB
+      if (heap.addressOf(x) < 0) fallback = x;
+      else held.push(x);
+    }
+    expect(fallback).toBeDefined(); // an ordinary array, which the garbage collector sees
+    expect(heap.bytes - before).toBeLessThanOrEqual(
+      64 * 2 ** 20 + Math.max(4 * 2 ** 20, before / 8) + 4 * 2 ** 20,
+    );
+    b.free(held.pop()!); // a freed block: reused, and the heap may grow again
+    const again = b.alloc("float32", 2 ** 20) as Float32Array;
+    expect(heap.addressOf(again)).toBeGreaterThan(0);
+    expect(heap.addressOf(b.alloc("float32", 3 * 2 ** 20) as Float32Array)).toBeGreaterThan(0);
+    for (const x of [...held, again]) b.free(x);
   });
 });

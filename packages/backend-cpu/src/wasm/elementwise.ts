@@ -24,6 +24,7 @@ import { topoOrder } from "@nn/tensor/internal";
 import { collapse, isContiguous, isScalar, offsets } from "../strided.js";
 import { advance, decrement, F32, I32, op, V128, type WasmFunction } from "./asm.js";
 import { splitLaunch } from "./elementwise-split.js";
+import { blockClass } from "./heap.js";
 import type { WasmScratch } from "./scratch.js";
 import * as m from "./simd-math.js";
 import { type PoolKernel, poolKernel, type ThreadPool } from "./threads.js";
@@ -485,8 +486,9 @@ export class WasmElementwise {
     const kernel = this.#entry(k, kinds, outputs.length);
     if (kernel === null) return false;
     // Operands in the heap (`heap.ts`) are read and written in place: a `v` input (rows of
-    // whole vectors, or one row: the last vector reads at most 3 elements past it, still in its
-    // block), and an output whose last vector's spare lanes land in its own block's padding.
+    // whole vectors, or one row whose last vector reads up to 3 elements past it) and an output
+    // (whose last vector's spare lanes land past its view: only where nothing of its array is
+    // there), each only where all it touches lies in its own block.
     // An output may be an input read in place only as the very same view (each vector is read
     // before it is written; an optimizer's update works so), and shares no array with any input
     // where the kernel can bail out (the JS rerun must find its inputs untouched). The rest get
@@ -501,10 +503,18 @@ export class WasmElementwise {
     const offsets = this.#offsets;
     offsets.length = 0;
     let at = 0;
+    // The byte address of view v read or written in place over `full` elements, or -1 when
+    // that range would leave its heap block (an offset view near its block's end).
+    const inPlaceAt = (v: View): number => {
+      const a = v.buffer as DataArray;
+      const addr = heap.addressOf(a);
+      if (addr < 0 || (v.offset + full) * bytes(v) > blockClass(a.byteLength)) return -1;
+      return addr + v.offset * bytes(v);
+    };
     for (let j = 0; j < inputs.length; j++) {
       const v = inputs[j] as View;
-      const addr = kinds[j] === "v" && !rowsAt?.[j] ? heap.addressOf(v.buffer as DataArray) : -1;
-      if (addr >= 0) offsets.push(-1 - (addr + v.offset * bytes(v)));
+      const addr = kinds[j] === "v" && !rowsAt?.[j] ? inPlaceAt(v) : -1;
+      if (addr >= 0) offsets.push(-1 - addr);
       else {
         offsets.push(at);
         at += pad16(elements(kinds[j] as InputKind) * bytes(v));
@@ -518,8 +528,8 @@ export class WasmElementwise {
           x.buffer === v.buffer &&
           (mayBail || (x.offset !== v.offset && (offsets[j] as number) < 0)),
       );
-      const addr = tail && !clash ? heap.addressOf(v.buffer as DataArray) : -1;
-      if (addr >= 0) offsets.push(-1 - (addr + v.offset * bytes(v)));
+      const addr = tail && !clash ? inPlaceAt(v) : -1;
+      if (addr >= 0) offsets.push(-1 - addr);
       else {
         offsets.push(at);
         at += pad16(full * bytes(v));
