@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { cpu } from "@nn/backend-cpu";
-import { argmax, noGrad, setBackend, tensor } from "@nn/tensor";
+import { setBackend } from "@nn/tensor";
 import type { Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PIXELS, sliceDigits, TRAIN } from "../src/digits.js";
+import { PIXELS, TRAIN } from "../src/digits.js";
 import type { Probe } from "../src/probe.js";
 import { runRace } from "../src/race/race.js";
 import { SURFACES } from "../src/race/surfaces.js";
@@ -21,7 +21,7 @@ import { STEPS_PER_RUN } from "../src/train/panel.js";
 import { Trainer } from "../src/train/trainer.js";
 import { browserAvailable, open, openPage, type Session } from "./browser.js";
 import { readDigits } from "./digits.js";
-import { loadWithTrainApp, trainCheckpoint } from "./train-checkpoint.js";
+import { trainAppPredictions, trainCheckpoint } from "./train-checkpoint.js";
 
 const SHOTS = join(tmpdir(), "nn-playground-screenshots");
 const PANEL_TITLES = ["panel.race", "panel.activations", "panel.vanishing", "panel.train"] as const;
@@ -237,18 +237,7 @@ describe.skipIf(!browserAvailable())("the playground in chromium", () => {
 
   it("classifies the held-out digits with a pnpm train checkpoint as Node does", async () => {
     const run = trainCheckpoint();
-    const reference = await loadWithTrainApp(run);
-    const { mean, std } = reference.standardisation;
-    const digits = readDigits();
-    const held = sliceDigits(digits, TRAIN, digits.count);
-    const x = tensor(
-      Float32Array.from(held.images, (v) => (v - mean) / std),
-      { shape: [held.count, PIXELS] },
-    );
-    const expected = Array.from(
-      await noGrad(() => argmax(reference.model.forward(x), 1)).data(),
-      Number,
-    );
+    const expected = (await trainAppPredictions(run, readDigits())).predictions;
 
     const page = await openPage(session, "?panel=train&backend=cpu", errors);
     await waitProbe(page, "train", "v.step === 0 && v.accuracy >= 0");

@@ -4,6 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Sequential } from "@nn/nn";
+import { argmax, noGrad, tensor } from "@nn/tensor";
+import { type Digits, PIXELS, sliceDigits, TRAIN } from "../src/digits.js";
 
 const TRAIN_CLI = fileURLToPath(new URL("../../train/bin/train.mjs", import.meta.url));
 
@@ -38,4 +40,26 @@ export async function loadWithTrainApp(dir: string): Promise<{
     model: load.modelOf(checkpoint).model,
     standardisation: checkpoint.info.standardisation,
   };
+}
+
+/**
+ * apps/train's own classes for the held-out digits (`digits` from TRAIN on), standardised as its
+ * checkpoint in `dir` says: what the page's predictions must equal.
+ */
+export async function trainAppPredictions(
+  dir: string,
+  digits: Digits,
+): Promise<{ predictions: number[]; standardisation: { mean: number; std: number } }> {
+  const reference = await loadWithTrainApp(dir);
+  const { mean, std } = reference.standardisation;
+  const held = sliceDigits(digits, TRAIN, digits.count);
+  const x = tensor(
+    Float32Array.from(held.images, (v) => (v - mean) / std),
+    { shape: [held.count, PIXELS] },
+  );
+  const predictions = Array.from(
+    await noGrad(() => argmax(reference.model.forward(x), 1)).data(),
+    Number,
+  );
+  return { predictions, standardisation: reference.standardisation };
 }

@@ -3,6 +3,7 @@ import { IndexError, type RandomDistribution, type ReduceOp, type View } from "@
 import { boxMuller, philox4x32, seedWords, uniform24, uniform53 } from "@nn/tensor/internal";
 import { collapse, forEachRun3, matmulLayout, offsets } from "./strided.js";
 import { rowSum32, SUM_BLOCK } from "./sum32.js";
+import { packJs } from "./wasm/pack.js";
 
 type Arr = { [i: number]: number; length: number };
 
@@ -340,8 +341,8 @@ export function matmul(a: View, A: Arr, b: View, B: Arr, out: View, C: Arr): voi
     const ao = aBase[p] as number;
     const bo = bBase[p] as number;
     const co = cBase[p] as number;
-    if (ao !== packedA) pack4(pa, A, ao, am, ak, M, K);
-    if (bo !== packedB) pack4(pb, B, bo, bn, bk, N, K);
+    if (ao !== packedA) packJs(pa, 0, A, ao, am, ak, M, K, 4);
+    if (bo !== packedB) packJs(pb, 0, B, bo, bn, bk, N, K, 4);
     packedA = ao;
     packedB = bo;
     for (let jp = 0; jp < Np; jp++) {
@@ -441,28 +442,6 @@ function store4(
   C[at + cn] = x1;
   C[at + 2 * cn] = x2;
   C[at + 3 * cn] = x3;
-}
-
-/**
- * Packs `rows` × `K` of X (element (r, k) at `xo + r * rs + k * ks`) into panels of 4 rows,
- * `[panel][k][4]`, rows past `rows` zero (left as allocated).
- */
-function pack4(
-  dst: Float64Array,
-  X: Arr,
-  xo: number,
-  rs: number,
-  ks: number,
-  rows: number,
-  K: number,
-): void {
-  for (let r0 = 0; r0 < rows; r0 += 4) {
-    const n = Math.min(4, rows - r0);
-    let at = r0 * K;
-    for (let k = 0, x = xo + r0 * rs; k < K; k++, x += ks, at += 4) {
-      for (let r = 0; r < n; r++) dst[at + r] = X[x + r * rs] as number;
-    }
-  }
 }
 
 function matmulInt(

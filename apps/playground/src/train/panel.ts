@@ -135,13 +135,17 @@ export function trainPanel(ctx: PanelContext): Panel {
     );
     const accuracy = await trainer.accuracy();
     if (token !== generation) return;
-    // step 0: the untrained model's accuracy (chance), no training loss yet
+    startCurve(accuracy);
+    probe().train = { step: 0, loss: Number.NaN, accuracy };
+  }
+
+  /** Restarts the chart at step 0: a new model's accuracy, no training loss yet. */
+  function startCurve(accuracy: number): void {
     curve.step = [0];
     curve.loss = [null];
     curve.acc = [accuracy];
     chart.setData(curve.step, [curve.loss, curve.acc]);
     showStatus(Number.NaN, accuracy);
-    probe().train = { step: 0, loss: Number.NaN, accuracy };
   }
 
   async function run(): Promise<void> {
@@ -197,11 +201,7 @@ export function trainPanel(ctx: PanelContext): Panel {
         trainer.predictions(),
       ]);
       if (token !== generation) return;
-      curve.step = [0];
-      curve.loss = [null];
-      curve.acc = [accuracy];
-      chart.setData(curve.step, [curve.loss, curve.acc]);
-      showStatus(Number.NaN, accuracy);
+      startCurve(accuracy);
       status.textContent = `${t("train.loaded")}: ${loaded.architecture} · ${status.textContent}`;
       probe().train = {
         step: 0,

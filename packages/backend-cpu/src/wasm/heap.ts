@@ -54,9 +54,7 @@ export class WasmHeap {
    */
   u8: Uint8Array;
   /** Sets `bytes` bytes from byte address `at` to zero (a memset in Wasm, see `scratch.ts`). */
-  zero: (at: number, bytes: number) => void = (at, bytes) => {
-    this.u8.fill(0, at, at + bytes);
-  };
+  readonly zero: (at: number, bytes: number) => void;
   #length: number;
   #top = ALIGN;
   /** Bytes grown since a block was last freed (see GROWTH_PER_FREE). */
@@ -65,9 +63,14 @@ export class WasmHeap {
   /** Each array `alloc` handed out, to its block's address. */
   readonly #owned = new WeakMap<DataArray, number>();
 
-  constructor(memory: WebAssembly.Memory, holdsTensors: boolean) {
+  constructor(
+    memory: WebAssembly.Memory,
+    holdsTensors: boolean,
+    zero: (at: number, bytes: number) => void,
+  ) {
     this.memory = memory;
     this.holdsTensors = holdsTensors;
+    this.zero = zero;
     this.#length = memory.buffer.byteLength;
     this.f32 = new Float32Array(memory.buffer);
     this.u8 = new Uint8Array(memory.buffer);

@@ -168,7 +168,7 @@ export function packRest(f: Float32Array, j: PanelJob, p0: number, p1: number): 
  * for strides the Wasm packers do not take and for the edges they leave.
  */
 export function packJs(
-  f: Float32Array,
+  f: Float32Array | Float64Array,
   at: number,
   X: { [i: number]: number },
   xo: number,

@@ -59,11 +59,11 @@ export class WasmScratch {
       locals: [],
       body: [...op.get(0), ...op.i32(0), ...op.get(1), ...op.memoryFill],
     };
-    this.heap = new WasmHeap(memory, whyNotShared === undefined);
-    this.heap.zero = this.instantiate(this.moduleBytes([zero])).zero as (
+    const memset = this.instantiate(this.moduleBytes([zero])).zero as (
       at: number,
-      bytes: number,
+      n: number,
     ) => void;
+    this.heap = new WasmHeap(memory, whyNotShared === undefined, memset);
   }
 
   /** Whether the memory is shared (worker threads can use it). */
